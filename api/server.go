@@ -1,0 +1,300 @@
+// Package api serves stonode's REST API over gin: routes, authentication, request
+// decoding and the mapping of domain errors to HTTP.
+package api
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stonode/stonode/registry"
+)
+
+//go:embed openapi.yaml
+var openAPIDocument []byte
+
+// MaxBodyBytes bounds a request body; a batch of 1,000 addresses is ~50 KB.
+const MaxBodyBytes = 256 << 10
+
+// Options configure a Server.
+type Options struct {
+	Logger *slog.Logger
+	// Clock returns the evaluation time of eligibility decisions; nil means time.Now.
+	Clock func() time.Time
+}
+
+// Server is the HTTP API.
+type Server struct {
+	svc    registry.Service
+	log    *slog.Logger
+	now    func() time.Time
+	engine *gin.Engine
+}
+
+// route is one endpoint; the table drives registration and the OpenAPI check.
+type route struct {
+	method  string
+	path    string
+	roles   []registry.Role // nil: no authentication
+	handler gin.HandlerFunc
+}
+
+var (
+	anyRole       = []registry.Role{registry.RoleOperator, registry.RoleSeller, registry.RoleReader}
+	operatorOnly  = []registry.Role{registry.RoleOperator}
+	administrator = []registry.Role{registry.RoleOperator, registry.RoleSeller}
+)
+
+// New builds the API around a registry service.
+func New(svc registry.Service, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{svc: svc, log: opts.Logger, now: opts.Clock, engine: gin.New()}
+	s.engine.HandleMethodNotAllowed = true
+	s.engine.ContextWithFallback = true
+	s.engine.Use(s.recoverJSON, s.accessLog)
+	s.engine.NoRoute(func(c *gin.Context) { s.fail(c, registry.Errorf(registry.ENOTFOUND, "no such route")) })
+	s.engine.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: "method_not_allowed", Message: "method not allowed"}})
+	})
+	for _, r := range s.routes() {
+		handlers := []gin.HandlerFunc{}
+		if r.roles != nil {
+			handlers = append(handlers, s.authenticate(r.roles))
+		}
+		s.engine.Handle(r.method, r.path, append(handlers, r.handler)...)
+	}
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// OpenAPI returns the embedded OpenAPI 3 document.
+func OpenAPI() []byte { return openAPIDocument }
+
+func (s *Server) routes() []route {
+	return []route{
+		{http.MethodGet, "/healthz", nil, s.healthz},
+		{http.MethodGet, "/readyz", nil, s.readyz},
+		{http.MethodGet, "/openapi.yaml", nil, s.openapi},
+		{http.MethodGet, "/v1/reason-codes", anyRole, s.reasonCodes},
+
+		{http.MethodPost, "/v1/sellers", operatorOnly, s.createSeller},
+		{http.MethodGet, "/v1/sellers", administrator, s.listSellers},
+		{http.MethodGet, "/v1/sellers/:id", administrator, s.getSeller},
+		{http.MethodPost, "/v1/sellers/:id/suspend", operatorOnly, s.changeSellerStatus(registry.SellerSuspended)},
+		{http.MethodPost, "/v1/sellers/:id/reinstate", operatorOnly, s.changeSellerStatus(registry.SellerActive)},
+		{http.MethodPost, "/v1/sellers/:id/revoke", operatorOnly, s.changeSellerStatus(registry.SellerRevoked)},
+		{http.MethodPost, "/v1/sellers/:id/keys", operatorOnly, s.createSellerKey},
+		{http.MethodGet, "/v1/sellers/:id/keys", administrator, s.listSellerKeys},
+		{http.MethodDelete, "/v1/sellers/:id/keys/:keyId", operatorOnly, s.revokeSellerKey},
+		{http.MethodPost, "/v1/keys", operatorOnly, s.createKey},
+		{http.MethodGet, "/v1/keys", operatorOnly, s.listKeys},
+		{http.MethodDelete, "/v1/keys/:keyId", operatorOnly, s.revokeKey},
+
+		{http.MethodPost, "/v1/issuances", administrator, s.createIssuance},
+		{http.MethodGet, "/v1/issuances", administrator, s.listIssuances},
+		{http.MethodGet, "/v1/issuances/:id", administrator, s.getIssuance},
+		{http.MethodPost, "/v1/issuances/:id/status", administrator, s.transitionIssuance},
+		{http.MethodGet, "/v1/issuances/:id/whitelist", administrator, s.listWhitelist},
+		{http.MethodPut, "/v1/issuances/:id/whitelist/:investorId", administrator, s.approve},
+		{http.MethodDelete, "/v1/issuances/:id/whitelist/:investorId", administrator, s.revoke},
+		{http.MethodGet, "/v1/issuances/:id/eligibility/:address", anyRole, s.eligibility},
+		{http.MethodPost, "/v1/issuances/:id/eligibility", anyRole, s.batchEligibility},
+		{http.MethodPost, "/v1/issuances/:id/transfer-checks", anyRole, s.transferCheck},
+
+		{http.MethodPost, "/v1/investors", administrator, s.createInvestor},
+		{http.MethodGet, "/v1/investors", administrator, s.listInvestors},
+		{http.MethodGet, "/v1/investors/:id", administrator, s.getInvestor},
+		{http.MethodGet, "/v1/investors/:id/wallets", administrator, s.listWallets},
+		{http.MethodPost, "/v1/investors/:id/wallets", administrator, s.addWallet},
+		{http.MethodDelete, "/v1/investors/:id/wallets/:address", administrator, s.removeWallet},
+		{http.MethodPut, "/v1/investors/:id/kyc", administrator, s.updateKYC},
+		{http.MethodPut, "/v1/investors/:id/screening", administrator, s.updateScreening},
+		{http.MethodPut, "/v1/investors/:id/categories", administrator, s.setCategories},
+		{http.MethodPost, "/v1/investors/:id/freeze", administrator, s.setFrozen(true)},
+		{http.MethodPost, "/v1/investors/:id/unfreeze", administrator, s.setFrozen(false)},
+
+		{http.MethodGet, "/v1/audit", administrator, s.audit},
+	}
+}
+
+// authenticate resolves the bearer key and admits only the given roles.
+func (s *Server) authenticate(roles []registry.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		header := c.GetHeader("Authorization")
+		secret, ok := strings.CutPrefix(header, "Bearer ")
+		if !ok || secret == "" {
+			c.Header("WWW-Authenticate", `Bearer realm="stonode"`)
+			s.fail(c, registry.Errorf(registry.EUNAUTHORIZED, "an API key is required: Authorization: Bearer <key>"))
+			return
+		}
+		p, err := s.svc.Authenticate(c.Request.Context(), secret)
+		if err != nil {
+			c.Header("WWW-Authenticate", `Bearer realm="stonode", error="invalid_token"`)
+			s.fail(c, err)
+			return
+		}
+		allowed := false
+		for _, r := range roles {
+			allowed = allowed || p.Role == r
+		}
+		if !allowed {
+			s.fail(c, registry.Errorf(registry.EFORBIDDEN, "a %s key may not use this endpoint", p.Role))
+			return
+		}
+		c.Set("keyID", p.KeyID)
+		c.Request = c.Request.WithContext(registry.WithPrincipal(c.Request.Context(), p))
+		c.Next()
+	}
+}
+
+// recoverJSON turns a panic into a logged 500 with the standard error body.
+func (s *Server) recoverJSON(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+				panic(v)
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", v), slog.String("route", c.FullPath()))
+			s.fail(c, errors.New("panic"))
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "http",
+		slog.String("method", c.Request.Method), slog.String("route", c.FullPath()),
+		slog.Int("status", c.Writer.Status()), slog.Duration("took", time.Since(start)),
+		slog.String("key", c.GetString("keyID")))
+}
+
+// decode reads a JSON body strictly: bounded size, no unknown fields, one value.
+func (s *Server) decode(c *gin.Context, dst any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.fail(c, registry.Errorf(registry.ETOOLARGE, "request body exceeds %d bytes", MaxBodyBytes))
+		} else {
+			s.fail(c, registry.Errorf(registry.EINVALID, "could not read request body"))
+		}
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		s.fail(c, jsonError(err))
+		return false
+	}
+	if dec.More() {
+		s.fail(c, registry.Errorf(registry.EINVALID, "request body must hold exactly one JSON value"))
+		return false
+	}
+	return true
+}
+
+func jsonError(err error) error {
+	var de *registry.Error
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var timeErr *time.ParseError
+	switch {
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &typeErr):
+		return registry.Errorf(registry.EINVALID, "field %q must be of type %s", typeErr.Field, typeErr.Type)
+	case errors.As(err, &syntaxErr):
+		return registry.Errorf(registry.EINVALID, "malformed JSON at byte %d", syntaxErr.Offset)
+	case errors.As(err, &timeErr):
+		return registry.Errorf(registry.EINVALID, "timestamps must be RFC 3339, e.g. 2026-01-02T15:04:05Z")
+	case errors.Is(err, io.EOF):
+		return registry.Errorf(registry.EINVALID, "request body is empty")
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return registry.Errorf(registry.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return registry.Errorf(registry.EINVALID, "invalid JSON body")
+}
+
+// pathID parses a positive integer path parameter.
+func (s *Server) pathID(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(c, registry.Errorf(registry.ENOTFOUND, "%s %q not found", name, c.Param(name)))
+		return 0, false
+	}
+	return id, true
+}
+
+// page reads the keyset cursor and limit query parameters.
+func (s *Server) page(c *gin.Context) (registry.Page, bool) {
+	var p registry.Page
+	if v := c.Query("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			s.fail(c, registry.Errorf(registry.EINVALID, "after must be a non-negative integer cursor"))
+			return p, false
+		}
+		p.After = n
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > registry.MaxPageLimit {
+			s.fail(c, registry.Errorf(registry.EINVALID, "limit must be between 1 and %d", registry.MaxPageLimit))
+			return p, false
+		}
+		p.Limit = n
+	}
+	return p.Normalize(), true
+}
+
+// list writes a page of items with the cursor of the next page when it is full.
+func list[T any](c *gin.Context, items []T, limit int, lastID func(T) int64) {
+	out := listJSON[T]{Items: items}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	if len(items) == limit && limit > 0 {
+		next := lastID(items[len(items)-1])
+		out.Next = &next
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+
+func (s *Server) readyz(c *gin.Context) {
+	if err := s.svc.Ping(c.Request.Context()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+func (s *Server) openapi(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openAPIDocument) }
+
+func (s *Server) reasonCodes(c *gin.Context) {
+	var out []reasonCodeJSON
+	for _, r := range registry.Reasons() {
+		out = append(out, reasonCodeJSON{Code: r.Name, Number: int(r.Code), Area: r.Area, OnChain: r.OnChain, Message: r.Message})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}

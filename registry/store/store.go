@@ -1,0 +1,236 @@
+// Package store implements the registry services on gorm, with SQLite (embedded,
+// the default) or PostgreSQL underneath.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/stonode/stonode/registry"
+)
+
+// Dialect names the SQL engine underneath.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Config selects the database.
+type Config struct {
+	// DSN is a postgres:// or postgresql:// URL, a sqlite path (file:… or a plain
+	// path), or empty for <DataDir>/stonode.db.
+	DSN     string
+	DataDir string
+	Logger  *slog.Logger
+	// Clock returns the current time; nil means time.Now. Tests pin it.
+	Clock func() time.Time
+}
+
+// Store implements registry.Service.
+type Store struct {
+	dialect Dialect
+	writer  *gorm.DB // SQLite: one connection, immediate transactions
+	reader  *gorm.DB // SQLite: a read-only pool; PostgreSQL: the same pool as writer
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+var _ registry.Service = (*Store)(nil)
+
+// Open connects, applies pending migrations and returns a ready store.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	gcfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true, // every write already runs in an explicit transaction
+		NowFunc:                func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) },
+	}
+	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }}
+	var err error
+	switch {
+	case strings.HasPrefix(cfg.DSN, "postgres://"), strings.HasPrefix(cfg.DSN, "postgresql://"):
+		s.dialect = Postgres
+		s.writer, err = gorm.Open(postgres.Open(cfg.DSN), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		s.reader = s.writer
+		sqlDB, _ := s.writer.DB()
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	default:
+		s.dialect = SQLite
+		path, err := sqlitePath(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.openSQLite(path, gcfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return s, nil
+}
+
+func sqlitePath(cfg Config) (string, error) {
+	path := strings.TrimPrefix(cfg.DSN, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "" {
+		dir := cfg.DataDir
+		if dir == "" {
+			dir = "data"
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", fmt.Errorf("create data dir: %w", err)
+		}
+		path = filepath.Join(dir, "stonode.db")
+	}
+	return path, nil
+}
+
+func (s *Store) openSQLite(path string, gcfg *gorm.Config) error {
+	common := url.Values{}
+	common.Set("_journal_mode", "WAL")
+	common.Set("_synchronous", "NORMAL")
+	common.Set("_busy_timeout", "10000")
+	common.Set("_foreign_keys", "1")
+	w := url.Values{}
+	for k, v := range common {
+		w[k] = v
+	}
+	// Immediate transactions take the write lock at BEGIN, so two writers never
+	// deadlock upgrading from a read lock.
+	w.Set("_txlock", "immediate")
+	var err error
+	s.writer, err = gorm.Open(sqlite.Open("file:"+path+"?"+w.Encode()), gcfg)
+	if err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	wdb, _ := s.writer.DB()
+	wdb.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats SQLITE_BUSY
+	r := url.Values{}
+	for k, v := range common {
+		r[k] = v
+	}
+	r.Set("_query_only", "1")
+	s.reader, err = gorm.Open(sqlite.Open("file:"+path+"?"+r.Encode()), gcfg)
+	if err != nil {
+		return fmt.Errorf("open sqlite reader %s: %w", path, err)
+	}
+	rdb, _ := s.reader.DB()
+	rdb.SetMaxOpenConns(8)
+	rdb.SetMaxIdleConns(8)
+	return nil
+}
+
+// Dialect reports the SQL engine in use.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	for _, db := range []*gorm.DB{s.writer, s.reader} {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err = sqlDB.PingContext(ctx)
+		cancel()
+		if err != nil {
+			return &registry.Error{Code: registry.EUNAVAILABLE, Message: "database unreachable"}
+		}
+	}
+	return nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	var errs []error
+	for _, db := range []*gorm.DB{s.writer, s.reader} {
+		if db == nil {
+			continue
+		}
+		if sqlDB, err := db.DB(); err == nil {
+			errs = append(errs, sqlDB.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// write runs fn in one write transaction; the audit record fn adds commits with it.
+func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.writer.WithContext(ctx).Transaction(fn)
+	return s.translate(err)
+}
+
+// read returns a session on the read pool.
+func (s *Store) read(ctx context.Context) *gorm.DB { return s.reader.WithContext(ctx) }
+
+// translate turns driver errors into domain errors.
+func (s *Store) translate(err error) error {
+	var de *registry.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &de):
+		return err
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return registry.Errorf(registry.ENOTFOUND, "not found")
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return registry.Errorf(registry.ECONFLICT, "already exists")
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return registry.Errorf(registry.ECONFLICT, "refers to a missing record")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	return fmt.Errorf("store: %w", err)
+}
+
+// principal returns the caller or an error when the context carries none.
+func principal(ctx context.Context) (*registry.Principal, error) {
+	p := registry.PrincipalFrom(ctx)
+	if p == nil {
+		return nil, registry.Errorf(registry.EUNAUTHORIZED, "no authenticated caller")
+	}
+	return p, nil
+}
+
+func requireRole(p *registry.Principal, roles ...registry.Role) error {
+	for _, r := range roles {
+		if p.Role == r {
+			return nil
+		}
+	}
+	return registry.Errorf(registry.EFORBIDDEN, "role %s may not do this", p.Role)
+}

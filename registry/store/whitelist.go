@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/stonode/stonode/registry"
+)
+
+// Approve puts an investor on an issuance's whitelist, or updates the approval's
+// valid-until if it is already there. The caller must see both the issuance and
+// the investor, and the investor's seller must lead or handle the issuance.
+func (s *Store) Approve(ctx context.Context, issuanceID, investorID int64, a registry.Approval) (*registry.WhitelistEntry, error) {
+	return s.changeWhitelist(ctx, issuanceID, investorID, func(tx *gorm.DB, p *registry.Principal, iss *registry.Issuance, inv *registry.Investor, cur *whitelistRow) (*whitelistRow, string, error) {
+		if !iss.HandledBy(inv.SellerID) {
+			return nil, "", &registry.Error{Code: registry.EREFUSED, Message: "the investor's seller does not lead or handle this issuance",
+				Reasons: []registry.Reason{{Code: registry.CodeSellerNotAuthorisedForIssuance, Rule: "seller.authorised", Message: "the investor's seller does not lead or handle this issuance"}}}
+		}
+		if iss.Status == registry.IssuanceRedeemed {
+			return nil, "", registry.Errorf(registry.ECONFLICT, "issuance %d is redeemed", iss.ID)
+		}
+		now := s.now()
+		row := &whitelistRow{
+			IssuanceID: issuanceID, InvestorID: investorID, Status: string(registry.WhitelistApproved),
+			ValidUntil: utcPtr(a.ValidUntil), ApprovedBy: p.KeyID, ApprovedAt: now,
+			SyncState: string(registry.SyncPending), UpdatedAt: now,
+		}
+		if cur != nil && cur.Status == string(registry.WhitelistApproved) {
+			// Re-approving keeps the original approval time, and so the investor's
+			// place among the issuance's holders.
+			row.ApprovedBy, row.ApprovedAt = cur.ApprovedBy, cur.ApprovedAt
+		}
+		return row, "whitelist.approve", nil
+	})
+}
+
+// Revoke takes an investor off an issuance's whitelist.
+func (s *Store) Revoke(ctx context.Context, issuanceID, investorID int64) (*registry.WhitelistEntry, error) {
+	return s.changeWhitelist(ctx, issuanceID, investorID, func(tx *gorm.DB, p *registry.Principal, iss *registry.Issuance, inv *registry.Investor, cur *whitelistRow) (*whitelistRow, string, error) {
+		if cur == nil || cur.Status != string(registry.WhitelistApproved) {
+			return nil, "", registry.Errorf(registry.ENOTFOUND, "investor %d is not on the whitelist of issuance %d", investorID, issuanceID)
+		}
+		now := s.now()
+		row := *cur
+		row.Status, row.RevokedBy, row.RevokedAt = string(registry.WhitelistRevoked), p.KeyID, &now
+		row.SyncState, row.SyncTxHash, row.SyncBlock, row.UpdatedAt = string(registry.SyncPending), "", nil, now
+		return &row, "whitelist.revoke", nil
+	})
+}
+
+type whitelistChange func(tx *gorm.DB, p *registry.Principal, iss *registry.Issuance, inv *registry.Investor, cur *whitelistRow) (next *whitelistRow, action string, err error)
+
+func (s *Store) changeWhitelist(ctx context.Context, issuanceID, investorID int64, change whitelistChange) (*registry.WhitelistEntry, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
+		return nil, err
+	}
+	var out *registry.WhitelistEntry
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		iss, err := s.visibleIssuance(tx, p, issuanceID)
+		if err != nil {
+			return err
+		}
+		inv, err := s.visibleInvestor(tx, p, investorID)
+		if err != nil {
+			return err
+		}
+		if err := s.requireActiveSeller(tx, p); err != nil {
+			return err
+		}
+		var cur *whitelistRow
+		var found whitelistRow
+		switch err := tx.Where("issuance_id = ? AND investor_id = ?", issuanceID, investorID).Take(&found).Error; {
+		case err == nil:
+			cur = &found
+		case registry.ErrorCode(s.translate(err)) != registry.ENOTFOUND:
+			return err
+		}
+		next, action, err := change(tx, p, iss, inv, cur)
+		if err != nil {
+			return err
+		}
+		if err := tx.Save(next).Error; err != nil {
+			return err
+		}
+		out = next.domain()
+		return s.appendAudit(tx, p, &inv.SellerID, action, "whitelist_entry", map[string]int64{"issuanceId": issuanceID, "investorId": investorID}, out)
+	})
+	return out, err
+}
+
+// Whitelist lists an issuance's entries; a seller sees only its own investors'.
+func (s *Store) Whitelist(ctx context.Context, issuanceID int64, f registry.WhitelistFilter) ([]*registry.WhitelistEntry, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
+		return nil, err
+	}
+	db := s.read(ctx)
+	if _, err := s.visibleIssuance(db, p, issuanceID); err != nil {
+		return nil, err
+	}
+	page := f.Page.Normalize()
+	q := db.Where("issuance_id = ? AND investor_id > ?", issuanceID, page.After)
+	if p.Role == registry.RoleSeller {
+		q = q.Where("investor_id IN (SELECT id FROM investors WHERE seller_id = ?)", p.SellerID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", string(f.Status))
+	}
+	var rows []whitelistRow
+	if err := q.Order("investor_id").Limit(page.Limit).Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]*registry.WhitelistEntry, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
