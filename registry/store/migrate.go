@@ -261,3 +261,6 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// LatestSchemaVersion is the version a fully migrated database reports.
+func LatestSchemaVersion() int { return migrations[len(migrations)-1].version }

@@ -1,0 +1,24 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// OpenAtVersion opens a database migrated only up to version, as an older
+// release would have left it.
+func OpenAtVersion(ctx context.Context, cfg Config, version int) (*Store, error) {
+	saved := migrations
+	migrations = migrations[:version]
+	defer func() { migrations = saved }()
+	return Open(ctx, cfg)
+}
+
+// TamperAuditForTest tries to rewrite history; the schema must refuse.
+func (s *Store) TamperAuditForTest(ctx context.Context) error {
+	res := s.writer.WithContext(ctx).Exec(`UPDATE audit_log SET actor = 'mallory'`)
+	if res.Error != nil {
+		return res.Error
+	}
+	return fmt.Errorf("updated %d audit rows", res.RowsAffected)
+}

@@ -1,0 +1,248 @@
+package store_test
+
+import (
+	"context"
+	"math/big"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stonode/stonode/registry"
+	"github.com/stonode/stonode/registry/store"
+	"github.com/stonode/stonode/registry/store/storetest"
+)
+
+var t0 = time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+
+func operator() context.Context {
+	return registry.WithPrincipal(context.Background(), &registry.Principal{KeyID: "test-operator", Role: registry.RoleOperator})
+}
+
+func asSeller(id int64) context.Context {
+	return registry.WithPrincipal(context.Background(), &registry.Principal{KeyID: "test-seller", Role: registry.RoleSeller, SellerID: id})
+}
+
+func newSeller(t *testing.T, st *store.Store, corp string) *registry.Seller {
+	t.Helper()
+	s := &registry.Seller{LegalName: "Firm " + corp, CorporateNumber: corp, FSARegistration: "関東財務局長(金商)第1号",
+		Licence: registry.LicenceType1, Membership: registry.MembershipFull}
+	if err := st.CreateSeller(operator(), s); err != nil {
+		t.Fatalf("create seller: %v", err)
+	}
+	return s
+}
+
+func eachEngine(t *testing.T, fn func(t *testing.T, engine store.Dialect)) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(string(e), func(t *testing.T) { fn(t, e) })
+	}
+}
+
+func TestMigrationsAreIdempotentAndVersioned(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		dsn := storetest.DSN(t, engine)
+		ctx := context.Background()
+		for i := 0; i < 2; i++ { // a second start finds everything applied
+			st, err := store.Open(ctx, store.Config{DSN: dsn})
+			if err != nil {
+				t.Fatalf("open #%d: %v", i, err)
+			}
+			v, err := st.SchemaVersion(ctx)
+			if err != nil || v != store.LatestSchemaVersion() {
+				t.Fatalf("schema version = %d, %v; want %d", v, err, store.LatestSchemaVersion())
+			}
+			st.Close()
+		}
+	})
+}
+
+func TestMigrationUpgradesAnExistingDatabase(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		dsn := storetest.DSN(t, engine)
+		ctx := context.Background()
+		old, err := store.OpenAtVersion(ctx, store.Config{DSN: dsn}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := old.CreateSeller(operator(), &registry.Seller{LegalName: "Kept", CorporateNumber: "7000012050002",
+			FSARegistration: "x", Licence: registry.LicenceType1, Membership: registry.MembershipFull}); err != nil {
+			t.Fatal(err)
+		}
+		old.Close()
+		st, err := store.Open(ctx, store.Config{DSN: dsn})
+		if err != nil {
+			t.Fatalf("upgrade: %v", err)
+		}
+		defer st.Close()
+		sellers, err := st.Sellers(operator(), registry.SellerFilter{})
+		if err != nil || len(sellers) != 1 || sellers[0].LegalName != "Kept" {
+			t.Fatalf("data after upgrade: %v %v", sellers, err)
+		}
+		// Migration 2 made the audit log append-only.
+		if err := st.TamperAuditForTest(ctx); err == nil {
+			t.Fatal("updating the audit log succeeded after the upgrade")
+		}
+	})
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		st := storetest.Open(t, engine, nil)
+		newSeller(t, st, "7000012050002")
+		err := st.TamperAuditForTest(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Fatalf("tampering with the audit log: err = %v, want append-only refusal", err)
+		}
+	})
+}
+
+func TestAmountsRoundTripAtUint256Max(t *testing.T) {
+	max := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		st := storetest.Open(t, engine, nil)
+		sel := newSeller(t, st, "7000012050002")
+		iss := &registry.Issuance{IssuerName: "I", TokenName: "T", TokenSymbol: "T", Decimals: 0,
+			LegalForm: registry.FormBond, FIEAClass: registry.ClassPara1Token, OfferingType: registry.OfferingPublic,
+			MinHolding: big.NewInt(1), MaxHolding: max, SupplyCap: max}
+		if err := st.CreateIssuance(asSeller(sel.ID), iss); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Issuance(operator(), iss.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.MaxHolding.Cmp(max) != 0 || got.SupplyCap.Cmp(max) != 0 || got.MinHolding.Cmp(big.NewInt(1)) != 0 {
+			t.Fatalf("amounts changed in storage: min %v max %v cap %v", got.MinHolding, got.MaxHolding, got.SupplyCap)
+		}
+	})
+}
+
+func TestFailedWriteLeavesNothing(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		st := storetest.Open(t, engine, nil)
+		sel := newSeller(t, st, "7000012050002")
+		ctx := asSeller(sel.ID)
+		inv := &registry.Investor{CustomerRef: "A", PersonType: registry.PersonCorporation, ResidenceCountry: "JP",
+			Wallets: []registry.Wallet{{Address: "0x1111111111111111111111111111111111111111"}}}
+		if err := st.CreateInvestor(ctx, inv); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := st.Audit(operator(), registry.AuditFilter{})
+		// The second wallet collides, so the investor, its first wallet and the
+		// audit record must all roll back.
+		dup := &registry.Investor{CustomerRef: "B", PersonType: registry.PersonCorporation, ResidenceCountry: "JP",
+			Wallets: []registry.Wallet{{Address: "0x2222222222222222222222222222222222222222"}, {Address: "0x1111111111111111111111111111111111111111"}}}
+		err := st.CreateInvestor(ctx, dup)
+		if registry.ErrorCode(err) != registry.ECONFLICT {
+			t.Fatalf("duplicate wallet: err = %v, want conflict", err)
+		}
+		list, _ := st.Investors(ctx, registry.InvestorFilter{})
+		after, _ := st.Audit(operator(), registry.AuditFilter{})
+		if len(list) != 1 || len(after) != len(before) {
+			t.Fatalf("partial write visible: %d investors, audit %d → %d", len(list), len(before), len(after))
+		}
+		res, err := st.Eligibility(ctx, 0+1, []string{"0x2222222222222222222222222222222222222222"}, t0)
+		if registry.ErrorCode(err) != registry.ENOTFOUND || res != nil {
+			t.Fatalf("eligibility on a missing issuance: %v %v", res, err)
+		}
+	})
+}
+
+func TestConcurrentWritersAllCommit(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		st := storetest.Open(t, engine, nil)
+		sel := newSeller(t, st, "7000012050002")
+		ctx := asSeller(sel.ID)
+		const n = 40
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				inv := &registry.Investor{CustomerRef: "C" + string(rune('A'+i%26)) + string(rune('a'+i/26)), PersonType: registry.PersonCorporation, ResidenceCountry: "JP"}
+				errs <- st.CreateInvestor(ctx, inv)
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("concurrent write: %v", err)
+			}
+		}
+		list, err := st.Investors(ctx, registry.InvestorFilter{Page: registry.Page{Limit: 100}})
+		if err != nil || len(list) != n {
+			t.Fatalf("got %d investors (%v), want %d", len(list), err, n)
+		}
+	})
+}
+
+func TestTenancy(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		st := storetest.Open(t, engine, nil)
+		a := newSeller(t, st, "7000012050002")
+		b := newSeller(t, st, "1180301018771")
+		iss := &registry.Issuance{IssuerName: "I", TokenName: "T", TokenSymbol: "T", LegalForm: registry.FormBond,
+			FIEAClass: registry.ClassPara1Token, OfferingType: registry.OfferingPublic}
+		if err := st.CreateIssuance(asSeller(a.ID), iss); err != nil {
+			t.Fatal(err)
+		}
+		inv := &registry.Investor{CustomerRef: "X", PersonType: registry.PersonCorporation, ResidenceCountry: "JP"}
+		if err := st.CreateInvestor(asSeller(a.ID), inv); err != nil {
+			t.Fatal(err)
+		}
+		other := asSeller(b.ID)
+		checks := map[string]error{}
+		_, checks["issuance"] = st.Issuance(other, iss.ID)
+		_, checks["investor"] = st.Investor(other, inv.ID)
+		_, checks["seller"] = st.Seller(other, a.ID)
+		_, checks["approve"] = st.Approve(other, iss.ID, inv.ID, registry.Approval{})
+		_, checks["transition"] = st.TransitionIssuance(other, iss.ID, registry.IssuanceRegistered, "")
+		_, checks["freeze"] = st.SetFrozen(other, inv.ID, true, "")
+		for name, err := range checks {
+			if registry.ErrorCode(err) != registry.ENOTFOUND {
+				t.Errorf("%s by another seller: err = %v, want not_found", name, err)
+			}
+		}
+		if list, _ := st.Issuances(other, registry.IssuanceFilter{}); len(list) != 0 {
+			t.Errorf("another seller lists %d issuances", len(list))
+		}
+		if list, _ := st.Investors(other, registry.InvestorFilter{}); len(list) != 0 {
+			t.Errorf("another seller lists %d investors", len(list))
+		}
+		recs, _ := st.Audit(other, registry.AuditFilter{})
+		for _, r := range recs {
+			if r.SellerID == nil || *r.SellerID != b.ID {
+				t.Errorf("seller %d reads another tenant's audit record %+v", b.ID, r)
+			}
+		}
+	})
+}
+
+func TestRevokedSellerLosesKeys(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		st := storetest.Open(t, engine, nil)
+		sel := newSeller(t, st, "7000012050002")
+		k, err := st.CreateKey(operator(), registry.RoleSeller, &sel.ID, "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := st.Authenticate(context.Background(), k.Secret); err != nil || p.SellerID != sel.ID {
+			t.Fatalf("authenticate: %v %v", p, err)
+		}
+		if _, err := st.Authenticate(context.Background(), k.Secret+"x"); registry.ErrorCode(err) != registry.EUNAUTHORIZED {
+			t.Fatalf("tampered key: %v", err)
+		}
+		if _, err := st.ChangeSellerStatus(operator(), sel.ID, registry.SellerStatusChange{Status: registry.SellerRevoked}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Authenticate(context.Background(), k.Secret); registry.ErrorCode(err) != registry.EUNAUTHORIZED {
+			t.Fatalf("key of a revoked seller still works: %v", err)
+		}
+		if _, err := st.ChangeSellerStatus(operator(), sel.ID, registry.SellerStatusChange{Status: registry.SellerActive}); registry.ErrorCode(err) != registry.ECONFLICT {
+			t.Fatalf("reinstating a revoked seller: %v", err)
+		}
+	})
+}
