@@ -22,13 +22,15 @@ var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // node is a running API over a real database and real HTTP.
 type node struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	st    *store.Store
 	clock *storetest.Clock
 }
 
-func startNode(t *testing.T, engine store.Dialect) *node {
+func startNode(t *testing.T, engine store.Dialect) *node { return startNodeTB(t, engine) }
+
+func startNodeTB(t testing.TB, engine store.Dialect) *node {
 	t.Helper()
 	clock := storetest.NewClock(now)
 	st := storetest.Open(t, engine, clock.Now)

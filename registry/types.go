@@ -336,6 +336,10 @@ type Principal struct {
 	KeyID    string
 	Role     Role
 	SellerID int64 // for RoleSeller
+	// Generation is the registry generation the key was checked at (0 if
+	// unknown). Reads later in the same request may serve facts of that
+	// generation: the request then sees the registry as of its start.
+	Generation int64
 }
 
 // AuditRecord is one append-only entry of the audit log.

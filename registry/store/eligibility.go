@@ -14,7 +14,8 @@ import (
 const MaxBatchAddresses = 1000
 
 // Eligibility decides, for each address, whether it may receive the issuance's
-// token at the given time. All reads come from one snapshot of the database.
+// token at the given time. The facts come from one consistent snapshot of the
+// registry, cached until the next committed write.
 func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []string, at time.Time) ([]registry.EligibilityResult, error) {
 	if len(addresses) == 0 || len(addresses) > MaxBatchAddresses {
 		return nil, registry.Errorf(registry.EINVALID, "between 1 and %d addresses", MaxBatchAddresses)
@@ -27,21 +28,17 @@ func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []s
 		}
 		norm[i] = n
 	}
+	iss, parties, err := s.eligibilityInputs(ctx, issuanceID, norm)
+	if err != nil {
+		return nil, err
+	}
 	at = at.UTC().Truncate(time.Second)
-	var out []registry.EligibilityResult
-	err := s.snapshot(ctx, func(db *gorm.DB) error {
-		snap, err := s.loadSnapshot(ctx, db, issuanceID, norm)
-		if err != nil {
-			return err
-		}
-		out = make([]registry.EligibilityResult, len(norm))
-		for i, addr := range norm {
-			req := snap.request(addr, at)
-			out[i] = registry.EligibilityResult{Address: addr, Decision: eligibility.Evaluate(req), At: at}
-		}
-		return nil
-	})
-	return out, err
+	out := make([]registry.EligibilityResult, len(norm))
+	for i, addr := range norm {
+		req := iss.request(addr, parties[addr], at)
+		out[i] = registry.EligibilityResult{Address: addr, Decision: eligibility.Evaluate(req), At: at}
+	}
+	return out, nil
 }
 
 // CheckTransfer decides whether a transfer of Amount from From to To may happen.
@@ -57,40 +54,53 @@ func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.
 	if c.Amount == nil || c.Amount.Sign() <= 0 {
 		return nil, registry.Errorf(registry.EINVALID, "amount must be a positive integer")
 	}
+	iss, parties, err := s.eligibilityInputs(ctx, issuanceID, []string{from, to})
+	if err != nil {
+		return nil, err
+	}
 	at = at.UTC().Truncate(time.Second)
-	var out *registry.EligibilityResult
-	err = s.snapshot(ctx, func(db *gorm.DB) error {
-		snap, err := s.loadSnapshot(ctx, db, issuanceID, []string{from, to})
-		if err != nil {
-			return err
+	req := iss.request(to, parties[to], at)
+	sender := parties[from].party(from)
+	req.From = &sender
+	req.Amount = c.Amount
+	return &registry.EligibilityResult{Address: to, Decision: eligibility.Evaluate(req), At: at}, nil
+}
+
+// eligibilityInputs returns the issuance and the parties behind addrs, from the
+// cache when it holds them for the current generation, else from one snapshot.
+func (s *Store) eligibilityInputs(ctx context.Context, issuanceID int64, addrs []string) (*issuanceSnap, map[string]*partySnap, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	gen := p.Generation
+	if gen == 0 {
+		if gen, err = s.currentGeneration(ctx); err != nil {
+			return nil, nil, err
 		}
-		req := snap.request(to, at)
-		sender := snap.party(from)
-		req.From = &sender
-		req.Amount = c.Amount
-		out = &registry.EligibilityResult{Address: to, Decision: eligibility.Evaluate(req), At: at}
-		return nil
-	})
-	return out, err
-}
-
-// snapshot runs fn in a read-only transaction so every read sees one state.
-func (s *Store) snapshot(ctx context.Context, fn func(db *gorm.DB) error) error {
-	err := s.read(ctx).Transaction(fn)
-	return s.translate(err)
-}
-
-// eligibilitySnapshot holds the registry facts one or more decisions need.
-type eligibilitySnapshot struct {
-	issuance  *registry.Issuance
-	lead      *registry.Seller
-	wallets   map[string]*registry.Wallet
-	investors map[int64]*registry.Investor
-	sellers   map[int64]*registry.Seller
-	entries   map[int64]*registry.WhitelistEntry
-	// ranked lists the investors with an approved entry in approval order; it is
-	// the holder register's stand-in until the transfer mirror supplies holdings.
-	ranked []rankedEntry
+	}
+	iss, parties, missing := s.cache.lookup(gen, issuanceID, addrs)
+	if iss == nil || len(missing) > 0 {
+		err := s.snapshot(ctx, func(db *gorm.DB, snapGen int64) error {
+			var err error
+			if iss, err = s.loadIssuanceSnap(db, issuanceID); err != nil {
+				return err
+			}
+			if parties, err = s.loadParties(db, issuanceID, addrs); err != nil {
+				return err
+			}
+			s.cache.observe(snapGen)
+			s.cache.store(snapGen, iss, parties)
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if p.Role == registry.RoleSeller && !iss.issuance.HandledBy(p.SellerID) {
+		return nil, nil, registry.Errorf(registry.ENOTFOUND, "issuance %d not found", issuanceID)
+	}
+	return iss, parties, nil
 }
 
 type rankedEntry struct {
@@ -98,58 +108,17 @@ type rankedEntry struct {
 	validUntil *time.Time
 }
 
-func (s *Store) loadSnapshot(ctx context.Context, db *gorm.DB, issuanceID int64, addresses []string) (*eligibilitySnapshot, error) {
-	p, err := principal(ctx)
+func (s *Store) loadIssuanceSnap(db *gorm.DB, issuanceID int64) (*issuanceSnap, error) {
+	iss, err := s.visibleIssuance(db, &registry.Principal{Role: registry.RoleOperator}, issuanceID)
 	if err != nil {
 		return nil, err
 	}
-	iss, err := s.visibleIssuance(db, p, issuanceID)
-	if err != nil {
-		return nil, err
-	}
-	snap := &eligibilitySnapshot{
-		issuance: iss, wallets: map[string]*registry.Wallet{}, investors: map[int64]*registry.Investor{},
-		sellers: map[int64]*registry.Seller{}, entries: map[int64]*registry.WhitelistEntry{},
-	}
-	var walletRows []walletRow
-	if err := db.Where("address IN ?", addresses).Find(&walletRows).Error; err != nil {
+	snap := &issuanceSnap{issuance: iss}
+	var lead sellerRow
+	if err := db.Where("id = ?", iss.LeadSellerID).Take(&lead).Error; err != nil {
 		return nil, s.translate(err)
 	}
-	sellerIDs := []int64{iss.LeadSellerID}
-	if len(walletRows) > 0 {
-		investorIDs := make([]int64, 0, len(walletRows))
-		for i := range walletRows {
-			snap.wallets[walletRows[i].Address] = walletRows[i].domain()
-			investorIDs = append(investorIDs, walletRows[i].InvestorID)
-		}
-		var invRows []investorRow
-		if err := db.Where("id IN ?", investorIDs).Find(&invRows).Error; err != nil {
-			return nil, s.translate(err)
-		}
-		invs, err := s.loadInvestors(db, invRows)
-		if err != nil {
-			return nil, err
-		}
-		for _, inv := range invs {
-			snap.investors[inv.ID] = inv
-			sellerIDs = append(sellerIDs, inv.SellerID)
-		}
-		var entryRows []whitelistRow
-		if err := db.Where("issuance_id = ? AND investor_id IN ?", issuanceID, investorIDs).Find(&entryRows).Error; err != nil {
-			return nil, s.translate(err)
-		}
-		for i := range entryRows {
-			snap.entries[entryRows[i].InvestorID] = entryRows[i].domain()
-		}
-	}
-	var sellerRows []sellerRow
-	if err := db.Where("id IN ?", sellerIDs).Find(&sellerRows).Error; err != nil {
-		return nil, s.translate(err)
-	}
-	for i := range sellerRows {
-		snap.sellers[sellerRows[i].ID] = sellerRows[i].domain()
-	}
-	snap.lead = snap.sellers[iss.LeadSellerID]
+	snap.lead = lead.domain()
 	if holderCap(iss) > 0 {
 		var rows []whitelistRow
 		if err := db.Select("investor_id, valid_until, approved_at").
@@ -165,6 +134,65 @@ func (s *Store) loadSnapshot(ctx context.Context, db *gorm.DB, issuanceID int64,
 	return snap, nil
 }
 
+// loadParties reads wallets, their investors (with categories and wallets), the
+// investors' sellers and their whitelist entries, a query per table.
+func (s *Store) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[string]*partySnap, error) {
+	out := make(map[string]*partySnap, len(addrs))
+	for _, a := range addrs {
+		out[a] = &partySnap{}
+	}
+	var walletRows []walletRow
+	if err := db.Where("address IN ?", addrs).Find(&walletRows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	if len(walletRows) == 0 {
+		return out, nil
+	}
+	investorIDs := make([]int64, 0, len(walletRows))
+	for i := range walletRows {
+		investorIDs = append(investorIDs, walletRows[i].InvestorID)
+	}
+	var invRows []investorRow
+	if err := db.Where("id IN ?", investorIDs).Find(&invRows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	invs, err := s.loadInvestors(db, invRows)
+	if err != nil {
+		return nil, err
+	}
+	investors := make(map[int64]*registry.Investor, len(invs))
+	sellerIDs := make([]int64, 0, len(invs))
+	for _, inv := range invs {
+		investors[inv.ID] = inv
+		sellerIDs = append(sellerIDs, inv.SellerID)
+	}
+	var sellerRows []sellerRow
+	if err := db.Where("id IN ?", sellerIDs).Find(&sellerRows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	sellers := make(map[int64]*registry.Seller, len(sellerRows))
+	for i := range sellerRows {
+		sellers[sellerRows[i].ID] = sellerRows[i].domain()
+	}
+	var entryRows []whitelistRow
+	if err := db.Where("issuance_id = ? AND investor_id IN ?", issuanceID, investorIDs).Find(&entryRows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	entries := make(map[int64]*registry.WhitelistEntry, len(entryRows))
+	for i := range entryRows {
+		entries[entryRows[i].InvestorID] = entryRows[i].domain()
+	}
+	for i := range walletRows {
+		w := walletRows[i].domain()
+		ps := &partySnap{wallet: w, investor: investors[w.InvestorID], entry: entries[w.InvestorID]}
+		if ps.investor != nil {
+			ps.seller = sellers[ps.investor.SellerID]
+		}
+		out[w.Address] = ps
+	}
+	return out, nil
+}
+
 func holderCap(iss *registry.Issuance) int {
 	if iss.MaxHolders == 0 && iss.OfferingType == registry.OfferingSmallNumberPrivate {
 		return registry.DefaultSmallNumberMaxHolders
@@ -172,28 +200,22 @@ func holderCap(iss *registry.Issuance) int {
 	return iss.MaxHolders
 }
 
-func (snap *eligibilitySnapshot) party(addr string) eligibility.Party {
+func (ps *partySnap) party(addr string) eligibility.Party {
 	party := eligibility.Party{Address: addr}
-	w, ok := snap.wallets[addr]
-	if !ok {
+	if ps == nil || ps.wallet == nil {
 		return party
 	}
-	party.Wallet = w
-	party.Investor = snap.investors[w.InvestorID]
-	if party.Investor != nil {
-		party.Seller = snap.sellers[party.Investor.SellerID]
-	}
-	party.Entry = snap.entries[w.InvestorID]
+	party.Wallet, party.Investor, party.Seller, party.Entry = ps.wallet, ps.investor, ps.seller, ps.entry
 	return party
 }
 
-func (snap *eligibilitySnapshot) request(to string, at time.Time) eligibility.Request {
-	req := eligibility.Request{Issuance: snap.issuance, LeadSeller: snap.lead, To: snap.party(to), At: at}
+func (snap *issuanceSnap) request(to string, receiver *partySnap, at time.Time) eligibility.Request {
+	req := eligibility.Request{Issuance: snap.issuance, LeadSeller: snap.lead, To: receiver.party(to), At: at}
+	var investorID int64
 	if req.To.Investor != nil {
-		req.Holdings.Holders = snap.holdersBefore(req.To.Investor.ID, at)
-	} else {
-		req.Holdings.Holders = snap.holdersBefore(0, at)
+		investorID = req.To.Investor.ID
 	}
+	req.Holdings.Holders = snap.holdersBefore(investorID, at)
 	return req
 }
 
@@ -201,7 +223,7 @@ func (snap *eligibilitySnapshot) request(to string, at time.Time) eligibility.Re
 // approved, unexpired entry approved earlier. Until the transfer mirror supplies
 // real holdings, approval order is the register: the first MaxHolders approved
 // investors may acquire, later ones are refused with MAX_HOLDERS_REACHED.
-func (snap *eligibilitySnapshot) holdersBefore(investorID int64, at time.Time) int {
+func (snap *issuanceSnap) holdersBefore(investorID int64, at time.Time) int {
 	n := 0
 	for _, e := range snap.ranked {
 		if e.investorID == investorID {

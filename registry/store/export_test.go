@@ -22,3 +22,8 @@ func (s *Store) TamperAuditForTest(ctx context.Context) error {
 	}
 	return fmt.Errorf("updated %d audit rows", res.RowsAffected)
 }
+
+// ExecForTest runs a statement on the writer, outside the store's services.
+func (s *Store) ExecForTest(ctx context.Context, sql string, args ...any) error {
+	return s.writer.WithContext(ctx).Exec(sql, args...).Error
+}

@@ -166,20 +166,34 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*registry.Prin
 	if !ok || len(id) != 16 {
 		return nil, unauthorized
 	}
-	var row apiKeyRow
-	err := s.read(ctx).Where("id = ?", id).Take(&row).Error
+	hash := hashKey(secret)
+	gen, err := s.currentGeneration(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if p, ok := s.cache.key(gen, hash); ok {
+		out := *p
+		out.Generation = gen
+		return &out, nil
+	}
+	var row apiKeyRow
+	if err := s.read(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
 			return nil, unauthorized
 		}
 		return nil, s.translate(err)
 	}
-	if row.RevokedAt != nil || subtle.ConstantTimeCompare([]byte(row.Hash), []byte(hashKey(secret))) != 1 {
+	if row.RevokedAt != nil || subtle.ConstantTimeCompare([]byte(row.Hash), []byte(hash)) != 1 {
 		return nil, unauthorized
 	}
 	pr := &registry.Principal{KeyID: row.ID, Role: registry.Role(row.Role)}
 	if row.SellerID != nil {
 		pr.SellerID = *row.SellerID
 	}
-	return pr, nil
+	// Cached under the generation read before the key row: a revocation committed
+	// in between bumps the generation, and this entry is dropped with it.
+	s.cache.putKey(gen, hash, pr)
+	out := *pr
+	out.Generation = gen
+	return &out, nil
 }

@@ -149,6 +149,13 @@ CREATE INDEX audit_seller ON audit_log(seller_id, id);
 CREATE INDEX audit_entity ON audit_log(entity, entity_id, id);
 `},
 	{2, "audit log is append-only", `{{append_only_audit}}`},
+	{3, "registry generation", `
+CREATE TABLE registry_generation (
+	id INTEGER PRIMARY KEY,
+	gen BIGINT NOT NULL
+);
+INSERT INTO registry_generation (id, gen) VALUES (1, 0);
+`},
 }
 
 var dialectSQL = map[Dialect]map[string]string{

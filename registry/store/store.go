@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,6 +48,8 @@ type Store struct {
 	reader  *gorm.DB // SQLite: a read-only pool; PostgreSQL: the same pool as writer
 	log     *slog.Logger
 	now     func() time.Time
+	cache   *readCache
+	genStmt *sql.Stmt // SELECT gen FROM registry_generation, on the reader pool
 }
 
 var _ registry.Service = (*Store)(nil)
@@ -65,7 +68,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		SkipDefaultTransaction: true, // every write already runs in an explicit transaction
 		NowFunc:                func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) },
 	}
-	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }}
+	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache()}
 	var err error
 	switch {
 	case strings.HasPrefix(cfg.DSN, "postgres://"), strings.HasPrefix(cfg.DSN, "postgresql://"):
@@ -96,6 +99,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	readerDB, err := s.reader.DB()
+	if err == nil {
+		s.genStmt, err = readerDB.PrepareContext(ctx, `SELECT gen FROM registry_generation WHERE id = 1`)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare generation query: %w", err)
 	}
 	return s, nil
 }
@@ -177,6 +188,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close releases the connections.
 func (s *Store) Close() error {
 	var errs []error
+	if s.genStmt != nil {
+		errs = append(errs, s.genStmt.Close())
+	}
 	for _, db := range []*gorm.DB{s.writer, s.reader} {
 		if db == nil {
 			continue
@@ -188,9 +202,16 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// write runs fn in one write transaction; the audit record fn adds commits with it.
+// write runs fn in one write transaction; the audit record fn adds commits with
+// it, and so does the bump of the registry generation that tells every reader
+// (in this process or another node) that its cached registry facts are stale.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.writer.WithContext(ctx).Transaction(fn)
+	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.Exec(`UPDATE registry_generation SET gen = gen + 1 WHERE id = 1`).Error
+	})
 	return s.translate(err)
 }
 

@@ -65,8 +65,10 @@ func TestMigrationUpgradesAnExistingDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := old.CreateSeller(operator(), &registry.Seller{LegalName: "Kept", CorporateNumber: "7000012050002",
-			FSARegistration: "x", Licence: registry.LicenceType1, Membership: registry.MembershipFull}); err != nil {
+		// Data written by the older release must survive the upgrade.
+		if err := old.ExecForTest(ctx, `INSERT INTO sellers (legal_name, corporate_number, fsa_registration, licence,
+			membership, status, status_effective_at, created_at, updated_at)
+			VALUES ('Kept', '7000012050002', 'x', 'TYPE1', 'FULL', 'ACTIVE', ?, ?, ?)`, t0, t0, t0); err != nil {
 			t.Fatal(err)
 		}
 		old.Close()

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+
+	"gorm.io/gorm"
+
+	"github.com/stonode/stonode/registry"
+)
+
+// readCache keeps the registry facts that API-key checks and eligibility look-ups
+// need, valid for one registry generation. Every committed write bumps the
+// generation in the database, so a reader that sees a new generation drops
+// everything: the cache can never answer from a state older than the last commit
+// it has seen, whichever process or node made it. Facts are cached, decisions are
+// not: time-dependent rules are evaluated on every request.
+type readCache struct {
+	mu        sync.RWMutex
+	gen       int64
+	keys      map[string]*registry.Principal // by key hash
+	issuances map[int64]*issuanceSnap
+	parties   map[partyKey]*partySnap
+}
+
+// maxCachedParties bounds memory; past it the cache starts over.
+const maxCachedParties = 200_000
+
+type partyKey struct {
+	issuanceID int64
+	address    string
+}
+
+// issuanceSnap is an issuance with the facts every decision on it shares.
+type issuanceSnap struct {
+	issuance *registry.Issuance
+	lead     *registry.Seller
+	// ranked lists the investors with an approved entry in approval order; it is
+	// the holder register's stand-in until the transfer mirror supplies holdings.
+	ranked []rankedEntry
+}
+
+// partySnap is what the registry knows of one address for one issuance; a nil
+// wallet means the address belongs to no investor.
+type partySnap struct {
+	wallet   *registry.Wallet
+	investor *registry.Investor
+	seller   *registry.Seller
+	entry    *registry.WhitelistEntry
+}
+
+func newReadCache() *readCache {
+	c := &readCache{gen: -1}
+	c.resetLocked(-1)
+	return c
+}
+
+func (c *readCache) resetLocked(gen int64) {
+	c.gen = gen
+	c.keys = map[string]*registry.Principal{}
+	c.issuances = map[int64]*issuanceSnap{}
+	c.parties = map[partyKey]*partySnap{}
+}
+
+// observe moves the cache to generation gen, dropping older facts.
+func (c *readCache) observe(gen int64) {
+	c.mu.RLock()
+	same := c.gen == gen
+	c.mu.RUnlock()
+	if same {
+		return
+	}
+	c.mu.Lock()
+	if gen > c.gen {
+		c.resetLocked(gen)
+	}
+	c.mu.Unlock()
+}
+
+func (c *readCache) key(gen int64, hash string) (*registry.Principal, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.gen != gen {
+		return nil, false
+	}
+	p, ok := c.keys[hash]
+	return p, ok
+}
+
+func (c *readCache) putKey(gen int64, hash string, p *registry.Principal) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		c.keys[hash] = p
+	}
+}
+
+// lookup returns the cached issuance and parties; missing lists addresses not cached.
+func (c *readCache) lookup(gen, issuanceID int64, addrs []string) (iss *issuanceSnap, parties map[string]*partySnap, missing []string) {
+	parties = make(map[string]*partySnap, len(addrs))
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.gen != gen {
+		return nil, parties, addrs
+	}
+	iss = c.issuances[issuanceID]
+	for _, a := range addrs {
+		if p, ok := c.parties[partyKey{issuanceID, a}]; ok {
+			parties[a] = p
+		} else {
+			missing = append(missing, a)
+		}
+	}
+	return iss, parties, missing
+}
+
+func (c *readCache) store(gen int64, iss *issuanceSnap, parties map[string]*partySnap) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
+	if len(c.parties)+len(parties) > maxCachedParties {
+		c.resetLocked(gen)
+	}
+	c.issuances[iss.issuance.ID] = iss
+	for a, p := range parties {
+		c.parties[partyKey{iss.issuance.ID, a}] = p
+	}
+}
+
+// generation reads the registry generation with db (a pool or a transaction).
+func generation(db *gorm.DB) (int64, error) {
+	var gen int64
+	err := db.Raw(`SELECT gen FROM registry_generation WHERE id = 1`).Scan(&gen).Error
+	return gen, err
+}
+
+// currentGeneration reads the generation and moves the cache to it. It runs on
+// every authenticated request, so it uses a prepared statement on the bare pool
+// rather than building the query each time.
+func (s *Store) currentGeneration(ctx context.Context) (int64, error) {
+	var gen int64
+	if err := s.genStmt.QueryRowContext(ctx).Scan(&gen); err != nil {
+		return 0, s.translate(err)
+	}
+	s.cache.observe(gen)
+	return gen, nil
+}
+
+// snapshot runs fn in a read-only transaction that sees one consistent state
+// (SQLite: a WAL snapshot; PostgreSQL: REPEATABLE READ) and passes it the
+// generation of that state.
+func (s *Store) snapshot(ctx context.Context, fn func(db *gorm.DB, gen int64) error) error {
+	var opts []*sql.TxOptions
+	if s.dialect == Postgres {
+		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	}
+	err := s.read(ctx).Transaction(func(tx *gorm.DB) error {
+		gen, err := generation(tx)
+		if err != nil {
+			return err
+		}
+		return fn(tx, gen)
+	}, opts...)
+	return s.translate(err)
+}
