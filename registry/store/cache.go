@@ -141,8 +141,12 @@ func generation(db *gorm.DB) (int64, error) {
 // every authenticated request, so it uses a prepared statement on the bare pool
 // rather than building the query each time.
 func (s *Store) currentGeneration(ctx context.Context) (int64, error) {
+	stmt, err := s.genStmt()
+	if err != nil {
+		return 0, s.translate(err)
+	}
 	var gen int64
-	if err := s.genStmt.QueryRowContext(ctx).Scan(&gen); err != nil {
+	if err := stmt.QueryRowContext(ctx).Scan(&gen); err != nil {
 		return 0, s.translate(err)
 	}
 	s.cache.observe(gen)

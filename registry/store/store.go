@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -49,7 +50,7 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 	cache   *readCache
-	genStmt *sql.Stmt // SELECT gen FROM registry_generation, on the reader pool
+	genStmt func() (*sql.Stmt, error) // prepared once, on first use, on the reader pool
 }
 
 var _ registry.Service = (*Store)(nil)
@@ -69,6 +70,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		NowFunc:                func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) },
 	}
 	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache()}
+	s.genStmt = sync.OnceValues(func() (*sql.Stmt, error) {
+		db, err := s.reader.DB()
+		if err != nil {
+			return nil, err
+		}
+		return db.Prepare(`SELECT gen FROM registry_generation WHERE id = 1`)
+	})
 	var err error
 	switch {
 	case strings.HasPrefix(cfg.DSN, "postgres://"), strings.HasPrefix(cfg.DSN, "postgresql://"):
@@ -99,14 +107,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	readerDB, err := s.reader.DB()
-	if err == nil {
-		s.genStmt, err = readerDB.PrepareContext(ctx, `SELECT gen FROM registry_generation WHERE id = 1`)
-	}
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("prepare generation query: %w", err)
 	}
 	return s, nil
 }
@@ -188,8 +188,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close releases the connections.
 func (s *Store) Close() error {
 	var errs []error
-	if s.genStmt != nil {
-		errs = append(errs, s.genStmt.Close())
+	if stmt, err := s.genStmt(); err == nil {
+		errs = append(errs, stmt.Close())
 	}
 	for _, db := range []*gorm.DB{s.writer, s.reader} {
 		if db == nil {

@@ -248,3 +248,86 @@ func TestRevokedSellerLosesKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestCachedDecisionsFollowEveryWrite: a decision served from the cache changes
+// as soon as a write commits, in this process or through another store on the
+// same database (another process, or another node on PostgreSQL).
+func TestCachedDecisionsFollowEveryWrite(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		dsn := storetest.DSN(t, engine)
+		ctx := context.Background()
+		open := func() *store.Store {
+			st, err := store.Open(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		}
+		a, b := open(), open()
+		sel := newSeller(t, a, "7000012050002")
+		sc := asSeller(sel.ID)
+		iss := &registry.Issuance{IssuerName: "I", TokenName: "T", TokenSymbol: "T", LegalForm: registry.FormBond,
+			FIEAClass: registry.ClassPara1Token, OfferingType: registry.OfferingPublic}
+		if err := a.CreateIssuance(sc, iss); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []registry.IssuanceStatus{registry.IssuanceRegistered, registry.IssuanceOffering} {
+			if _, err := a.TransitionIssuance(sc, iss.ID, s, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		due := t0.AddDate(1, 0, 0)
+		verified := t0.AddDate(0, -1, 0)
+		inv := &registry.Investor{CustomerRef: "A", PersonType: registry.PersonCorporation, ResidenceCountry: "JP",
+			KYCStatus: registry.KYCVerified, KYCVerifiedAt: &verified, KYCReviewDue: &due,
+			Sanctions: registry.ScreeningClear, Antisocial: registry.ScreeningClear,
+			Wallets: []registry.Wallet{{Address: "0x1111111111111111111111111111111111111111"}}}
+		if err := a.CreateInvestor(sc, inv); err != nil {
+			t.Fatal(err)
+		}
+		addr := []string{"0x1111111111111111111111111111111111111111"}
+		decide := func(st *store.Store) registry.ReasonCode {
+			t.Helper()
+			res, err := st.Eligibility(sc, iss.ID, addr, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res[0].Decision.Primary()
+		}
+		for _, st := range []*store.Store{a, b} {
+			if c := decide(st); c != registry.CodeNotWhitelisted {
+				t.Fatalf("before approval: %v", c)
+			}
+		}
+		if _, err := a.Approve(sc, iss.ID, inv.ID, registry.Approval{}); err != nil {
+			t.Fatal(err)
+		}
+		for i, st := range []*store.Store{a, b, a, b} { // twice: the second answer comes from the cache
+			if c := decide(st); c != registry.CodeOK {
+				t.Fatalf("after approval, store %d: %v", i%2, c)
+			}
+		}
+		if _, err := b.SetFrozen(sc, inv.ID, true, "order"); err != nil {
+			t.Fatal(err)
+		}
+		for i, st := range []*store.Store{a, b} {
+			if c := decide(st); c != registry.CodeAccountFrozen {
+				t.Fatalf("after a freeze through store b, store %d: %v", i, c)
+			}
+		}
+		k, err := a.CreateKey(operator(), registry.RoleReader, nil, "r")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Authenticate(ctx, k.Secret); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.RevokeKey(operator(), nil, k.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Authenticate(ctx, k.Secret); registry.ErrorCode(err) != registry.EUNAUTHORIZED {
+			t.Fatalf("key revoked through another store still authenticates: %v", err)
+		}
+	})
+}
