@@ -374,6 +374,7 @@ func TestBadInput(t *testing.T) {
 			{"bad date of birth", "POST", "/v1/investors", sk, investorBody("B", wallet(2), map[string]any{"dateOfBirth": "01/04/1980"}), 400, "invalid"},
 			{"bad residence", "POST", "/v1/investors", sk, investorBody("B", wallet(2), map[string]any{"residenceCountry": "jp"}), 400, "invalid"},
 			{"opt-in over a year", "PUT", "/v1/investors/" + inv + "/categories", sk, map[string]any{"categories": []any{map[string]any{"category": "SPECIFIED_INVESTOR", "validFrom": "2026-01-01T00:00:00Z", "validTo": "2027-06-01T00:00:00Z"}}}, 400, "invalid"},
+			{"unknown status", "POST", "/v1/issuances/" + id + "/status", sk, map[string]any{"status": "BOGUS"}, 400, "invalid"},
 			{"bad transition", "POST", "/v1/issuances/" + id + "/status", sk, map[string]any{"status": "ISSUED"}, 409, "conflict"},
 			{"bad amount in check", "POST", "/v1/issuances/" + id + "/transfer-checks", sk, map[string]any{"from": wallet(1), "to": wallet(2), "amount": "1.5"}, 400, "invalid"},
 			{"bad address in look-up", "GET", "/v1/issuances/" + id + "/eligibility/0xzz", sk, nil, 400, "invalid"},

@@ -261,7 +261,7 @@ func (s *Server) approve(c *gin.Context) {
 		return
 	}
 	var req approvalRequest
-	if c.Request.ContentLength != 0 && !s.decode(c, &req) {
+	if !s.decode(c, &req) {
 		return
 	}
 	e, err := s.svc.Approve(c.Request.Context(), id, investorID, registry.Approval{ValidUntil: utc(req.ValidUntil)})
@@ -487,7 +487,7 @@ func (s *Server) setFrozen(frozen bool) gin.HandlerFunc {
 			return
 		}
 		var req freezeRequest
-		if c.Request.ContentLength != 0 && !s.decode(c, &req) {
+		if !s.decode(c, &req) {
 			return
 		}
 		s.investorResult(c)(s.svc.SetFrozen(c.Request.Context(), id, frozen, req.Reason))

@@ -199,6 +199,11 @@ func (s *Server) decode(c *gin.Context, dst any) bool {
 		}
 		return false
 	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		// No body is the same as {}: endpoints with optional fields accept it, and
+		// missing required fields are reported by validation like any other.
+		return true
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -226,8 +231,6 @@ func jsonError(err error) error {
 		return registry.Errorf(registry.EINVALID, "malformed JSON at byte %d", syntaxErr.Offset)
 	case errors.As(err, &timeErr):
 		return registry.Errorf(registry.EINVALID, "timestamps must be RFC 3339, e.g. 2026-01-02T15:04:05Z")
-	case errors.Is(err, io.EOF):
-		return registry.Errorf(registry.EINVALID, "request body is empty")
 	case strings.HasPrefix(err.Error(), "json: unknown field"):
 		return registry.Errorf(registry.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
 	}

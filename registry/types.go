@@ -121,6 +121,12 @@ func CanTransition(from, to IssuanceStatus) bool {
 	return false
 }
 
+// Valid reports whether s is a known lifecycle status.
+func (s IssuanceStatus) Valid() bool {
+	_, known := issuanceTransitions[s]
+	return known || s == IssuanceRedeemed
+}
+
 // Active reports whether tokens of an issuance in this status may move.
 func (s IssuanceStatus) Active() bool { return s == IssuanceOffering || s == IssuanceIssued }
 

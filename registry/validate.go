@@ -109,6 +109,9 @@ func requireText(field, s string, max int) error {
 	return limitText(field, s, max)
 }
 
+// LimitText checks that s is valid UTF-8 of at most max characters.
+func LimitText(field, s string, max int) error { return limitText(field, s, max) }
+
 func limitText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return Errorf(EINVALID, "%s is not valid UTF-8", field)

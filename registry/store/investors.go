@@ -88,8 +88,8 @@ func (s *Store) CreateInvestor(ctx context.Context, inv *registry.Investor) erro
 }
 
 func (s *Store) insertWallet(tx *gorm.DB, investorID int64, w registry.Wallet, now time.Time) (*registry.Wallet, error) {
-	if len(w.Label) > 100 {
-		return nil, registry.Errorf(registry.EINVALID, "wallet label is longer than 100 characters")
+	if err := registry.LimitText("label", w.Label, 100); err != nil {
+		return nil, err
 	}
 	row := &walletRow{Address: w.Address, InvestorID: investorID, Label: w.Label, CreatedAt: now}
 	if err := tx.Create(row).Error; err != nil {
@@ -317,8 +317,8 @@ func (s *Store) SetCategories(ctx context.Context, investorID int64, grants []re
 
 // SetFrozen freezes or unfreezes an investor's account.
 func (s *Store) SetFrozen(ctx context.Context, investorID int64, frozen bool, reason string) (*registry.Investor, error) {
-	if len(reason) > 500 {
-		return nil, registry.Errorf(registry.EINVALID, "reason is longer than 500 characters")
+	if err := registry.LimitText("reason", reason, 500); err != nil {
+		return nil, err
 	}
 	action := "investor.unfreeze"
 	if frozen {

@@ -180,8 +180,11 @@ func (s *Store) TransitionIssuance(ctx context.Context, id int64, to registry.Is
 	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
 		return nil, err
 	}
-	if len(reason) > 500 {
-		return nil, registry.Errorf(registry.EINVALID, "reason is longer than 500 characters")
+	if err := registry.LimitText("reason", reason, 500); err != nil {
+		return nil, err
+	}
+	if !to.Valid() {
+		return nil, registry.Errorf(registry.EINVALID, "status must be one of REGISTERED, OFFERING, ISSUED, SUSPENDED, REDEEMED")
 	}
 	var out *registry.Issuance
 	err = s.write(ctx, func(tx *gorm.DB) error {

@@ -59,8 +59,8 @@ func (s *Store) CreateKey(ctx context.Context, role registry.Role, sellerID *int
 	default:
 		return nil, registry.Errorf(registry.EINVALID, "role must be one of operator, seller, reader")
 	}
-	if len(name) > 100 {
-		return nil, registry.Errorf(registry.EINVALID, "name is longer than 100 characters")
+	if err := registry.LimitText("name", name, 100); err != nil {
+		return nil, err
 	}
 	id, secret, err := newKeySecret()
 	if err != nil {
