@@ -24,4 +24,17 @@ go vet ./...
 
 echo "== go test -race (SQLite and PostgreSQL)"
 export STONODE_TEST_POSTGRES="${STONODE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
-go test -race -count=1 ./...
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+go test -race -count=1 -v ./... >"$log" 2>&1 || status=$?
+# Package lines, then every failure in full, then one closing count of test cases.
+grep -E '^(ok|FAIL|\?) ' "$log" || true
+if [ "$status" != 0 ]; then
+  grep -E -B2 -A20 -- '--- FAIL|^panic:|build failed|cannot|undefined' "$log" | head -200 || true
+fi
+passed=$(grep -cE -- '^[[:space:]]*--- PASS' "$log" || true)
+failed=$(grep -cE -- '^[[:space:]]*--- FAIL' "$log" || true)
+if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+echo "tests: ${passed} passed, ${failed} failed"
+exit "$status"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -137,20 +138,72 @@ func generation(db *gorm.DB) (int64, error) {
 	return gen, err
 }
 
-// currentGeneration reads the generation and moves the cache to it. It runs on
-// every authenticated request, so it uses a prepared statement on the bare pool
-// rather than building the query each time.
+// currentGeneration returns the registry generation as of some moment after the
+// call began, and moves the cache to it. It runs on every authenticated request,
+// so concurrent callers share reads (see generationReader).
 func (s *Store) currentGeneration(ctx context.Context) (int64, error) {
-	stmt, err := s.genStmt()
+	gen, err := s.gens.read(ctx)
 	if err != nil {
-		return 0, s.translate(err)
-	}
-	var gen int64
-	if err := stmt.QueryRowContext(ctx).Scan(&gen); err != nil {
 		return 0, s.translate(err)
 	}
 	s.cache.observe(gen)
 	return gen, nil
+}
+
+// generationReader coalesces generation reads the way a database coalesces
+// commits: a caller joins the read that has not been sent yet, or starts it; a
+// read already in flight may predate the caller, so the caller waits for the next
+// one instead. Every caller thus gets a value read after it arrived — never a
+// stale one — while a burst of N concurrent requests costs about two queries, not N.
+type generationReader struct {
+	query   func(context.Context) (int64, error)
+	mu      sync.Mutex
+	next    *generationCall // waiting to be sent; joined by newcomers
+	running bool
+}
+
+type generationCall struct {
+	done chan struct{}
+	gen  int64
+	err  error
+}
+
+func (g *generationReader) read(ctx context.Context) (int64, error) {
+	g.mu.Lock()
+	if g.next == nil {
+		g.next = &generationCall{done: make(chan struct{})}
+	}
+	c := g.next
+	if !g.running {
+		g.running = true
+		go g.run()
+	}
+	g.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.gen, c.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// run sends queued reads one after another until none is waiting.
+func (g *generationReader) run() {
+	for {
+		g.mu.Lock()
+		c := g.next
+		g.next = nil
+		if c == nil {
+			g.running = false
+			g.mu.Unlock()
+			return
+		}
+		g.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		c.gen, c.err = g.query(ctx)
+		cancel()
+		close(c.done)
+	}
 }
 
 // snapshot runs fn in a read-only transaction that sees one consistent state

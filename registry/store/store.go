@@ -51,6 +51,7 @@ type Store struct {
 	now     func() time.Time
 	cache   *readCache
 	genStmt func() (*sql.Stmt, error) // prepared once, on first use, on the reader pool
+	gens    *generationReader
 }
 
 var _ registry.Service = (*Store)(nil)
@@ -77,6 +78,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		return db.Prepare(`SELECT gen FROM registry_generation WHERE id = 1`)
 	})
+	s.gens = &generationReader{query: func(ctx context.Context) (int64, error) {
+		stmt, err := s.genStmt()
+		if err != nil {
+			return 0, err
+		}
+		var gen int64
+		err = stmt.QueryRowContext(ctx).Scan(&gen)
+		return gen, err
+	}}
 	var err error
 	switch {
 	case strings.HasPrefix(cfg.DSN, "postgres://"), strings.HasPrefix(cfg.DSN, "postgresql://"):
