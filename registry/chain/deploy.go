@@ -1,0 +1,192 @@
+package chain
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/stonode/stonode/contracts/bindings"
+	"github.com/stonode/stonode/registry"
+)
+
+// Deployment is where an issuance's contracts live.
+type Deployment struct {
+	ChainID         int64
+	RegistryAddress common.Address
+	TokenAddress    common.Address
+	Block           uint64 // block of the token's deployment: the mirror starts here
+}
+
+// TokenParams are the token's constructor and country-rule settings taken from
+// an issuance.
+type TokenParams struct {
+	Name, Symbol string
+	Decimals     uint8
+	MaxHolders   uint32
+	LockupEnd    int64 // unix seconds, 0 = none
+	AllowList    bool
+	Countries    []string
+}
+
+// ParamsFor derives the contract settings of an issuance. The holder cap goes
+// on-chain as a wallet count, a stricter bound than the registry's investor count.
+func ParamsFor(iss *registry.Issuance) TokenParams {
+	p := TokenParams{Name: iss.TokenName, Symbol: iss.TokenSymbol, Decimals: uint8(iss.Decimals), MaxHolders: uint32(iss.MaxHolders)}
+	if iss.MaxHolders == 0 && iss.OfferingType == registry.OfferingSmallNumberPrivate {
+		p.MaxHolders = registry.DefaultSmallNumberMaxHolders
+	}
+	if iss.LockupEnd != nil {
+		p.LockupEnd = iss.LockupEnd.Unix()
+	}
+	if len(iss.AllowedCountries) > 0 {
+		p.AllowList, p.Countries = true, iss.AllowedCountries
+	} else {
+		p.Countries = iss.DeniedCountries
+	}
+	return p
+}
+
+// Deploy deploys an issuance's EligibilityRegistry and SecurityToken with the
+// node's key holding every role, and sets the registry's country rule.
+func (c *Conn) Deploy(ctx context.Context, p TokenParams) (*Deployment, error) {
+	reg := bindings.NewEligibilityRegistry()
+	tok := bindings.NewSecurityToken()
+	regAddr, _, err := c.deployContract(ctx, bindings.EligibilityRegistryMetaData.Bin, reg.PackConstructor(c.From, c.From, c.From))
+	if err != nil {
+		return nil, fmt.Errorf("deploy registry: %w", err)
+	}
+	tokAddr, receipt, err := c.deployContract(ctx, bindings.SecurityTokenMetaData.Bin,
+		tok.PackConstructor(p.Name, p.Symbol, p.Decimals, regAddr, c.From, c.From, p.MaxHolders, big.NewInt(p.LockupEnd)))
+	if err != nil {
+		return nil, fmt.Errorf("deploy token: %w", err)
+	}
+	if p.AllowList || len(p.Countries) > 0 {
+		codes := make([][2]byte, len(p.Countries))
+		for i, cc := range p.Countries {
+			copy(codes[i][:], cc)
+		}
+		if _, err := c.transactAndWait(ctx, reg.Instance(c.Client, regAddr), reg.PackSetCountryRule(p.AllowList, codes)); err != nil {
+			return nil, fmt.Errorf("set country rule: %w", err)
+		}
+	}
+	return &Deployment{ChainID: c.ChainID, RegistryAddress: regAddr, TokenAddress: tokAddr, Block: receipt.BlockNumber.Uint64()}, nil
+}
+
+func (c *Conn) deployContract(ctx context.Context, bin string, ctor []byte) (common.Address, *types.Receipt, error) {
+	var addr common.Address
+	tx, err := c.Send(ctx, func(opts *bind.TransactOpts) (*types.Transaction, error) {
+		a, tx, err := bind.DeployContract(opts, common.FromHex(bin), c.Client, ctor)
+		addr = a
+		return tx, err
+	})
+	if err != nil {
+		return common.Address{}, nil, err
+	}
+	r, err := c.mustSucceed(ctx, tx)
+	return addr, r, err
+}
+
+// transactAndWait sends calldata to a contract and waits for a successful receipt.
+func (c *Conn) transactAndWait(ctx context.Context, contract *bind.BoundContract, data []byte) (*types.Receipt, error) {
+	tx, err := c.Send(ctx, func(opts *bind.TransactOpts) (*types.Transaction, error) {
+		return bind.Transact(contract, opts, data)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.mustSucceed(ctx, tx)
+}
+
+func (c *Conn) mustSucceed(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
+	r, err := c.WaitMined(ctx, tx.Hash())
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != types.ReceiptStatusSuccessful {
+		return nil, fmt.Errorf("transaction %s reverted", tx.Hash())
+	}
+	return r, nil
+}
+
+// Verify checks that token and registry are a stonode SecurityToken wired to
+// that EligibilityRegistry, and that the node's key holds the roles it needs
+// (writer on the registry, agent on the token). It returns the token's
+// settings so the caller can compare them with the issuance.
+func (c *Conn) Verify(ctx context.Context, token, reg common.Address) (*TokenParams, error) {
+	for _, a := range []common.Address{token, reg} {
+		code, err := c.Client.CodeAt(ctx, a, nil)
+		if err != nil {
+			return nil, fmt.Errorf("code at %s: %w", a, err)
+		}
+		if len(code) == 0 {
+			return nil, registry.Errorf(registry.EINVALID, "no contract at %s on chain %d", a.Hex(), c.ChainID)
+		}
+	}
+	// The pair is recognised by behaviour: the token answers registry() with
+	// this registry, and both grant the node's key the roles it must use.
+	tok := bindings.NewSecurityToken()
+	regB := bindings.NewEligibilityRegistry()
+	ti := tok.Instance(c.Client, token)
+	ri := regB.Instance(c.Client, reg)
+	call := &bind.CallOpts{Context: ctx}
+	wired, err := bind.Call(ti, call, tok.PackRegistry(), tok.UnpackRegistry)
+	if err != nil {
+		return nil, registry.Errorf(registry.EINVALID, "%s is not a stonode SecurityToken", token.Hex())
+	}
+	if !bytes.Equal(wired.Bytes(), reg.Bytes()) {
+		return nil, registry.Errorf(registry.EINVALID, "token %s checks registry %s, not %s", token.Hex(), wired.Hex(), reg.Hex())
+	}
+	writerRole, err := bind.Call(ri, call, regB.PackWRITERROLE(), regB.UnpackWRITERROLE)
+	if err != nil {
+		return nil, registry.Errorf(registry.EINVALID, "%s is not a stonode EligibilityRegistry", reg.Hex())
+	}
+	if ok, err := bind.Call(ri, call, regB.PackHasRole(writerRole, c.From), regB.UnpackHasRole); err != nil || !ok {
+		return nil, registry.Errorf(registry.EINVALID, "the node's key %s is not a writer of registry %s", c.From.Hex(), reg.Hex())
+	}
+	agentRole, err := bind.Call(ti, call, tok.PackAGENTROLE(), tok.UnpackAGENTROLE)
+	if err != nil {
+		return nil, registry.Errorf(registry.EINVALID, "%s is not a stonode SecurityToken", token.Hex())
+	}
+	if ok, err := bind.Call(ti, call, tok.PackHasRole(agentRole, c.From), tok.UnpackHasRole); err != nil || !ok {
+		return nil, registry.Errorf(registry.EINVALID, "the node's key %s is not an agent of token %s", c.From.Hex(), token.Hex())
+	}
+	p := &TokenParams{}
+	if p.Name, err = bind.Call(ti, call, tok.PackName(), tok.UnpackName); err != nil {
+		return nil, err
+	}
+	if p.Symbol, err = bind.Call(ti, call, tok.PackSymbol(), tok.UnpackSymbol); err != nil {
+		return nil, err
+	}
+	if p.Decimals, err = bind.Call(ti, call, tok.PackDecimals(), tok.UnpackDecimals); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// DeploymentBlock finds the first block at which code exists at addr by binary
+// search over historical state; nodes without that state report an error.
+func (c *Conn) DeploymentBlock(ctx context.Context, addr common.Address) (uint64, error) {
+	head, err := c.Client.BlockNumber(ctx)
+	if err != nil {
+		return 0, err
+	}
+	lo, hi := uint64(0), head
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		code, err := c.Client.CodeAt(ctx, addr, new(big.Int).SetUint64(mid))
+		if err != nil {
+			return 0, fmt.Errorf("code at block %d (the node may lack historical state): %w", mid, err)
+		}
+		if len(code) > 0 {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo, nil
+}
