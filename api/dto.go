@@ -93,6 +93,7 @@ type issuanceJSON struct {
 	ChainID          int64       `json:"chainId,omitempty"`
 	TokenAddress     string      `json:"tokenAddress,omitempty"`
 	RegistryAddress  string      `json:"registryAddress,omitempty"`
+	DeploymentBlock  uint64      `json:"deploymentBlock,omitempty"`
 	CreatedAt        time.Time   `json:"createdAt"`
 	UpdatedAt        time.Time   `json:"updatedAt"`
 }
@@ -115,7 +116,7 @@ func toIssuanceJSON(i *registry.Issuance) issuanceJSON {
 		Product:   productJSON{string(i.Product.Class), string(i.Product.Wrapper), string(i.Product.Underlying), i.Product.Leverage},
 		SupplyCap: amountString(i.SupplyCap), OfferingStart: i.OfferingStart, OfferingEnd: i.OfferingEnd,
 		Status: string(i.Status), Paused: i.Paused, ChainID: i.ChainID, TokenAddress: i.TokenAddress,
-		RegistryAddress: i.RegistryAddress, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
+		RegistryAddress: i.RegistryAddress, DeploymentBlock: i.DeploymentBlock, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
 	}
 }
 
@@ -448,4 +449,26 @@ func utc(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+type operationJSON struct {
+	ID         int64             `json:"id"`
+	IssuanceID int64             `json:"issuanceId"`
+	Kind       string            `json:"kind"`
+	Status     string            `json:"status"`
+	Error      string            `json:"error,omitempty"`
+	Result     map[string]string `json:"result"`
+	CreatedBy  string            `json:"createdBy"`
+	CreatedAt  time.Time         `json:"createdAt"`
+	UpdatedAt  time.Time         `json:"updatedAt"`
+}
+
+func toOperationJSON(op *registry.Operation) operationJSON {
+	return operationJSON{op.ID, op.IssuanceID, string(op.Kind), string(op.Status), op.Error, op.Result, op.CreatedBy, op.CreatedAt, op.UpdatedAt}
+}
+
+type attachRequest struct {
+	TokenAddress    string  `json:"tokenAddress"`
+	RegistryAddress string  `json:"registryAddress"`
+	DeploymentBlock *uint64 `json:"deploymentBlock"`
 }

@@ -30,11 +30,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock returns the evaluation time of eligibility decisions; nil means time.Now.
 	Clock func() time.Time
+	// Chain deploys and attaches contracts; nil answers those routes with 503.
+	Chain registry.ChainService
 }
 
 // Server is the HTTP API.
 type Server struct {
 	svc    registry.Service
+	chain  registry.ChainService
 	log    *slog.Logger
 	now    func() time.Time
 	engine *gin.Engine
@@ -63,7 +66,7 @@ func New(svc registry.Service, opts Options) *Server {
 		opts.Clock = time.Now
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, log: opts.Logger, now: opts.Clock, engine: gin.New()}
+	s := &Server{svc: svc, chain: opts.Chain, log: opts.Logger, now: opts.Clock, engine: gin.New()}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
 	s.engine.Use(s.recoverJSON, s.accessLog)
@@ -111,6 +114,9 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/v1/issuances", administrator, s.listIssuances},
 		{http.MethodGet, "/v1/issuances/:id", administrator, s.getIssuance},
 		{http.MethodPost, "/v1/issuances/:id/status", administrator, s.transitionIssuance},
+		{http.MethodPost, "/v1/issuances/:id/deploy", administrator, s.deploy},
+		{http.MethodPost, "/v1/issuances/:id/attach", administrator, s.attach},
+		{http.MethodGet, "/v1/operations/:id", administrator, s.getOperation},
 		{http.MethodGet, "/v1/issuances/:id/whitelist", administrator, s.listWhitelist},
 		{http.MethodPut, "/v1/issuances/:id/whitelist/:investorId", administrator, s.approve},
 		{http.MethodDelete, "/v1/issuances/:id/whitelist/:investorId", administrator, s.revoke},

@@ -201,6 +201,7 @@ type Issuance struct {
 	ChainID          int64
 	TokenAddress     string
 	RegistryAddress  string
+	DeploymentBlock  uint64
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }

@@ -13,11 +13,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/stonode/stonode/api"
 	"github.com/stonode/stonode/registry"
+	"github.com/stonode/stonode/registry/chain"
 	"github.com/stonode/stonode/registry/store"
 )
 
@@ -25,12 +28,18 @@ const usage = `stonode — registry node for security token offerings
 
 Usage:
   stonode serve        [--addr 127.0.0.1:8080] [--data-dir ./data] [--db DSN]
+                       [--chain sim | --rpc URL --key-file PATH]
   stonode keys create  --role operator|reader [--name NAME] [--data-dir ./data] [--db DSN]
   stonode migrate      [--data-dir ./data] [--db DSN]
 
 Every flag can also be set in the environment: STONODE_ADDR, STONODE_DATA_DIR,
-STONODE_DB, STONODE_LOG_LEVEL. Flags win over the environment.
+STONODE_DB, STONODE_LOG_LEVEL, STONODE_CHAIN, STONODE_RPC, STONODE_KEY_FILE. Flags win
+over the environment.
 --db takes a postgres:// URL or a SQLite file path; empty means <data-dir>/stonode.db.
+--chain sim (the default) runs an in-process chain whose funded dev key is kept in
+<data-dir>/dev.key; the chain itself lives in memory and starts anew on restart.
+--rpc connects to a JSON-RPC endpoint instead (anvil, geth); the node's signing key is read
+from --key-file or, without one, from STONODE_KEY (hex), never from a flag's value.
 `
 
 func main() {
@@ -48,6 +57,9 @@ type config struct {
 	dataDir  string
 	db       string
 	logLevel string
+	chain    string
+	rpc      string
+	keyFile  string
 }
 
 func (c *config) register(fs *flag.FlagSet) {
@@ -108,6 +120,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", env("STONODE_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&cfg.chain, "chain", env("STONODE_CHAIN", "sim"), "sim: in-process simulated chain; ignored when --rpc is set")
+	fs.StringVar(&cfg.rpc, "rpc", env("STONODE_RPC", ""), "JSON-RPC endpoint of the chain (http://, ws://)")
+	fs.StringVar(&cfg.keyFile, "key-file", env("STONODE_KEY_FILE", ""), "file holding the node's hex private key (with --rpc)")
 	cfg.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -122,12 +137,31 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer st.Close()
 
+	conn, err := openChain(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	chainSvc := chain.NewService(conn, st, log)
+	log.Info("chain connected", slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex()))
+
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	workCtx, stopWork := context.WithCancel(ctx)
+	var work sync.WaitGroup
+	work.Add(1)
+	go func() {
+		defer work.Done()
+		if err := chainSvc.Run(workCtx); err != nil {
+			log.Error("chain operations stopped", slog.Any("err", err))
+		}
+	}()
+	defer func() { stopWork(); work.Wait() }()
+
 	srv := &http.Server{
-		Handler:           api.New(st, api.Options{Logger: log}),
+		Handler:           api.New(st, api.Options{Logger: log, Chain: chainSvc}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -149,6 +183,28 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// openChain connects to the configured chain.
+func openChain(ctx context.Context, cfg config) (*chain.Conn, error) {
+	if cfg.rpc != "" {
+		key, err := chain.LoadKey(cfg.keyFile, "STONODE_KEY")
+		if err != nil {
+			return nil, err
+		}
+		return chain.Dial(ctx, cfg.rpc, key)
+	}
+	if cfg.chain != "sim" {
+		return nil, fmt.Errorf("--chain must be sim, or give --rpc")
+	}
+	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	key, err := chain.LoadOrCreateKey(filepath.Join(cfg.dataDir, "dev.key"))
+	if err != nil {
+		return nil, err
+	}
+	return chain.OpenSimulated(key, time.Second)
 }
 
 func createKey(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -156,6 +156,7 @@ CREATE TABLE registry_generation (
 );
 INSERT INTO registry_generation (id, gen) VALUES (1, 0);
 `},
+	{4, "chain deployments and operations", chainSchema}, // migrate_chain.go
 }
 
 var dialectSQL = map[Dialect]map[string]string{

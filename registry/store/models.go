@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"math/big"
 	"strings"
 	"time"
@@ -65,6 +66,7 @@ type issuanceRow struct {
 	ChainID           int64
 	TokenAddress      string
 	RegistryAddress   string
+	DeploymentBlock   uint64
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
@@ -82,7 +84,7 @@ func issuanceToRow(i *registry.Issuance) *issuanceRow {
 		ProductUnderlying: string(i.Product.Underlying), ProductLeverage: i.Product.Leverage,
 		SupplyCap: amountText(i.SupplyCap), OfferingStart: i.OfferingStart, OfferingEnd: i.OfferingEnd,
 		Status: string(i.Status), Paused: i.Paused, ChainID: i.ChainID, TokenAddress: i.TokenAddress,
-		RegistryAddress: i.RegistryAddress, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
+		RegistryAddress: i.RegistryAddress, DeploymentBlock: i.DeploymentBlock, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
 	}
 }
 
@@ -100,7 +102,7 @@ func (r *issuanceRow) domain(handling []int64) *registry.Issuance {
 		},
 		SupplyCap: amountValue(r.SupplyCap), OfferingStart: utcPtr(r.OfferingStart), OfferingEnd: utcPtr(r.OfferingEnd),
 		Status: registry.IssuanceStatus(r.Status), Paused: r.Paused, ChainID: r.ChainID,
-		TokenAddress: r.TokenAddress, RegistryAddress: r.RegistryAddress,
+		TokenAddress: r.TokenAddress, RegistryAddress: r.RegistryAddress, DeploymentBlock: r.DeploymentBlock,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
@@ -287,4 +289,27 @@ func splitList(s string) []string {
 		return []string{}
 	}
 	return strings.Split(s, ",")
+}
+
+type operationRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	IssuanceID int64
+	SellerID   int64
+	Kind       string
+	Status     string
+	Error      string
+	Result     string
+	CreatedBy  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (operationRow) TableName() string { return "operations" }
+
+func (r *operationRow) domain() *registry.Operation {
+	op := &registry.Operation{ID: r.ID, IssuanceID: r.IssuanceID, SellerID: r.SellerID, Kind: registry.OperationKind(r.Kind),
+		Status: registry.OperationStatus(r.Status), Error: r.Error, Result: map[string]string{}, CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	_ = json.Unmarshal([]byte(r.Result), &op.Result)
+	return op
 }

@@ -1,0 +1,170 @@
+package chain
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/stonode/stonode/registry"
+)
+
+// Store is what the chain service needs of the registry.
+type Store interface {
+	registry.OperationStore
+	Issuance(ctx context.Context, id int64) (*registry.Issuance, error)
+}
+
+// Service runs chain operations for the API: it queues deployments, attaches
+// existing contracts after verifying them, and executes queued operations in
+// the background so no request waits for blocks.
+type Service struct {
+	conn  *Conn
+	store Store
+	log   *slog.Logger
+	wake  chan struct{}
+}
+
+var _ registry.ChainService = (*Service)(nil)
+
+// NewService returns a service on conn and store.
+func NewService(conn *Conn, store Store, log *slog.Logger) *Service {
+	return &Service{conn: conn, store: store, log: log, wake: make(chan struct{}, 1)}
+}
+
+// systemCtx is the identity of the node's own background work.
+func systemCtx(ctx context.Context) context.Context {
+	return registry.WithPrincipal(ctx, &registry.Principal{KeyID: "system", Role: registry.RoleOperator})
+}
+
+// Deploy queues the deployment of an issuance's registry and token.
+func (s *Service) Deploy(ctx context.Context, issuanceID int64) (*registry.Operation, error) {
+	op, err := s.store.CreateOperation(ctx, issuanceID, registry.OpDeploy)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return op, nil
+}
+
+// Operation returns a queued or finished operation.
+func (s *Service) Operation(ctx context.Context, id int64) (*registry.Operation, error) {
+	return s.store.Operation(ctx, id)
+}
+
+// Attach records existing contracts for an issuance after checking on-chain that
+// they are a stonode token and registry wired together, that the node's key may
+// operate them, and that the token's name, symbol and decimals are the issuance's.
+func (s *Service) Attach(ctx context.Context, issuanceID int64, token, reg string, block *uint64) (*registry.Issuance, error) {
+	tokenAddr, err := registry.NormalizeAddress("tokenAddress", token)
+	if err != nil {
+		return nil, err
+	}
+	regAddr, err := registry.NormalizeAddress("registryAddress", reg)
+	if err != nil {
+		return nil, err
+	}
+	iss, err := s.store.Issuance(ctx, issuanceID) // tenancy: 404 for another seller's issuance
+	if err != nil {
+		return nil, err
+	}
+	callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	p, err := s.conn.Verify(callCtx, common.HexToAddress(tokenAddr), common.HexToAddress(regAddr))
+	if err != nil {
+		return nil, err
+	}
+	if p.Name != iss.TokenName || p.Symbol != iss.TokenSymbol || int(p.Decimals) != iss.Decimals {
+		return nil, registry.Errorf(registry.EINVALID, "token is %q (%s, %d decimals) but the issuance is %q (%s, %d decimals)",
+			p.Name, p.Symbol, p.Decimals, iss.TokenName, iss.TokenSymbol, iss.Decimals)
+	}
+	var deployedAt uint64
+	if block != nil {
+		deployedAt = *block
+	} else if deployedAt, err = s.conn.DeploymentBlock(callCtx, common.HexToAddress(tokenAddr)); err != nil {
+		return nil, registry.Errorf(registry.EINVALID, "give deploymentBlock: %v", err)
+	}
+	return s.store.RecordDeployment(ctx, issuanceID, registry.Deployment{ChainID: s.conn.ChainID,
+		TokenAddress: tokenAddr, RegistryAddress: regAddr, Block: deployedAt})
+}
+
+// Run executes queued operations until ctx ends. Operations a previous process
+// left running are failed first: their transactions may have been mined.
+func (s *Service) Run(ctx context.Context) error {
+	if n, err := s.store.FailInterrupted(systemCtx(ctx)); err != nil {
+		return fmt.Errorf("fail interrupted operations: %w", err)
+	} else if n > 0 {
+		s.log.Warn("failed operations interrupted by a restart", slog.Int("count", n))
+	}
+	poll := time.NewTicker(time.Second) // also picks up work queued by other nodes
+	defer poll.Stop()
+	for {
+		for {
+			op, err := s.store.ClaimOperation(systemCtx(ctx))
+			if err != nil {
+				s.log.Error("claim operation", slog.Any("err", err))
+				break
+			}
+			if op == nil {
+				break
+			}
+			s.execute(ctx, op)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.wake:
+		case <-poll.C:
+		}
+	}
+}
+
+func (s *Service) execute(ctx context.Context, op *registry.Operation) {
+	log := s.log.With(slog.Int64("operation", op.ID), slog.Int64("issuance", op.IssuanceID), slog.String("kind", string(op.Kind)))
+	result, err := s.run(ctx, op)
+	if err != nil {
+		log.Warn("operation failed", slog.Any("err", err))
+	} else {
+		log.Info("operation succeeded", slog.Any("result", result))
+	}
+	// Record the outcome even if ctx is ending, so no operation stays RUNNING.
+	finishCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if ferr := s.store.FinishOperation(systemCtx(finishCtx), op.ID, result, err); ferr != nil {
+		log.Error("record operation outcome", slog.Any("err", ferr))
+	}
+}
+
+func (s *Service) run(ctx context.Context, op *registry.Operation) (map[string]string, error) {
+	switch op.Kind {
+	case registry.OpDeploy:
+		iss, err := s.store.Issuance(systemCtx(ctx), op.IssuanceID)
+		if err != nil {
+			return nil, err
+		}
+		deployCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		defer cancel()
+		d, err := s.conn.Deploy(deployCtx, ParamsFor(iss))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.store.RecordDeployment(systemCtx(ctx), op.IssuanceID, registry.Deployment{ChainID: d.ChainID,
+			TokenAddress: lower(d.TokenAddress), RegistryAddress: lower(d.RegistryAddress), Block: d.Block}); err != nil {
+			return nil, err
+		}
+		return map[string]string{"chainId": strconv.FormatInt(d.ChainID, 10), "tokenAddress": lower(d.TokenAddress),
+			"registryAddress": lower(d.RegistryAddress), "deploymentBlock": strconv.FormatUint(d.Block, 10)}, nil
+	}
+	return nil, fmt.Errorf("unknown operation kind %s", op.Kind)
+}
+
+func lower(a common.Address) string {
+	s, _ := registry.NormalizeAddress("address", a.Hex())
+	return s
+}
