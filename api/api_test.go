@@ -407,3 +407,16 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatalf("readyz with the database closed: %d %s", r.status, r.raw)
 	}
 }
+
+func TestMetricsNeedAKeyAndCountRequests(t *testing.T) {
+	n := startNode(t, store.SQLite)
+	key := n.operatorKey()
+	n.must(200, "GET", "/v1/reason-codes", key, nil)
+	if r := n.do("GET", "/metrics", "", nil); r.status != 401 {
+		t.Fatalf("metrics without a key: %d", r.status)
+	}
+	r := n.must(200, "GET", "/metrics", key, nil)
+	if !strings.Contains(string(r.raw), `stonode_http_request_duration_seconds_count{method="GET",route="/v1/reason-codes",status="200"} 1`) {
+		t.Fatalf("metrics lack the request histogram:\n%.2000s", r.raw)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/stonode/stonode/registry"
 )
@@ -32,15 +33,20 @@ type Options struct {
 	Clock func() time.Time
 	// Chain deploys and attaches contracts; nil answers those routes with 503.
 	Chain registry.ChainService
+	// Metrics is where the API registers its series and what /metrics serves;
+	// nil means a private registry with the Go and process collectors.
+	Metrics *prometheus.Registry
 }
 
 // Server is the HTTP API.
 type Server struct {
-	svc    registry.Service
-	chain  registry.ChainService
-	log    *slog.Logger
-	now    func() time.Time
-	engine *gin.Engine
+	svc     registry.Service
+	chain   registry.ChainService
+	metrics *httpMetrics
+	gather  prometheus.Gatherer
+	log     *slog.Logger
+	now     func() time.Time
+	engine  *gin.Engine
 }
 
 // route is one endpoint; the table drives registration and the OpenAPI check.
@@ -65,8 +71,12 @@ func New(svc registry.Service, opts Options) *Server {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetricsRegistry()
+	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, chain: opts.Chain, log: opts.Logger, now: opts.Clock, engine: gin.New()}
+	s := &Server{svc: svc, chain: opts.Chain, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
+		log: opts.Logger, now: opts.Clock, engine: gin.New()}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
 	s.engine.Use(s.recoverJSON, s.accessLog)
@@ -95,6 +105,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/healthz", nil, s.healthz},
 		{http.MethodGet, "/readyz", nil, s.readyz},
 		{http.MethodGet, "/openapi.yaml", nil, s.openapi},
+		{http.MethodGet, "/metrics", anyRole, s.metricsHandler(s.gather)},
 		{http.MethodGet, "/v1/reason-codes", anyRole, s.reasonCodes},
 
 		{http.MethodPost, "/v1/sellers", operatorOnly, s.createSeller},
@@ -187,6 +198,7 @@ func (s *Server) recoverJSON(c *gin.Context) {
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	s.metrics.observe(c, time.Since(start))
 	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "http",
 		slog.String("method", c.Request.Method), slog.String("route", c.FullPath()),
 		slog.Int("status", c.Writer.Status()), slog.Duration("took", time.Since(start)),

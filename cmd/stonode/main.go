@@ -161,7 +161,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer func() { stopWork(); work.Wait() }()
 
 	srv := &http.Server{
-		Handler:           api.New(st, api.Options{Logger: log, Chain: chainSvc}),
+		Handler:           api.New(st, api.Options{Logger: log, Chain: chainSvc, Metrics: api.NewMetricsRegistry()}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
