@@ -238,6 +238,15 @@ func TestEndToEndFlow(t *testing.T) {
 			}
 		}
 
+		// Looking up the first seller's frozen investor from the second seller's own
+		// issuance gives codes, not the first seller's particulars.
+		own := n.must(201, "POST", "/v1/issuances", ok2, map[string]any{"issuerName": "B", "tokenName": "B", "tokenSymbol": "B",
+			"legalForm": "SHARE", "fieaClass": "PARA1_TOKEN", "offeringType": "PUBLIC"}).str("id")
+		if r := n.must(200, "GET", "/v1/issuances/"+own+"/eligibility/"+wallet(3), ok2, nil); strings.Contains(string(r.raw), "court order") ||
+			strings.Contains(string(r.raw), "Firm 7000012050002") || !strings.Contains(string(r.raw), "ACCOUNT_FROZEN") {
+			t.Fatalf("cross-tenant look-up leaks particulars: %s", r.raw)
+		}
+
 		// Every step is in the audit log.
 		actions := map[string]int{}
 		for after := "0"; ; {
@@ -258,7 +267,7 @@ func TestEndToEndFlow(t *testing.T) {
 			}
 			after = fmt.Sprint(*body.Next)
 		}
-		want := map[string]int{"seller.create": 2, "key.create": 4, "issuance.create": 2, "issuance.status": 4,
+		want := map[string]int{"seller.create": 2, "key.create": 4, "issuance.create": 3, "issuance.status": 4,
 			"investor.create": 51, "whitelist.approve": 51, "investor.freeze": 1, "investor.categories": 1}
 		for a, c := range want {
 			if actions[a] != c {
@@ -383,6 +392,10 @@ func TestBadInput(t *testing.T) {
 			{"bad limit", "GET", "/v1/issuances?limit=100000", sk, nil, 400, "invalid"},
 			{"oversized body", "POST", "/v1/issuances/" + id + "/eligibility", sk, `{"addresses":["` + strings.Repeat("a", api.MaxBodyBytes) + `"]}`, 413, "too_large"},
 			{"no route", "GET", "/v1/nothing", sk, nil, 404, "not_found"},
+			{"stray bracket after JSON", "POST", "/v1/keys", op, `{"role":"reader"}]`, 400, "invalid"},
+			{"NUL in text", "POST", "/v1/sellers", op, map[string]any{"legalName": "A\u0000B", "corporateNumber": "1180301018771", "fsaRegistration": "x", "licence": "TYPE1", "membership": "FULL"}, 400, "invalid"},
+			{"year 10000 in UTC", "POST", "/v1/issuances", sk, iss(map[string]any{"lockupEnd": "9999-12-31T23:00:00-23:00"}), 400, "invalid"},
+			{"year before 1", "PUT", "/v1/issuances/" + id + "/whitelist/" + inv, sk, map[string]any{"validUntil": "0000-01-01T00:00:00+01:00"}, 400, "invalid"},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

@@ -78,6 +78,7 @@ func TestDeployAndAttachOverHTTP(t *testing.T) {
 			ctxDeploy, cancelDeploy := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancelDeploy()
 			second := newIssuance("TOB")
+			n.must(200, "POST", "/v1/issuances/"+second+"/status", sk, map[string]any{"status": "REGISTERED"})
 			issB, err := st.Issuance(registry.WithPrincipal(ctxDeploy, &registry.Principal{Role: registry.RoleOperator}), mustID(t, second))
 			if err != nil {
 				t.Fatal(err)

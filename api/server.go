@@ -101,7 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.Se
 func OpenAPI() []byte { return openAPIDocument }
 
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{http.MethodGet, "/healthz", nil, s.healthz},
 		{http.MethodGet, "/readyz", nil, s.readyz},
 		{http.MethodGet, "/openapi.yaml", nil, s.openapi},
@@ -148,7 +148,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/investors/:id/unfreeze", administrator, s.setFrozen(false)},
 
 		{http.MethodGet, "/v1/audit", administrator, s.audit},
-	}
+	}, s.mirrorRoutes()...)
 }
 
 // authenticate resolves the bearer key and admits only the given roles.
@@ -228,7 +228,7 @@ func (s *Server) decode(c *gin.Context, dst any) bool {
 		s.fail(c, jsonError(err))
 		return false
 	}
-	if dec.More() {
+	if err := dec.Decode(&struct{}{}); err != io.EOF {
 		s.fail(c, registry.Errorf(registry.EINVALID, "request body must hold exactly one JSON value"))
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"math/big"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/sha3"
@@ -116,6 +117,11 @@ func limitText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return Errorf(EINVALID, "%s is not valid UTF-8", field)
 	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return Errorf(EINVALID, "%s contains a control character", field)
+		}
+	}
 	if utf8.RuneCountInString(s) > max {
 		return Errorf(EINVALID, "%s is longer than %d characters", field, max)
 	}
@@ -170,6 +176,9 @@ func (i *Issuance) Validate() error {
 			return err
 		}
 	}
+	if err := checkTimes(map[string]*time.Time{"lockupEnd": i.LockupEnd, "offeringStart": i.OfferingStart, "offeringEnd": i.OfferingEnd}); err != nil {
+		return err
+	}
 	if i.Decimals < 0 || i.Decimals > 18 {
 		return Errorf(EINVALID, "decimals must be between 0 and 18")
 	}
@@ -223,6 +232,10 @@ func (inv *Investor) Validate() error {
 	if !ValidCountry(inv.ResidenceCountry) {
 		return Errorf(EINVALID, "residenceCountry must be an ISO 3166-1 alpha-2 country code")
 	}
+	if err := checkTimes(map[string]*time.Time{"dateOfBirth": inv.DateOfBirth, "screening.sanctionsCheckedAt": inv.SanctionsCheckedAt,
+		"screening.antisocialCheckedAt": inv.AntisocialCheckedAt}); err != nil {
+		return err
+	}
 	if inv.PersonType == PersonCorporation && inv.DateOfBirth != nil {
 		return Errorf(EINVALID, "dateOfBirth applies to individuals only")
 	}
@@ -254,6 +267,9 @@ func validateKYC(u KYCUpdate) error {
 	if err := limitText("kyc.method", u.Method, 100); err != nil {
 		return err
 	}
+	if err := checkTimes(map[string]*time.Time{"kyc.verifiedAt": u.VerifiedAt, "kyc.reviewDue": u.ReviewDue}); err != nil {
+		return err
+	}
 	if u.Status == KYCVerified && (u.VerifiedAt == nil || u.ReviewDue == nil) {
 		return Errorf(EINVALID, "a VERIFIED KYC needs verifiedAt and reviewDue")
 	}
@@ -274,7 +290,7 @@ func (u ScreeningUpdate) Validate() error {
 	if u.CheckedAt.IsZero() {
 		return Errorf(EINVALID, "checkedAt is required")
 	}
-	return nil
+	return CheckTime("checkedAt", &u.CheckedAt)
 }
 
 // ValidateCategories checks category grants: known categories, ordered windows, no
@@ -292,6 +308,9 @@ func ValidateCategories(grants []CategoryGrant) error {
 			return Errorf(EINVALID, "category %s is listed twice", g.Category)
 		}
 		seen[g.Category] = true
+		if err := checkTimes(map[string]*time.Time{"categories.validFrom": &g.ValidFrom, "categories.validTo": &g.ValidTo}); err != nil {
+			return err
+		}
 		if g.ValidFrom.IsZero() || g.ValidTo.IsZero() || g.ValidTo.Before(g.ValidFrom) {
 			return Errorf(EINVALID, "category %s needs validFrom <= validTo", g.Category)
 		}
@@ -307,5 +326,31 @@ func (c SellerStatusChange) Validate() error {
 	if err := oneOf("status", c.Status, SellerActive, SellerSuspended, SellerRevoked); err != nil {
 		return err
 	}
+	if !c.EffectiveAt.IsZero() {
+		if err := CheckTime("effectiveAt", &c.EffectiveAt); err != nil {
+			return err
+		}
+	}
 	return limitText("reason", c.Reason, 500)
+}
+
+// CheckTime refuses instants outside years 1–9999 in UTC: they cannot be stored
+// or rendered as RFC 3339, and no real date in this domain is near them.
+func CheckTime(field string, t *time.Time) error {
+	if t == nil {
+		return nil
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return Errorf(EINVALID, "%s must be between years 1 and 9999", field)
+	}
+	return nil
+}
+
+func checkTimes(fields map[string]*time.Time) error {
+	for name, t := range fields {
+		if err := CheckTime(name, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -28,13 +29,13 @@ const usage = `stonode — registry node for security token offerings
 
 Usage:
   stonode serve        [--addr 127.0.0.1:8080] [--data-dir ./data] [--db DSN]
-                       [--chain sim | --rpc URL --key-file PATH]
+                       [--chain sim | --rpc URL --key-file PATH] [--confirmations N]
   stonode keys create  --role operator|reader [--name NAME] [--data-dir ./data] [--db DSN]
   stonode migrate      [--data-dir ./data] [--db DSN]
 
 Every flag can also be set in the environment: STONODE_ADDR, STONODE_DATA_DIR,
-STONODE_DB, STONODE_LOG_LEVEL, STONODE_CHAIN, STONODE_RPC, STONODE_KEY_FILE. Flags win
-over the environment.
+STONODE_DB, STONODE_LOG_LEVEL, STONODE_CHAIN, STONODE_RPC, STONODE_KEY_FILE,
+STONODE_CONFIRMATIONS. Flags win over the environment.
 --db takes a postgres:// URL or a SQLite file path; empty means <data-dir>/stonode.db.
 --chain sim (the default) runs an in-process chain whose funded dev key is kept in
 <data-dir>/dev.key; the chain itself lives in memory and starts anew on restart.
@@ -60,6 +61,7 @@ type config struct {
 	chain    string
 	rpc      string
 	keyFile  string
+	confirms uint64
 }
 
 func (c *config) register(fs *flag.FlagSet) {
@@ -123,6 +125,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.chain, "chain", env("STONODE_CHAIN", "sim"), "sim: in-process simulated chain; ignored when --rpc is set")
 	fs.StringVar(&cfg.rpc, "rpc", env("STONODE_RPC", ""), "JSON-RPC endpoint of the chain (http://, ws://)")
 	fs.StringVar(&cfg.keyFile, "key-file", env("STONODE_KEY_FILE", ""), "file holding the node's hex private key (with --rpc)")
+	confirms, err := strconv.ParseUint(env("STONODE_CONFIRMATIONS", "0"), 10, 64)
+	if err != nil {
+		return fmt.Errorf("STONODE_CONFIRMATIONS: %w", err)
+	}
+	fs.Uint64Var(&cfg.confirms, "confirmations", confirms, "blocks behind the head the transfer mirror waits before ingesting")
 	cfg.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -142,7 +149,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer conn.Close()
-	chainSvc := chain.NewService(conn, st, log)
+	metrics := api.NewMetricsRegistry()
+	node := chain.NewNode(conn, st, chain.NodeConfig{Confirmations: cfg.confirms}, metrics, log)
 	log.Info("chain connected", slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex()))
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -152,21 +160,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	workCtx, stopWork := context.WithCancel(ctx)
 	var work sync.WaitGroup
 	work.Add(1)
-	go func() {
-		defer work.Done()
-		if err := chainSvc.Run(workCtx); err != nil {
-			log.Error("chain operations stopped", slog.Any("err", err))
-		}
-	}()
+	go func() { defer work.Done(); node.Run(workCtx) }()
 	defer func() { stopWork(); work.Wait() }()
 
 	srv := &http.Server{
-		Handler:           api.New(st, api.Options{Logger: log, Chain: chainSvc, Metrics: api.NewMetricsRegistry()}),
+		Handler:           api.New(st, api.Options{Logger: log, Chain: node.Ops, Metrics: metrics}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Requests outlive the shutdown signal: Shutdown lets them finish.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	log.Info("stonode serving", slog.String("addr", ln.Addr().String()), slog.String("db", string(st.Dialect())))
 	errc := make(chan error, 1)

@@ -33,10 +33,12 @@ func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []s
 		return nil, err
 	}
 	at = at.UTC().Truncate(time.Second)
+	p := registry.PrincipalFrom(ctx)
 	out := make([]registry.EligibilityResult, len(norm))
 	for i, addr := range norm {
 		req := iss.request(addr, parties[addr], at)
-		out[i] = registry.EligibilityResult{Address: addr, Decision: eligibility.Evaluate(req), At: at}
+		d := redact(p, eligibility.Evaluate(req), parties[addr])
+		out[i] = registry.EligibilityResult{Address: addr, Decision: d, At: at}
 	}
 	return out, nil
 }
@@ -63,7 +65,34 @@ func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.
 	sender := parties[from].party(from)
 	req.From = &sender
 	req.Amount = c.Amount
-	return &registry.EligibilityResult{Address: to, Decision: eligibility.Evaluate(req), At: at}, nil
+	d := redact(registry.PrincipalFrom(ctx), eligibility.Evaluate(req), parties[from], parties[to])
+	return &registry.EligibilityResult{Address: to, Decision: d, At: at}, nil
+}
+
+// redact replaces the engine's specific messages (which name investors, sellers
+// and freeze reasons) with each code's generic text unless the caller is the
+// operator or the seller that onboarded every investor involved: codes are the
+// product's public answer, the particulars are the tenant's data.
+func redact(p *registry.Principal, d registry.Decision, parties ...*partySnap) registry.Decision {
+	if p.Role == registry.RoleOperator || len(d.Reasons) == 0 {
+		return d
+	}
+	own := p.Role == registry.RoleSeller
+	for _, ps := range parties {
+		if ps != nil && ps.investor != nil && ps.investor.SellerID != p.SellerID {
+			own = false
+		}
+	}
+	if own {
+		return d
+	}
+	reasons := make([]registry.Reason, len(d.Reasons))
+	for i, r := range d.Reasons {
+		info, _ := r.Code.Info()
+		reasons[i] = registry.Reason{Code: r.Code, Rule: r.Rule, Message: info.Message}
+	}
+	d.Reasons = reasons
+	return d
 }
 
 // eligibilityInputs returns the issuance and the parties behind addrs, from the

@@ -230,6 +230,10 @@ func (s *Store) changeInvestor(ctx context.Context, id int64, action string, det
 		if err := fn(tx, inv, now); err != nil {
 			return err
 		}
+		// Every investor change may change the investor's on-chain records.
+		if err := s.enqueueSync(tx, "e.investor_id = ?", id); err != nil {
+			return err
+		}
 		if err := tx.Model(&investorRow{}).Where("id = ?", id).Update("updated_at", now).Error; err != nil {
 			return err
 		}
@@ -266,6 +270,10 @@ func (s *Store) RemoveWallet(ctx context.Context, investorID int64, address stri
 		return err
 	}
 	_, err = s.changeInvestor(ctx, investorID, "wallet.remove", map[string]string{"address": addr}, func(tx *gorm.DB, _ *registry.Investor, _ time.Time) error {
+		// Queue the wallet's removal from every registry it is in before it is gone.
+		if err := s.enqueueSync(tx, "e.investor_id = ? AND w.address = ?", investorID, addr); err != nil {
+			return err
+		}
 		res := tx.Where("address = ? AND investor_id = ?", addr, investorID).Delete(&walletRow{})
 		if res.Error != nil {
 			return res.Error

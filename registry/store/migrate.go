@@ -157,6 +157,8 @@ CREATE TABLE registry_generation (
 INSERT INTO registry_generation (id, gen) VALUES (1, 0);
 `},
 	{4, "chain deployments and operations", chainSchema}, // migrate_chain.go
+	{5, "transfer mirror", mirrorSchema},                 // migrate_mirror.go
+	{6, "whitelist sync outbox", syncSchema},             // migrate_sync.go
 }
 
 var dialectSQL = map[Dialect]map[string]string{
@@ -206,18 +208,20 @@ func (s *Store) migrate(ctx context.Context) error {
 
 func (s *Store) migrateTo(ctx context.Context, target int) error {
 	db := s.writer.WithContext(ctx)
-	if err := db.Exec(s.render(`CREATE TABLE IF NOT EXISTS schema_migrations (
-	version INTEGER PRIMARY KEY,
-	name TEXT NOT NULL,
-	applied_at {{ts}} NOT NULL)`)).Error; err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
 	for _, m := range migrations[:target] {
 		err := db.Transaction(func(tx *gorm.DB) error {
+			// Lock before anything else, even creating the bookkeeping table, so
+			// nodes starting together on a fresh database take turns.
 			if s.dialect == Postgres {
 				if err := tx.Exec(`SELECT pg_advisory_xact_lock(7355608)`).Error; err != nil {
 					return err
 				}
+			}
+			if err := tx.Exec(s.render(`CREATE TABLE IF NOT EXISTS schema_migrations (
+	version INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	applied_at {{ts}} NOT NULL)`)).Error; err != nil {
+				return fmt.Errorf("create schema_migrations: %w", err)
 			}
 			var n int64
 			if err := tx.Raw(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n).Error; err != nil {

@@ -25,7 +25,7 @@ func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind regi
 		return nil, err
 	}
 	var out *registry.Operation
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.writeState(ctx, func(tx *gorm.DB) error {
 		iss, err := s.visibleIssuance(tx, p, issuanceID)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, e
 // ClaimOperation moves the oldest pending operation to RUNNING.
 func (s *Store) ClaimOperation(ctx context.Context) (*registry.Operation, error) {
 	var out *registry.Operation
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		var row operationRow
 		err := tx.Where("status = ?", string(registry.OpPending)).Order("id").Take(&row).Error
 		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
@@ -122,7 +122,7 @@ func (s *Store) FinishOperation(ctx context.Context, id int64, result map[string
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *gorm.DB) error {
+	return s.writeState(ctx, func(tx *gorm.DB) error {
 		var row operationRow
 		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
 			return err
@@ -141,7 +141,7 @@ func (s *Store) FinishOperation(ctx context.Context, id int64, result map[string
 // operation's result lists what was sent).
 func (s *Store) FailInterrupted(ctx context.Context) (int, error) {
 	var n int64
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&operationRow{}).Where("status = ?", string(registry.OpRunning)).Updates(map[string]any{
 			"status": string(registry.OpFailed), "error": "interrupted by a restart; check the chain before retrying", "updated_at": s.now()})
 		n = res.RowsAffected
@@ -165,6 +165,12 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 		if p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
 			return registry.Errorf(registry.EFORBIDDEN, "only the lead seller attaches an issuance's contracts")
 		}
+		if err := s.requireActiveSeller(tx, p); err != nil {
+			return err
+		}
+		if iss.Status == registry.IssuanceDraft || iss.Status == registry.IssuanceRedeemed {
+			return registry.Errorf(registry.ECONFLICT, "issuance %d is %s; register it before attaching contracts", issuanceID, iss.Status)
+		}
 		if iss.TokenAddress != "" {
 			return registry.Errorf(registry.ECONFLICT, "issuance %d already has a token at %s", issuanceID, iss.TokenAddress)
 		}
@@ -175,6 +181,10 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 			if registry.ErrorCode(s.translate(err)) == registry.ECONFLICT {
 				return registry.Errorf(registry.ECONFLICT, "token %s is already attached to another issuance", d.TokenAddress)
 			}
+			return err
+		}
+		// The new registry starts empty: queue every approved wallet.
+		if err := s.enqueueSync(tx, "e.issuance_id = ?", issuanceID); err != nil {
 			return err
 		}
 		iss.ChainID, iss.TokenAddress, iss.RegistryAddress, iss.DeploymentBlock, iss.UpdatedAt = d.ChainID, d.TokenAddress, d.RegistryAddress, d.Block, now

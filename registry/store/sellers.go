@@ -144,6 +144,11 @@ func (s *Store) ChangeSellerStatus(ctx context.Context, id int64, c registry.Sel
 				return err
 			}
 		}
+		// A seller's status decides its investors' eligibility everywhere, and
+		// every investor's on the issuances it leads.
+		if err := s.enqueueSync(tx, "v.seller_id = ? OR i.lead_seller_id = ?", id, id); err != nil {
+			return err
+		}
 		cur.Status, cur.StatusEffectiveAt, cur.StatusReason, cur.UpdatedAt = c.Status, eff.UTC(), c.Reason, now
 		out = cur
 		return s.appendAudit(tx, p, &id, "seller.status", "seller", id, c)

@@ -50,7 +50,8 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 	cache   *readCache
-	genStmt func() (*sql.Stmt, error) // prepared once, on first use, on the reader pool
+	genMu   sync.Mutex
+	genStmt *sql.Stmt // prepared on first use on the reader pool; retried after a failure
 	gens    *generationReader
 }
 
@@ -71,15 +72,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		NowFunc:                func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) },
 	}
 	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache()}
-	s.genStmt = sync.OnceValues(func() (*sql.Stmt, error) {
-		db, err := s.reader.DB()
-		if err != nil {
-			return nil, err
-		}
-		return db.Prepare(`SELECT gen FROM registry_generation WHERE id = 1`)
-	})
 	s.gens = &generationReader{query: func(ctx context.Context) (int64, error) {
-		stmt, err := s.genStmt()
+		stmt, err := s.generationStmt(ctx)
 		if err != nil {
 			return 0, err
 		}
@@ -198,9 +192,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close releases the connections.
 func (s *Store) Close() error {
 	var errs []error
-	if stmt, err := s.genStmt(); err == nil {
-		errs = append(errs, stmt.Close())
+	s.genMu.Lock()
+	if s.genStmt != nil {
+		errs = append(errs, s.genStmt.Close())
 	}
+	s.genMu.Unlock()
 	for _, db := range []*gorm.DB{s.writer, s.reader} {
 		if db == nil {
 			continue
@@ -212,15 +208,33 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// write runs fn in one write transaction; the audit record fn adds commits with
-// it, and so does the bump of the registry generation that tells every reader
-// (in this process or another node) that its cached registry facts are stale.
+// write runs fn in one write transaction that changes registry facts; the
+// audit record fn adds commits with it, and so does the bump of the registry
+// generation that tells every reader (in this process or another node) that its
+// cached facts are stale. The bump comes first: its row lock serialises writers
+// on PostgreSQL as SQLite's immediate transactions do, so every check fn makes
+// sees all writes committed before it.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
+		if err := tx.Exec(`UPDATE registry_generation SET gen = gen + 1 WHERE id = 1`).Error; err != nil {
 			return err
 		}
-		return tx.Exec(`UPDATE registry_generation SET gen = gen + 1 WHERE id = 1`).Error
+		return fn(tx)
+	})
+	return s.translate(err)
+}
+
+// writeState runs fn in one write transaction serialised like write, for state
+// no cache holds (operations, sync batches): it takes the generation row's lock
+// without bumping it, so polling does not flush readers' caches.
+func (s *Store) writeState(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := tx.Exec(`SELECT gen FROM registry_generation WHERE id = 1 FOR UPDATE`).Error; err != nil {
+				return err
+			}
+		}
+		return fn(tx)
 	})
 	return s.translate(err)
 }
@@ -264,4 +278,24 @@ func requireRole(p *registry.Principal, roles ...registry.Role) error {
 		}
 	}
 	return registry.Errorf(registry.EFORBIDDEN, "role %s may not do this", p.Role)
+}
+
+// generationStmt prepares the generation query once; a failed prepare (say, the
+// database was briefly down) is retried on the next call, not remembered.
+func (s *Store) generationStmt(ctx context.Context) (*sql.Stmt, error) {
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	if s.genStmt != nil {
+		return s.genStmt, nil
+	}
+	db, err := s.reader.DB()
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := db.PrepareContext(ctx, `SELECT gen FROM registry_generation WHERE id = 1`)
+	if err != nil {
+		return nil, err
+	}
+	s.genStmt = stmt
+	return stmt, nil
 }

@@ -12,6 +12,9 @@ import (
 // valid-until if it is already there. The caller must see both the issuance and
 // the investor, and the investor's seller must lead or handle the issuance.
 func (s *Store) Approve(ctx context.Context, issuanceID, investorID int64, a registry.Approval) (*registry.WhitelistEntry, error) {
+	if err := registry.CheckTime("validUntil", a.ValidUntil); err != nil {
+		return nil, err
+	}
 	return s.changeWhitelist(ctx, issuanceID, investorID, func(tx *gorm.DB, p *registry.Principal, iss *registry.Issuance, inv *registry.Investor, cur *whitelistRow) (*whitelistRow, string, error) {
 		if !iss.HandledBy(inv.SellerID) {
 			return nil, "", &registry.Error{Code: registry.EREFUSED, Message: "the investor's seller does not lead or handle this issuance",
@@ -85,6 +88,9 @@ func (s *Store) changeWhitelist(ctx context.Context, issuanceID, investorID int6
 			return err
 		}
 		if err := tx.Save(next).Error; err != nil {
+			return err
+		}
+		if err := s.enqueueSync(tx, "e.issuance_id = ? AND e.investor_id = ?", issuanceID, investorID); err != nil {
 			return err
 		}
 		out = next.domain()

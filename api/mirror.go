@@ -1,0 +1,221 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stonode/stonode/registry"
+)
+
+// Mirror reads: transfers, holders and the holder register at a record date of
+// an issuance's token. Every answer says which block it is as of. The routes
+// are wired into routes() by the server (s.mirrorRoutes()).
+
+func (s *Server) mirrorRoutes() []route {
+	return []route{
+		{http.MethodGet, "/v1/issuances/:id/transfers", administrator, s.listTransfers},
+		{http.MethodGet, "/v1/issuances/:id/holders", administrator, s.holders},
+		{http.MethodGet, "/v1/issuances/:id/holders/register", administrator, s.holderRegister},
+	}
+}
+
+type transferJSON struct {
+	BlockNumber    uint64 `json:"blockNumber"`
+	BlockHash      string `json:"blockHash"`
+	TxHash         string `json:"txHash"`
+	LogIndex       uint   `json:"logIndex"`
+	From           string `json:"from"`
+	To             string `json:"to"`
+	Amount         string `json:"amount"`
+	FromInvestorID *int64 `json:"fromInvestorId,omitempty"`
+	ToInvestorID   *int64 `json:"toInvestorId,omitempty"`
+}
+
+type transfersJSON struct {
+	ChainID       int64          `json:"chainId"`
+	TokenAddress  string         `json:"tokenAddress"`
+	AsOfBlock     uint64         `json:"asOfBlock"`
+	AsOfBlockHash string         `json:"asOfBlockHash,omitempty"`
+	Items         []transferJSON `json:"items"`
+	Next          *string        `json:"next,omitempty"`
+}
+
+type holdingJSON struct {
+	Wallet     string `json:"wallet"`
+	InvestorID *int64 `json:"investorId,omitempty"`
+	Balance    string `json:"balance"`
+}
+
+type investorHoldingJSON struct {
+	InvestorID int64    `json:"investorId"`
+	Wallets    []string `json:"wallets"`
+	Balance    string   `json:"balance"`
+}
+
+type holdersJSON struct {
+	ChainID       int64                 `json:"chainId"`
+	TokenAddress  string                `json:"tokenAddress"`
+	AsOfBlock     uint64                `json:"asOfBlock"`
+	AsOfBlockHash string                `json:"asOfBlockHash,omitempty"`
+	HolderCount   int                   `json:"holderCount"`
+	InvestorCount int                   `json:"investorCount"`
+	TotalSupply   string                `json:"totalSupply"`
+	Wallets       []holdingJSON         `json:"wallets"`
+	Investors     []investorHoldingJSON `json:"investors"`
+}
+
+// mirrorTarget resolves the issuance (which enforces tenancy) and the mirror
+// reader; an issuance without a token has nothing mirrored to show.
+func (s *Server) mirrorTarget(c *gin.Context) (*registry.Issuance, registry.MirrorReader, bool) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return nil, nil, false
+	}
+	iss, err := s.svc.Issuance(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil, false
+	}
+	// The store implements both the registry and the mirror reads; a service
+	// that does not has no mirror to offer.
+	mr, ok := s.svc.(registry.MirrorReader)
+	if !ok {
+		s.fail(c, registry.Errorf(registry.EUNAVAILABLE, "the transfer mirror is not available"))
+		return nil, nil, false
+	}
+	if iss.TokenAddress == "" {
+		s.fail(c, registry.Errorf(registry.ECONFLICT, "issuance %d has no token deployed or attached", id))
+		return nil, nil, false
+	}
+	return iss, mr, true
+}
+
+func (s *Server) listTransfers(c *gin.Context) {
+	iss, mr, ok := s.mirrorTarget(c)
+	if !ok {
+		return
+	}
+	f := registry.TransferFilter{ChainID: iss.ChainID, Token: iss.TokenAddress}
+	if v := c.Query("wallet"); v != "" {
+		addr, err := registry.NormalizeAddress("wallet", v)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		f.Wallet = addr
+	}
+	if c.Query("investorId") != "" {
+		id, ok := s.queryID(c, "investorId")
+		if !ok {
+			return
+		}
+		f.InvestorID = &id
+	}
+	for _, q := range []struct {
+		name string
+		dst  **uint64
+	}{{"fromBlock", &f.FromBlock}, {"toBlock", &f.ToBlock}} {
+		if v := c.Query(q.name); v != "" {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				s.fail(c, registry.Errorf(registry.EINVALID, "%s must be a block number", q.name))
+				return
+			}
+			*q.dst = &n
+		}
+	}
+	if v := c.Query("after"); v != "" {
+		cur, err := parseTransferCursor(v)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		f.After = cur
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > registry.MaxTransferPage {
+			s.fail(c, registry.Errorf(registry.EINVALID, "limit must be between 1 and %d", registry.MaxTransferPage))
+			return
+		}
+		f.Limit = n
+	}
+	page, err := mr.Transfers(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := transfersJSON{ChainID: iss.ChainID, TokenAddress: strings.ToLower(iss.TokenAddress), AsOfBlock: page.AsOfBlock,
+		AsOfBlockHash: page.AsOfHash, Items: make([]transferJSON, len(page.Transfers))}
+	for i, t := range page.Transfers {
+		out.Items[i] = transferJSON{BlockNumber: t.BlockNumber, BlockHash: t.BlockHash, TxHash: t.TxHash, LogIndex: t.LogIndex,
+			From: t.From, To: t.To, Amount: t.Amount.String(), FromInvestorID: t.FromInvestorID, ToInvestorID: t.ToInvestorID}
+	}
+	if page.Next != nil {
+		next := fmt.Sprintf("%d:%d", page.Next.BlockNumber, page.Next.LogIndex)
+		out.Next = &next
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// parseTransferCursor reads "block:logIndex", the next cursor a page returns.
+func parseTransferCursor(v string) (*registry.TransferCursor, error) {
+	b, l, ok := strings.Cut(v, ":")
+	block, err1 := strconv.ParseUint(b, 10, 64)
+	idx, err2 := strconv.ParseUint(l, 10, 32)
+	if !ok || err1 != nil || err2 != nil {
+		return nil, registry.Errorf(registry.EINVALID, "after must be a cursor of the form <block>:<logIndex>")
+	}
+	return &registry.TransferCursor{BlockNumber: block, LogIndex: uint(idx)}, nil
+}
+
+func (s *Server) holders(c *gin.Context) {
+	iss, mr, ok := s.mirrorTarget(c)
+	if !ok {
+		return
+	}
+	h, err := mr.Holders(c.Request.Context(), iss.ChainID, iss.TokenAddress)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toHoldersJSON(h))
+}
+
+func (s *Server) holderRegister(c *gin.Context) {
+	iss, mr, ok := s.mirrorTarget(c)
+	if !ok {
+		return
+	}
+	block, err := strconv.ParseUint(c.Query("block"), 10, 64)
+	if err != nil {
+		s.fail(c, registry.Errorf(registry.EINVALID, "block must be a block number (the record date's block)"))
+		return
+	}
+	h, err := mr.HolderRegister(c.Request.Context(), iss.ChainID, iss.TokenAddress, block)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toHoldersJSON(h))
+}
+
+func toHoldersJSON(h *registry.Holders) holdersJSON {
+	out := holdersJSON{ChainID: h.ChainID, TokenAddress: h.Token, AsOfBlock: h.AsOfBlock, AsOfBlockHash: h.AsOfHash,
+		HolderCount: h.HolderCount, InvestorCount: h.InvestorCount, TotalSupply: "0",
+		Wallets: make([]holdingJSON, len(h.Wallets)), Investors: make([]investorHoldingJSON, len(h.Investors))}
+	if h.TotalSupply != nil {
+		out.TotalSupply = h.TotalSupply.String()
+	}
+	for i, w := range h.Wallets {
+		out.Wallets[i] = holdingJSON{Wallet: w.Wallet, InvestorID: w.InvestorID, Balance: w.Balance.String()}
+	}
+	for i, ih := range h.Investors {
+		out.Investors[i] = investorHoldingJSON{InvestorID: ih.InvestorID, Wallets: ih.Wallets, Balance: ih.Balance.String()}
+	}
+	return out
+}

@@ -1,0 +1,23 @@
+package chain
+
+import (
+	"context"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/stonode/stonode/contracts/bindings"
+	"github.com/stonode/stonode/registry"
+)
+
+// SendWithoutBroadcastForTest signs and records a batch and stops there, as a
+// crash right after the record would.
+func SendWithoutBroadcastForTest(s *Syncer, ctx context.Context, t registry.SyncTarget) (*registry.SyncBatch, error) {
+	return s.send(ctx, t, false)
+}
+
+// ApplyBatchForTest writes entries to a registry directly, as another writer would.
+func ApplyBatchForTest(c *Conn, ctx context.Context, reg common.Address, seq uint64, entries ...bindings.EligibilityRegistryEntry) error {
+	r := bindings.NewEligibilityRegistry()
+	_, err := c.transactAndWait(ctx, r.Instance(c.Client, reg), r.PackApplyBatch(seq, entries))
+	return err
+}

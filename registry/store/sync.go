@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/stonode/stonode/registry"
+	"github.com/stonode/stonode/registry/eligibility"
+)
+
+var _ registry.SyncStore = (*Store)(nil)
+
+// enqueueSync queues, in the caller's transaction, every (deployed issuance,
+// wallet) pair whose whitelist entry matches cond, and marks those entries
+// PENDING. cond may use the aliases e (whitelist_entries), w (wallets),
+// i (issuances) and v (investors).
+func (s *Store) enqueueSync(tx *gorm.DB, cond string, args ...any) error {
+	now := s.now()
+	insert := `INSERT INTO whitelist_outbox (issuance_id, wallet, enqueued_at)
+SELECT e.issuance_id, w.address, ? FROM whitelist_entries e
+JOIN wallets w ON w.investor_id = e.investor_id
+JOIN issuances i ON i.id = e.issuance_id
+JOIN investors v ON v.id = e.investor_id
+WHERE i.token_address <> '' AND (` + cond + `)`
+	if err := tx.Exec(insert, append([]any{now}, args...)...).Error; err != nil {
+		return err
+	}
+	mark := `UPDATE whitelist_entries AS e SET sync_state = ?, sync_tx_hash = '', sync_block = NULL
+WHERE EXISTS (SELECT 1 FROM wallets w
+JOIN issuances i ON i.id = e.issuance_id
+JOIN investors v ON v.id = e.investor_id
+WHERE w.investor_id = e.investor_id AND i.token_address <> '' AND (` + cond + `))`
+	return tx.Exec(mark, append([]any{string(registry.SyncPending)}, args...)...).Error
+}
+
+type outboxRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	IssuanceID int64
+	Wallet     string
+	EnqueuedAt time.Time
+	BatchID    *int64
+}
+
+func (outboxRow) TableName() string { return "whitelist_outbox" }
+
+type batchRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	IssuanceID int64
+	Seq        uint64
+	TxHash     string
+	RawTx      string
+	Status     string
+	Block      *uint64
+	Reason     string
+	Wallets    string
+	SentAt     time.Time
+	UpdatedAt  time.Time
+}
+
+func (batchRow) TableName() string { return "whitelist_batches" }
+
+func (r *batchRow) domain() registry.SyncBatch {
+	raw, _ := hex.DecodeString(r.RawTx)
+	return registry.SyncBatch{ID: r.ID, IssuanceID: r.IssuanceID, Seq: r.Seq, TxHash: r.TxHash, RawTx: raw,
+		Status: registry.BatchStatus(r.Status), Wallets: splitList(r.Wallets), SentAt: r.SentAt.UTC()}
+}
+
+// SyncTargets lists deployed issuances with wallets waiting in the outbox.
+func (s *Store) SyncTargets(ctx context.Context) ([]registry.SyncTarget, error) {
+	var rows []issuanceRow
+	err := s.read(ctx).Where("token_address <> '' AND id IN (SELECT issuance_id FROM whitelist_outbox WHERE batch_id IS NULL)").
+		Order("id").Find(&rows).Error
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]registry.SyncTarget, len(rows))
+	for i := range rows {
+		out[i] = target(&rows[i])
+	}
+	return out, nil
+}
+
+// SyncTargetFor returns a deployed issuance's contracts.
+func (s *Store) SyncTargetFor(ctx context.Context, issuanceID int64) (registry.SyncTarget, error) {
+	var r issuanceRow
+	if err := s.read(ctx).Where("id = ? AND token_address <> ''", issuanceID).Take(&r).Error; err != nil {
+		return registry.SyncTarget{}, s.translate(err)
+	}
+	return target(&r), nil
+}
+
+func target(r *issuanceRow) registry.SyncTarget {
+	return registry.SyncTarget{IssuanceID: r.ID, ChainID: r.ChainID, RegistryAddress: r.RegistryAddress,
+		TokenAddress: r.TokenAddress, DeploymentBlock: r.DeploymentBlock}
+}
+
+// Deployed lists the issuances with contracts on chainID.
+func (s *Store) Deployed(ctx context.Context, chainID int64) ([]registry.SyncTarget, error) {
+	var rows []issuanceRow
+	if err := s.read(ctx).Where("chain_id = ? AND token_address <> ''", chainID).Order("id").Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]registry.SyncTarget, len(rows))
+	for i := range rows {
+		out[i] = target(&rows[i])
+	}
+	return out, nil
+}
+
+// PendingWallets returns up to limit distinct wallets of an issuance waiting
+// for a batch, oldest first.
+func (s *Store) PendingWallets(ctx context.Context, issuanceID int64, limit int) ([]string, error) {
+	var rows []outboxRow
+	if err := s.read(ctx).Where("issuance_id = ? AND batch_id IS NULL", issuanceID).Order("id").
+		Limit(limit * 4).Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rows {
+		if !seen[r.Wallet] && len(out) < limit {
+			seen[r.Wallet] = true
+			out = append(out, r.Wallet)
+		}
+	}
+	return out, nil
+}
+
+// DesiredRecords derives each wallet's on-chain record from the registry: the
+// engine decides, and its reasons sort into three kinds. Reasons the chain
+// enforces itself with the same code (country rule, token freeze, pause,
+// lock-up, its own holder cap) and issuance-level ones keep the record. Expiries
+// travel as valid-until, so they need no transaction when they pass. Any other
+// reason (unknown wallet, no approval, KYC missing, screening, seller, missing
+// category) removes the record.
+func (s *Store) DesiredRecords(ctx context.Context, issuanceID int64, wallets []string, at time.Time) ([]registry.WalletRecord, error) {
+	var out []registry.WalletRecord
+	err := s.snapshot(ctx, func(db *gorm.DB, _ int64) error {
+		snap, err := s.loadIssuanceSnap(db, issuanceID)
+		if err != nil {
+			return err
+		}
+		parties, err := s.loadParties(db, issuanceID, wallets)
+		if err != nil {
+			return err
+		}
+		out = make([]registry.WalletRecord, len(wallets))
+		for i, w := range wallets {
+			out[i] = desiredRecord(snap.issuance, snap.lead, w, parties[w], at)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func desiredRecord(iss *registry.Issuance, lead *registry.Seller, wallet string, ps *partySnap, at time.Time) registry.WalletRecord {
+	rec := registry.WalletRecord{Wallet: wallet}
+	party := ps.party(wallet)
+	if party.Investor == nil {
+		return rec
+	}
+	d := eligibility.Evaluate(eligibility.Request{Issuance: iss, LeadSeller: lead, To: party, At: at})
+	for _, r := range d.Reasons {
+		switch r.Code {
+		case registry.CodeWhitelistExpired, registry.CodeKYCExpired, registry.CodeCategoryExpired,
+			registry.CodeCountryRestricted, registry.CodeAccountFrozen, registry.CodeTokenPaused,
+			registry.CodeLockupActive, registry.CodeIssuanceNotActive, registry.CodeMaxHoldersReached,
+			registry.CodeAmountBelowMin, registry.CodeAmountAboveMax:
+		default:
+			rec.Frozen = party.Investor.Frozen || party.Wallet.Frozen
+			return rec
+		}
+	}
+	inv := party.Investor
+	rec.InvestorID = uint64(inv.ID)
+	rec.Country = inv.ResidenceCountry
+	rec.Frozen = inv.Frozen || party.Wallet.Frozen
+	rec.ValidUntil = registry.NoExpiry
+	earliest := func(t *time.Time) {
+		if t != nil && t.Unix() >= 0 && uint64(t.Unix()) < rec.ValidUntil {
+			rec.ValidUntil = uint64(t.Unix())
+		}
+	}
+	earliest(party.Entry.ValidUntil)
+	earliest(inv.KYCReviewDue)
+	var required []registry.Category
+	switch iss.OfferingType {
+	case registry.OfferingQIIPrivate:
+		required = []registry.Category{registry.CategoryQII}
+	case registry.OfferingSpecifiedInvestorPrivate:
+		required = []registry.Category{registry.CategorySpecifiedInvestor, registry.CategoryQII}
+	}
+	var categoryEnd *time.Time
+	for _, g := range inv.Categories {
+		switch g.Category {
+		case registry.CategoryGeneral:
+			rec.Categories |= registry.FlagGeneral
+		case registry.CategoryQII:
+			rec.Categories |= registry.FlagQII
+		case registry.CategorySpecifiedInvestor:
+			rec.Categories |= registry.FlagSpecifiedInvestor
+		}
+		for _, c := range required {
+			if g.Category == c && !g.ValidFrom.After(at) && (categoryEnd == nil || g.ValidTo.After(*categoryEnd)) {
+				end := g.ValidTo
+				categoryEnd = &end
+			}
+		}
+	}
+	earliest(categoryEnd)
+	return rec
+}
+
+// RecordBatch stores a signed batch before broadcast and claims its wallets'
+// pending outbox rows, in one transaction.
+func (s *Store) RecordBatch(ctx context.Context, b registry.SyncBatch) (int64, error) {
+	now := s.now()
+	row := &batchRow{IssuanceID: b.IssuanceID, Seq: b.Seq, TxHash: b.TxHash, RawTx: hex.EncodeToString(b.RawTx),
+		Status: string(registry.BatchSending), Wallets: strings.Join(b.Wallets, ","), SentAt: now, UpdatedAt: now}
+	err := s.writeState(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(row).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&outboxRow{}).Where("issuance_id = ? AND batch_id IS NULL AND wallet IN ?", b.IssuanceID, b.Wallets).
+			Update("batch_id", row.ID).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = ?
+WHERE issuance_id = ? AND investor_id IN (SELECT investor_id FROM wallets WHERE address IN ?)`,
+			string(registry.SyncSent), b.TxHash, b.IssuanceID, b.Wallets).Error
+	})
+	return row.ID, err
+}
+
+// OpenBatches lists batches awaiting an outcome.
+func (s *Store) OpenBatches(ctx context.Context) ([]registry.SyncBatch, error) {
+	var rows []batchRow
+	if err := s.read(ctx).Where("status = ?", string(registry.BatchSending)).Order("id").Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]registry.SyncBatch, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// ConfirmBatch records a mined batch: its outbox rows are done, and entries
+// with no newer change pending become CONFIRMED at block.
+func (s *Store) ConfirmBatch(ctx context.Context, batchID int64, block uint64) error {
+	return s.writeState(ctx, func(tx *gorm.DB) error {
+		var b batchRow
+		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&batchRow{}).Where("id = ?", batchID).Updates(map[string]any{
+			"status": string(registry.BatchConfirmed), "block": block, "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("batch_id = ?", batchID).Delete(&outboxRow{}).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_block = ?
+WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash = ?`,
+			string(registry.SyncConfirmed), block, b.IssuanceID, string(registry.SyncSent), b.TxHash).Error
+	})
+}
+
+// FailBatch records a reverted or dropped batch and returns its wallets to
+// the outbox, so the next batch carries them with a fresh sequence number.
+func (s *Store) FailBatch(ctx context.Context, batchID int64, reason string) error {
+	return s.writeState(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&batchRow{}).Where("id = ?", batchID).Updates(map[string]any{
+			"status": string(registry.BatchFailed), "reason": reason, "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		return tx.Model(&outboxRow{}).Where("batch_id = ?", batchID).Update("batch_id", nil).Error
+	})
+}
+
+// OutboxStats reports pending rows and the age of the oldest.
+func (s *Store) OutboxStats(ctx context.Context) (int, time.Duration, error) {
+	var depth int64
+	db := s.read(ctx)
+	if err := db.Model(&outboxRow{}).Count(&depth).Error; err != nil {
+		return 0, 0, s.translate(err)
+	}
+	if depth == 0 {
+		return 0, 0, nil
+	}
+	var oldest outboxRow
+	if err := db.Order("id").Take(&oldest).Error; err != nil {
+		return 0, 0, s.translate(err)
+	}
+	return int(depth), s.now().Sub(oldest.EnqueuedAt), nil
+}

@@ -1,0 +1,84 @@
+package registry
+
+import (
+	"context"
+	"time"
+)
+
+// NoExpiry is the valid-until written on-chain for a record without expiry
+// (the registry's uint40 maximum).
+const NoExpiry = uint64(1)<<40 - 1
+
+// Category flags as the EligibilityRegistry stores them.
+const (
+	FlagGeneral           uint16 = 1 << 0
+	FlagQII               uint16 = 1 << 1
+	FlagSpecifiedInvestor uint16 = 1 << 2
+)
+
+// WalletRecord is the on-chain state a wallet should have in an issuance's
+// EligibilityRegistry, derived from the registry. InvestorID 0 removes it.
+type WalletRecord struct {
+	Wallet     string
+	InvestorID uint64
+	Country    string
+	Categories uint16
+	ValidUntil uint64 // unix seconds, inclusive; NoExpiry when nothing expires
+	Frozen     bool   // the token should hold the wallet frozen
+}
+
+// SyncTarget is a deployed issuance with whitelist changes to send.
+type SyncTarget struct {
+	IssuanceID      int64
+	ChainID         int64
+	RegistryAddress string
+	TokenAddress    string
+	DeploymentBlock uint64
+}
+
+// BatchStatus is the life of one applyBatch transaction.
+type BatchStatus string
+
+const (
+	BatchSending   BatchStatus = "SENDING"   // signed and recorded; broadcast may not have happened
+	BatchConfirmed BatchStatus = "CONFIRMED" // mined successfully
+	BatchFailed    BatchStatus = "FAILED"    // reverted or dropped; its wallets went back to the outbox
+)
+
+// SyncBatch is one signed applyBatch transaction and the wallets it carries.
+type SyncBatch struct {
+	ID         int64
+	IssuanceID int64
+	Seq        uint64
+	TxHash     string
+	RawTx      []byte
+	Status     BatchStatus
+	Wallets    []string
+	SentAt     time.Time
+}
+
+// SyncStore is the durable side of the whitelist sync: an outbox filled in the
+// same transaction as every registry change, and the batches sent from it.
+type SyncStore interface {
+	// SyncTargets lists deployed issuances with pending outbox rows.
+	SyncTargets(ctx context.Context) ([]SyncTarget, error)
+	// SyncTargetFor returns one deployed issuance's contracts.
+	SyncTargetFor(ctx context.Context, issuanceID int64) (SyncTarget, error)
+	// Deployed lists every issuance with contracts on the given chain.
+	Deployed(ctx context.Context, chainID int64) ([]SyncTarget, error)
+	// PendingWallets returns up to limit distinct wallets waiting for a batch.
+	PendingWallets(ctx context.Context, issuanceID int64, limit int) ([]string, error)
+	// DesiredRecords derives the on-chain records the wallets should have at at.
+	DesiredRecords(ctx context.Context, issuanceID int64, wallets []string, at time.Time) ([]WalletRecord, error)
+	// RecordBatch stores a signed batch before it is broadcast and ties the
+	// pending rows of its wallets to it.
+	RecordBatch(ctx context.Context, b SyncBatch) (int64, error)
+	// OpenBatches lists batches not yet confirmed or failed.
+	OpenBatches(ctx context.Context) ([]SyncBatch, error)
+	// ConfirmBatch marks a batch mined at block and its entries CONFIRMED.
+	ConfirmBatch(ctx context.Context, batchID int64, block uint64) error
+	// FailBatch returns a batch's wallets to the outbox.
+	FailBatch(ctx context.Context, batchID int64, reason string) error
+	// OutboxStats reports the number of pending rows and the age of the oldest.
+	OutboxStats(ctx context.Context) (depth int, oldest time.Duration, err error)
+}
