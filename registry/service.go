@@ -100,7 +100,8 @@ type NewKey struct {
 	Secret string
 }
 
-// TransferCheck asks whether From may send Amount to To.
+// TransferCheck asks whether From may send Amount to To; an empty From asks
+// whether Amount may be minted to To.
 type TransferCheck struct {
 	From   string
 	To     string

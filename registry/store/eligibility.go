@@ -43,11 +43,15 @@ func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []s
 	return out, nil
 }
 
-// CheckTransfer decides whether a transfer of Amount from From to To may happen.
+// CheckTransfer decides whether a transfer of Amount from From to To may
+// happen; an empty From checks a mint (an allocation to To).
 func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.TransferCheck, at time.Time) (*registry.EligibilityResult, error) {
-	from, err := registry.NormalizeAddress("from", c.From)
-	if err != nil {
-		return nil, err
+	var from string
+	var err error
+	if c.From != "" {
+		if from, err = registry.NormalizeAddress("from", c.From); err != nil {
+			return nil, err
+		}
 	}
 	to, err := registry.NormalizeAddress("to", c.To)
 	if err != nil {
@@ -56,14 +60,20 @@ func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.
 	if c.Amount == nil || c.Amount.Sign() <= 0 {
 		return nil, registry.Errorf(registry.EINVALID, "amount must be a positive integer")
 	}
-	iss, parties, err := s.eligibilityInputs(ctx, issuanceID, []string{from, to})
+	addrs := []string{to}
+	if from != "" {
+		addrs = append(addrs, from)
+	}
+	iss, parties, err := s.eligibilityInputs(ctx, issuanceID, addrs)
 	if err != nil {
 		return nil, err
 	}
 	at = at.UTC().Truncate(time.Second)
 	req := iss.request(to, parties[to], at)
-	sender := parties[from].party(from)
-	req.From = &sender
+	if from != "" {
+		sender := parties[from].party(from)
+		req.From = &sender
+	}
 	req.Amount = c.Amount
 	d := redact(registry.PrincipalFrom(ctx), eligibility.Evaluate(req), parties[from], parties[to])
 	return &registry.EligibilityResult{Address: to, Decision: d, At: at}, nil
