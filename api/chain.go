@@ -74,3 +74,77 @@ func (s *Server) getOperation(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, toOperationJSON(op))
 }
+
+// tokenOp serves a token operation of kind: decode its kind's body strictly,
+// let the chain service check and queue it, and answer 202 with the operation
+// to poll. A refusal by the eligibility engine is a 409 with the reasons.
+func (s *Server) tokenOp(kind registry.OperationKind) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, ok := s.pathID(c, "id")
+		if !ok {
+			return
+		}
+		op, ok := s.decodeTokenOp(c, kind)
+		if !ok {
+			return
+		}
+		chain, ok := s.chainService(c)
+		if !ok {
+			return
+		}
+		queued, err := chain.TokenOperation(c.Request.Context(), id, op)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Header("Location", "/v1/operations/"+strconv.FormatInt(queued.ID, 10))
+		c.JSON(http.StatusAccepted, toOperationJSON(queued))
+	}
+}
+
+// decodeTokenOp reads the body of a token operation of kind; addresses are
+// validated by the chain service.
+func (s *Server) decodeTokenOp(c *gin.Context, kind registry.OperationKind) (registry.TokenOp, bool) {
+	op := registry.TokenOp{Kind: kind}
+	amount := func(v string) bool {
+		a, err := registry.ParseAmount("amount", v)
+		if err != nil {
+			s.fail(c, err)
+			return false
+		}
+		op.Amount = a
+		return true
+	}
+	switch kind {
+	case registry.OpMint:
+		var req mintRequest
+		if !s.decode(c, &req) || !amount(req.Amount) {
+			return op, false
+		}
+		op.To = req.To
+	case registry.OpForcedTransfer:
+		var req forcedTransferRequest
+		if !s.decode(c, &req) || !amount(req.Amount) {
+			return op, false
+		}
+		op.From, op.To = req.From, req.To
+	case registry.OpRedeem:
+		var req redemptionRequest
+		if !s.decode(c, &req) || !amount(req.Amount) {
+			return op, false
+		}
+		op.From = req.From
+	case registry.OpFreeze, registry.OpUnfreeze:
+		var req tokenFreezeRequest
+		if !s.decode(c, &req) || req.Amount != nil && !amount(*req.Amount) {
+			return op, false
+		}
+		op.Wallet = req.Wallet
+	default: // PAUSE, UNPAUSE: no fields; an empty body or {}
+		var req struct{}
+		if !s.decode(c, &req) {
+			return op, false
+		}
+	}
+	return op, true
+}

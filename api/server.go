@@ -128,6 +128,13 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/issuances/:id/deploy", administrator, s.deploy},
 		{http.MethodPost, "/v1/issuances/:id/attach", administrator, s.attach},
 		{http.MethodGet, "/v1/operations/:id", administrator, s.getOperation},
+		{http.MethodPost, "/v1/issuances/:id/mint", administrator, s.tokenOp(registry.OpMint)},
+		{http.MethodPost, "/v1/issuances/:id/forced-transfers", administrator, s.tokenOp(registry.OpForcedTransfer)},
+		{http.MethodPost, "/v1/issuances/:id/redemptions", administrator, s.tokenOp(registry.OpRedeem)},
+		{http.MethodPost, "/v1/issuances/:id/freezes", administrator, s.tokenOp(registry.OpFreeze)},
+		{http.MethodPost, "/v1/issuances/:id/unfreezes", administrator, s.tokenOp(registry.OpUnfreeze)},
+		{http.MethodPost, "/v1/issuances/:id/pause", administrator, s.tokenOp(registry.OpPause)},
+		{http.MethodPost, "/v1/issuances/:id/unpause", administrator, s.tokenOp(registry.OpUnpause)},
 		{http.MethodGet, "/v1/issuances/:id/whitelist", administrator, s.listWhitelist},
 		{http.MethodPut, "/v1/issuances/:id/whitelist/:investorId", administrator, s.approve},
 		{http.MethodDelete, "/v1/issuances/:id/whitelist/:investorId", administrator, s.revoke},
@@ -148,7 +155,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/investors/:id/unfreeze", administrator, s.setFrozen(false)},
 
 		{http.MethodGet, "/v1/audit", administrator, s.audit},
-	}, s.mirrorRoutes()...)
+	}, append(s.mirrorRoutes(), s.alertRoutes()...)...)
 }
 
 // authenticate resolves the bearer key and admits only the given roles.

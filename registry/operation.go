@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"math/big"
 	"time"
 )
 
@@ -10,7 +11,25 @@ type OperationKind string
 
 const (
 	OpDeploy OperationKind = "DEPLOY"
+
+	// Token operations: the node's key is the token's agent.
+	OpMint           OperationKind = "MINT"            // mint(to, amount): primary allocation
+	OpForcedTransfer OperationKind = "FORCED_TRANSFER" // forcedTransfer(from, to, amount)
+	OpRedeem         OperationKind = "REDEEM"          // burn(from, amount)
+	OpFreeze         OperationKind = "FREEZE"          // setAddressFrozen(wallet, true) or freezePartialTokens
+	OpUnfreeze       OperationKind = "UNFREEZE"        // setAddressFrozen(wallet, false) or unfreezePartialTokens
+	OpPause          OperationKind = "PAUSE"
+	OpUnpause        OperationKind = "UNPAUSE"
 )
+
+// TokenOperation reports whether k acts on an already deployed token.
+func (k OperationKind) TokenOperation() bool {
+	switch k {
+	case OpMint, OpForcedTransfer, OpRedeem, OpFreeze, OpUnfreeze, OpPause, OpUnpause:
+		return true
+	}
+	return false
+}
 
 // OperationStatus is where an operation stands.
 type OperationStatus string
@@ -31,10 +50,52 @@ type Operation struct {
 	Kind       OperationKind
 	Status     OperationStatus
 	Error      string
-	Result     map[string]string
-	CreatedBy  string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Request is what was asked (addresses and decimal amounts by name, see
+	// TokenOp.Request); the worker executes it, so it is persisted with the row.
+	Request   map[string]string
+	Result    map[string]string
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TokenOp is a token operation as the API asks for it. Which fields apply
+// depends on Kind: MINT To+Amount; FORCED_TRANSFER From+To+Amount; REDEEM
+// From+Amount; FREEZE/UNFREEZE Wallet and an optional Amount (nil: the whole
+// wallet, else that many tokens); PAUSE/UNPAUSE nothing.
+type TokenOp struct {
+	Kind   OperationKind
+	From   string
+	To     string
+	Wallet string
+	Amount *big.Int
+}
+
+// Request returns the operation's persisted form.
+func (o TokenOp) Request() map[string]string {
+	m := map[string]string{}
+	for k, v := range map[string]string{"from": o.From, "to": o.To, "wallet": o.Wallet} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if o.Amount != nil {
+		m["amount"] = o.Amount.String()
+	}
+	return m
+}
+
+// TokenOpFrom rebuilds a token operation from its persisted form.
+func TokenOpFrom(op *Operation) (TokenOp, error) {
+	t := TokenOp{Kind: op.Kind, From: op.Request["from"], To: op.Request["to"], Wallet: op.Request["wallet"]}
+	if a, ok := op.Request["amount"]; ok {
+		v, err := ParseAmount("amount", a)
+		if err != nil {
+			return t, err
+		}
+		t.Amount = v
+	}
+	return t, nil
 }
 
 // Deployment records where an issuance's contracts live.
@@ -47,8 +108,9 @@ type Deployment struct {
 
 // OperationStore keeps operations and deployments durable.
 type OperationStore interface {
-	// CreateOperation queues an operation on an issuance the caller administers.
-	CreateOperation(ctx context.Context, issuanceID int64, kind OperationKind) (*Operation, error)
+	// CreateOperation queues an operation on an issuance the caller administers;
+	// request is stored with it for the worker.
+	CreateOperation(ctx context.Context, issuanceID int64, kind OperationKind, request map[string]string) (*Operation, error)
 	Operation(ctx context.Context, id int64) (*Operation, error)
 	// ClaimOperation marks the oldest pending operation RUNNING and returns it,
 	// or nil when none is pending.
@@ -65,4 +127,11 @@ type ChainService interface {
 	Deploy(ctx context.Context, issuanceID int64) (*Operation, error)
 	Attach(ctx context.Context, issuanceID int64, token, registryAddr string, block *uint64) (*Issuance, error)
 	Operation(ctx context.Context, id int64) (*Operation, error)
+	// TokenOperation checks a token operation with the eligibility engine and
+	// queues it; a refusal is an EREFUSED *Error with the reasons, and nothing
+	// is queued or sent.
+	TokenOperation(ctx context.Context, issuanceID int64, op TokenOp) (*Operation, error)
+	// Reconcile compares the issuance's on-chain registry with the database;
+	// with repair it queues the drifted wallets for the whitelist sync.
+	Reconcile(ctx context.Context, issuanceID int64, repair bool) (*ReconcileReport, error)
 }

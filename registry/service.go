@@ -179,6 +179,7 @@ type Service interface {
 	EligibilityService
 	KeyService
 	AuditService
+	AlertService
 	Ping(ctx context.Context) error
 }
 

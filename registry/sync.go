@@ -81,4 +81,25 @@ type SyncStore interface {
 	FailBatch(ctx context.Context, batchID int64, reason string) error
 	// OutboxStats reports the number of pending rows and the age of the oldest.
 	OutboxStats(ctx context.Context) (depth int, oldest time.Duration, err error)
+	// IssuanceWallets lists the wallets of every investor with a whitelist
+	// entry (approved or revoked) on the issuance.
+	IssuanceWallets(ctx context.Context, issuanceID int64) ([]string, error)
+	// EnqueueWallets queues wallets for a sync (a reconcile repair), audited.
+	EnqueueWallets(ctx context.Context, issuanceID int64, wallets []string) error
+}
+
+// Drift is one wallet whose on-chain state differs from the registry's.
+type Drift struct {
+	Wallet  string
+	Want    WalletRecord
+	OnChain WalletRecord
+}
+
+// ReconcileReport compares an issuance's registry with the chain.
+type ReconcileReport struct {
+	IssuanceID int64
+	Checked    int
+	Drift      []Drift
+	Repaired   bool // the drifted wallets were queued for the whitelist sync
+	AsOfBlock  uint64
 }

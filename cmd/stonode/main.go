@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -32,6 +33,8 @@ Usage:
                        [--chain sim | --rpc URL --key-file PATH] [--confirmations N]
   stonode keys create  --role operator|reader [--name NAME] [--data-dir ./data] [--db DSN]
   stonode migrate      [--data-dir ./data] [--db DSN]
+  stonode reconcile    --issuance ID [--repair] [--url http://127.0.0.1:8080]
+                       (asks a running node; the API key is read from STONODE_API_KEY)
 
 Every flag can also be set in the environment: STONODE_ADDR, STONODE_DATA_DIR,
 STONODE_DB, STONODE_LOG_LEVEL, STONODE_CHAIN, STONODE_RPC, STONODE_KEY_FILE,
@@ -93,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return createKey(ctx, args[2:], stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stderr)
+	case "reconcile":
+		return reconcile(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -267,5 +272,49 @@ func migrate(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log.Info("schema up to date", slog.Int("version", v))
+	return nil
+}
+
+// reconcile asks a running node to compare an issuance's on-chain registry with
+// the database (and with --repair to queue the drifted wallets), and prints the
+// report. It goes through the API because the node owns the chain connection
+// (with --chain sim, the chain lives inside the serving process).
+func reconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	issuance := fs.Int64("issuance", 0, "issuance id")
+	repair := fs.Bool("repair", false, "queue drifted wallets for the whitelist sync")
+	base := fs.String("url", env("STONODE_URL", "http://127.0.0.1:8080"), "the node's base URL")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	key := os.Getenv("STONODE_API_KEY")
+	if *issuance <= 0 || key == "" {
+		return errors.New("usage: STONODE_API_KEY=<key> stonode reconcile --issuance ID [--repair]")
+	}
+	method := http.MethodGet
+	if *repair {
+		method = http.MethodPost
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, fmt.Sprintf("%s/v1/issuances/%d/reconcile", *base, *issuance), nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, strings.TrimSpace(string(body)))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("reconcile: %s", resp.Status)
+	}
 	return nil
 }

@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/stonode/stonode/contracts/bindings"
@@ -19,5 +20,11 @@ func SendWithoutBroadcastForTest(s *Syncer, ctx context.Context, t registry.Sync
 func ApplyBatchForTest(c *Conn, ctx context.Context, reg common.Address, seq uint64, entries ...bindings.EligibilityRegistryEntry) error {
 	r := bindings.NewEligibilityRegistry()
 	_, err := c.transactAndWait(ctx, r.Instance(c.Client, reg), r.PackApplyBatch(seq, entries))
+	return err
+}
+
+// TransactForTest sends calldata with the node's key and waits for success.
+func TransactForTest(c *Conn, ctx context.Context, contract *bind.BoundContract, data []byte) error {
+	_, err := c.transactAndWait(ctx, contract, data)
 	return err
 }

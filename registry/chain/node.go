@@ -19,6 +19,7 @@ type NodeStore interface {
 	Store
 	registry.SyncStore
 	registry.MirrorStore
+	AlertCount(ctx context.Context) (int64, error)
 }
 
 // NodeConfig tunes the background work.
@@ -53,6 +54,7 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, reg prometheus.Registe
 	}
 	n := &Node{Ops: NewService(conn, store, log), Syncer: NewSyncer(conn, store, log, nil), conn: conn, store: store,
 		cfg: cfg, log: log, engines: map[int64]*mirror.Engine{}}
+	n.Ops.syncer = n.Syncer
 	n.reorgs = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "stonode", Subsystem: "mirror",
 		Name: "reorg_depth_blocks", Help: "Depth of each reorg the transfer mirror rewound.",
 		Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100}})
@@ -112,11 +114,12 @@ var (
 	descOutbox    = prometheus.NewDesc("stonode_whitelist_outbox_depth", "Whitelist changes waiting to reach the chain.", nil, nil)
 	descOutboxAge = prometheus.NewDesc("stonode_whitelist_outbox_oldest_seconds", "Age of the oldest waiting whitelist change.", nil, nil)
 	descBatches   = prometheus.NewDesc("stonode_whitelist_batches_total", "Whitelist batches by outcome.", []string{"outcome"}, nil)
+	descAlerts    = prometheus.NewDesc("stonode_compliance_alerts", "Mirrored transfers into wallets the registry held ineligible.", nil, nil)
 )
 
 // Describe implements prometheus.Collector.
 func (n *Node) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descHead, descIndexed, descLag, descHealthy, descReorgs, descTransfers, descRPCErrors, descOutbox, descOutboxAge, descBatches} {
+	for _, d := range []*prometheus.Desc{descHead, descIndexed, descLag, descHealthy, descReorgs, descTransfers, descRPCErrors, descOutbox, descOutboxAge, descBatches, descAlerts} {
 		ch <- d
 	}
 }
@@ -150,6 +153,9 @@ func (n *Node) Collect(ch chan<- prometheus.Metric) {
 	if depth, age, err := n.store.OutboxStats(ctx); err == nil {
 		ch <- prometheus.MustNewConstMetric(descOutbox, prometheus.GaugeValue, float64(depth))
 		ch <- prometheus.MustNewConstMetric(descOutboxAge, prometheus.GaugeValue, age.Seconds())
+	}
+	if count, err := n.store.AlertCount(ctx); err == nil {
+		ch <- prometheus.MustNewConstMetric(descAlerts, prometheus.GaugeValue, float64(count))
 	}
 	ch <- prometheus.MustNewConstMetric(descBatches, prometheus.CounterValue, float64(n.Syncer.Stats.BatchesConfirmed.Load()), "confirmed")
 	ch <- prometheus.MustNewConstMetric(descBatches, prometheus.CounterValue, float64(n.Syncer.Stats.BatchesFailed.Load()), "failed")

@@ -16,23 +16,39 @@ import (
 type Store interface {
 	registry.OperationStore
 	Issuance(ctx context.Context, id int64) (*registry.Issuance, error)
+	// CheckTransfer is the eligibility engine that vets mints and forced transfers.
+	CheckTransfer(ctx context.Context, issuanceID int64, c registry.TransferCheck, at time.Time) (*registry.EligibilityResult, error)
 }
 
 // Service runs chain operations for the API: it queues deployments, attaches
 // existing contracts after verifying them, and executes queued operations in
 // the background so no request waits for blocks.
 type Service struct {
-	conn  *Conn
-	store Store
-	log   *slog.Logger
-	wake  chan struct{}
+	syncer *Syncer // set by NewNode; reconcile needs it
+	conn   *Conn
+	store  Store
+	log    *slog.Logger
+	wake   chan struct{}
+	now    func() time.Time // evaluation time of eligibility checks
 }
 
 var _ registry.ChainService = (*Service)(nil)
 
 // NewService returns a service on conn and store.
 func NewService(conn *Conn, store Store, log *slog.Logger) *Service {
-	return &Service{conn: conn, store: store, log: log, wake: make(chan struct{}, 1)}
+	return &Service{conn: conn, store: store, log: log, wake: make(chan struct{}, 1), now: time.Now}
+}
+
+// SetClock sets the time eligibility checks are evaluated at (tests use the
+// registry's clock); call it before Run.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// wakeWorker tells Run that an operation is queued.
+func (s *Service) wakeWorker() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 }
 
 // systemCtx is the identity of the node's own background work.
@@ -42,14 +58,11 @@ func systemCtx(ctx context.Context) context.Context {
 
 // Deploy queues the deployment of an issuance's registry and token.
 func (s *Service) Deploy(ctx context.Context, issuanceID int64) (*registry.Operation, error) {
-	op, err := s.store.CreateOperation(ctx, issuanceID, registry.OpDeploy)
+	op, err := s.store.CreateOperation(ctx, issuanceID, registry.OpDeploy, nil)
 	if err != nil {
 		return nil, err
 	}
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
+	s.wakeWorker()
 	return op, nil
 }
 
@@ -161,10 +174,27 @@ func (s *Service) run(ctx context.Context, op *registry.Operation) (map[string]s
 		return map[string]string{"chainId": strconv.FormatInt(d.ChainID, 10), "tokenAddress": lower(d.TokenAddress),
 			"registryAddress": lower(d.RegistryAddress), "deploymentBlock": strconv.FormatUint(d.Block, 10)}, nil
 	}
+	if op.Kind.TokenOperation() {
+		return s.runTokenOp(ctx, op)
+	}
 	return nil, fmt.Errorf("unknown operation kind %s", op.Kind)
 }
 
 func lower(a common.Address) string {
 	s, _ := registry.NormalizeAddress("address", a.Hex())
 	return s
+}
+
+// Reconcile compares an issuance's on-chain registry with the database (see
+// Syncer.Reconcile); the caller must see the issuance.
+func (s *Service) Reconcile(ctx context.Context, issuanceID int64, repair bool) (*registry.ReconcileReport, error) {
+	if _, err := s.store.Issuance(ctx, issuanceID); err != nil {
+		return nil, err
+	}
+	if s.syncer == nil {
+		return nil, registry.Errorf(registry.EUNAVAILABLE, "this node runs no whitelist sync")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	return s.syncer.Reconcile(ctx, issuanceID, repair)
 }

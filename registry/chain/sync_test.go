@@ -259,3 +259,39 @@ func TestSyncRecoversFromASequenceConflict(t *testing.T) {
 	}
 	r.outboxEmpty()
 }
+
+// TestReconcileFindsAndRepairsDrift: records written around the node — a wrong
+// valid-until for a registry wallet and a wallet the registry does not know —
+// are reported, and a repair makes the chain match the registry again.
+func TestReconcileFindsAndRepairsDrift(t *testing.T) {
+	r := newSyncRig(t, store.SQLite)
+	const wd = "0x00000000000000000000000000000000000000d4"
+	d := r.investor("D", wd, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := r.st.Approve(r.seller, r.iss.ID, d.ID, registry.Approval{}); err != nil {
+		t.Fatal(err)
+	}
+	r.step()
+	stranger := common.HexToAddress("0x00000000000000000000000000000000000000ee")
+	if err := chain.ApplyBatchForTest(r.conn, r.ctx, r.d.RegistryAddress, r.seq(),
+		bindings.EligibilityRegistryEntry{Wallet: common.HexToAddress(wd), InvestorId: uint64(d.ID), Country: [2]byte{'J', 'P'}, ValidUntil: big.NewInt(int64(registry.NoExpiry))},
+		bindings.EligibilityRegistryEntry{Wallet: stranger, InvestorId: 5, Country: [2]byte{'U', 'S'}, ValidUntil: big.NewInt(int64(registry.NoExpiry))}); err != nil {
+		t.Fatal(err)
+	}
+	report, err := r.syncer.Reconcile(r.seller, r.iss.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Checked != 2 || len(report.Drift) != 2 || report.Repaired {
+		t.Fatalf("report = %+v", report)
+	}
+	if report, err = r.syncer.Reconcile(r.seller, r.iss.ID, true); err != nil || !report.Repaired {
+		t.Fatalf("repair: %+v %v", report, err)
+	}
+	r.step()
+	if report, err = r.syncer.Reconcile(r.seller, r.iss.ID, false); err != nil || len(report.Drift) != 0 {
+		t.Fatalf("after repair: %+v %v", report, err)
+	}
+	if rec := r.record(stranger.Hex()); rec.InvestorId != 0 {
+		t.Fatalf("the stranger's record survived the repair: %+v", rec)
+	}
+}

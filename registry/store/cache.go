@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math/big"
 	"sync"
 	"time"
 
@@ -38,8 +39,17 @@ type issuanceSnap struct {
 	issuance *registry.Issuance
 	lead     *registry.Seller
 	// ranked lists the investors with an approved entry in approval order; it is
-	// the holder register's stand-in until the transfer mirror supplies holdings.
+	// the holder register's stand-in while the issuance has no mirrored token.
 	ranked []rankedEntry
+	// holdings is the mirrored register once the issuance has a token.
+	holdings *mirrorHoldings
+}
+
+// mirrorHoldings is the transfer mirror's register, by wallet and by investor.
+type mirrorHoldings struct {
+	wallets   map[string]*big.Int
+	investors map[int64]*big.Int
+	holders   int // distinct holders: investors, plus wallets the registry does not know
 }
 
 // partySnap is what the registry knows of one address for one issuance; a nil

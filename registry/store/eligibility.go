@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math/big"
 	"time"
 
 	"gorm.io/gorm"
@@ -73,6 +74,7 @@ func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.
 	if from != "" {
 		sender := parties[from].party(from)
 		req.From = &sender
+		req.Holdings.SenderBalance = iss.senderBalance(from)
 	}
 	req.Amount = c.Amount
 	d := redact(registry.PrincipalFrom(ctx), eligibility.Evaluate(req), parties[from], parties[to])
@@ -158,6 +160,14 @@ func (s *Store) loadIssuanceSnap(db *gorm.DB, issuanceID int64) (*issuanceSnap, 
 		return nil, s.translate(err)
 	}
 	snap.lead = lead.domain()
+	if iss.TokenAddress != "" {
+		h, err := s.loadHoldings(db, iss)
+		if err != nil {
+			return nil, err
+		}
+		snap.holdings = h
+		return snap, nil
+	}
 	if holderCap(iss) > 0 {
 		var rows []whitelistRow
 		if err := db.Select("investor_id, valid_until, approved_at").
@@ -232,6 +242,40 @@ func (s *Store) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[
 	return out, nil
 }
 
+// loadHoldings reads the mirrored balances of an issuance's token with the
+// registry's wallet-to-investor mapping.
+func (s *Store) loadHoldings(db *gorm.DB, iss *registry.Issuance) (*mirrorHoldings, error) {
+	var rows []struct {
+		Wallet     string
+		Balance    string
+		InvestorID *int64
+	}
+	if err := db.Raw(`SELECT b.wallet, b.balance, w.investor_id FROM mirror_balances b
+LEFT JOIN wallets w ON w.address = b.wallet WHERE b.chain_id = ? AND b.token = ?`, iss.ChainID, iss.TokenAddress).
+		Scan(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	h := &mirrorHoldings{wallets: map[string]*big.Int{}, investors: map[int64]*big.Int{}}
+	for _, r := range rows {
+		bal := amountValue(&r.Balance)
+		if bal == nil || bal.Sign() <= 0 {
+			continue
+		}
+		h.wallets[r.Wallet] = bal
+		if r.InvestorID == nil {
+			h.holders++
+			continue
+		}
+		if cur, ok := h.investors[*r.InvestorID]; ok {
+			cur.Add(cur, bal)
+		} else {
+			h.investors[*r.InvestorID] = new(big.Int).Set(bal)
+			h.holders++
+		}
+	}
+	return h, nil
+}
+
 func holderCap(iss *registry.Issuance) int {
 	if iss.MaxHolders == 0 && iss.OfferingType == registry.OfferingSmallNumberPrivate {
 		return registry.DefaultSmallNumberMaxHolders
@@ -254,8 +298,37 @@ func (snap *issuanceSnap) request(to string, receiver *partySnap, at time.Time) 
 	if req.To.Investor != nil {
 		investorID = req.To.Investor.ID
 	}
+	if h := snap.holdings; h != nil {
+		// The mirrored register: holders are investors with a balance (and
+		// wallets the registry does not know), the receiver counted apart.
+		bal := h.wallets[to]
+		if investorID != 0 {
+			bal = h.investors[investorID]
+		}
+		if bal == nil {
+			bal = new(big.Int)
+		}
+		req.Holdings.ReceiverBalance = bal
+		req.Holdings.ReceiverHolds = bal.Sign() > 0
+		req.Holdings.Holders = h.holders
+		if req.Holdings.ReceiverHolds {
+			req.Holdings.Holders--
+		}
+		return req
+	}
 	req.Holdings.Holders = snap.holdersBefore(investorID, at)
 	return req
+}
+
+// senderBalance is the sender wallet's mirrored balance, or nil without a mirror.
+func (snap *issuanceSnap) senderBalance(from string) *big.Int {
+	if snap.holdings == nil {
+		return nil
+	}
+	if b := snap.holdings.wallets[from]; b != nil {
+		return b
+	}
+	return new(big.Int)
 }
 
 // holdersBefore counts investors holding a place before investorID: those with an

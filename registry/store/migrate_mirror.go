@@ -1,6 +1,6 @@
 package store
 
-// mirrorSchema holds the transfer mirror's tables (migration 4).
+// mirrorSchema holds the transfer mirror's tables (migration 5).
 //
 // mirror_transfers holds the raw Transfer logs and is the only source of truth;
 // mirror_balances is derived from it (recomputed per touched wallet, never

@@ -142,13 +142,16 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		if err := s.recomputeBalances(tx, b.ChainID, b.Token, keys(touched)); err != nil {
 			return err
 		}
+		if err := s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {
+			return fmt.Errorf("compliance alerts: %w", err)
+		}
 		return s.moveCheckpoint(tx, b.ChainID, b.Token, b.Parent, b.Head)
 	}
 	var err error
 	if len(b.Transfers) > 0 {
 		err = s.write(ctx, fn)
 	} else {
-		err = s.translate(s.writer.WithContext(ctx).Transaction(fn))
+		err = s.writeState(ctx, fn) // no registry fact changes: keep readers' caches
 	}
 	if errors.Is(err, errAlreadyApplied) {
 		return nil
@@ -231,6 +234,10 @@ func (s *Store) Rewind(ctx context.Context, chainID int64, token string, toBlock
 		if err := tx.Exec(`DELETE FROM mirror_transfers WHERE chain_id = ? AND token = ? AND block_number > ?`,
 			chainID, token, int64(toBlock)).Error; err != nil {
 			return fmt.Errorf("delete transfers above %d: %w", toBlock, err)
+		}
+		if err := tx.Exec(`DELETE FROM compliance_alerts WHERE chain_id = ? AND token = ? AND block_number > ?`,
+			chainID, token, int64(toBlock)).Error; err != nil {
+			return fmt.Errorf("delete alerts above %d: %w", toBlock, err)
 		}
 		if err := tx.Exec(`DELETE FROM mirror_blocks WHERE chain_id = ? AND token = ? AND number > ?`,
 			chainID, token, int64(toBlock)).Error; err != nil {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -15,14 +17,25 @@ var _ registry.OperationStore = (*Store)(nil)
 var system = &registry.Principal{KeyID: "system", Role: registry.RoleOperator}
 
 // CreateOperation queues a chain operation on an issuance the caller leads (or
-// any, for an operator).
-func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind registry.OperationKind) (*registry.Operation, error) {
+// any, for an operator). Token operations need a deployed token; the request
+// (addresses and amounts) is stored for the worker that executes it.
+func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind registry.OperationKind, request map[string]string) (*registry.Operation, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
 		return nil, err
+	}
+	if kind != registry.OpDeploy && !kind.TokenOperation() {
+		return nil, registry.Errorf(registry.EINVALID, "unknown operation kind %q", kind)
+	}
+	if request == nil {
+		request = map[string]string{}
+	}
+	reqBody, err := json.Marshal(request)
+	if err != nil {
+		return nil, fmt.Errorf("encode operation request: %w", err)
 	}
 	var out *registry.Operation
 	err = s.writeState(ctx, func(tx *gorm.DB) error {
@@ -31,12 +44,13 @@ func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind regi
 			return err
 		}
 		if p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
-			return registry.Errorf(registry.EFORBIDDEN, "only the lead seller deploys an issuance's contracts")
+			return registry.Errorf(registry.EFORBIDDEN, "only the lead seller operates an issuance's contracts")
 		}
 		if err := s.requireActiveSeller(tx, p); err != nil {
 			return err
 		}
-		if kind == registry.OpDeploy {
+		switch {
+		case kind == registry.OpDeploy:
 			if iss.TokenAddress != "" {
 				return registry.Errorf(registry.ECONFLICT, "issuance %d already has a token at %s", issuanceID, iss.TokenAddress)
 			}
@@ -51,10 +65,12 @@ func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind regi
 			if open > 0 {
 				return registry.Errorf(registry.ECONFLICT, "a deployment of issuance %d is already under way", issuanceID)
 			}
+		case iss.TokenAddress == "":
+			return registry.Errorf(registry.ECONFLICT, "issuance %d has no token yet; deploy or attach one first", issuanceID)
 		}
 		now := s.now()
-		row := &operationRow{IssuanceID: issuanceID, SellerID: iss.LeadSellerID, Kind: string(kind), Status: string(registry.OpPending),
-			Result: "{}", CreatedBy: p.KeyID, CreatedAt: now, UpdatedAt: now}
+		row := &opRow{IssuanceID: issuanceID, SellerID: iss.LeadSellerID, Kind: string(kind), Status: string(registry.OpPending),
+			Result: "{}", Request: string(reqBody), CreatedBy: p.KeyID, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(row).Error; err != nil {
 			return err
 		}
@@ -64,13 +80,41 @@ func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind regi
 	return out, err
 }
 
+// opRow is an operations row with the request column of migration 7. It
+// repeats operationRow's columns (models.go) because gorm does not map the
+// fields of an embedded unexported struct.
+type opRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	IssuanceID int64
+	SellerID   int64
+	Kind       string
+	Status     string
+	Error      string
+	Result     string
+	Request    string
+	CreatedBy  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (opRow) TableName() string { return "operations" }
+
+func (r *opRow) domain() *registry.Operation {
+	base := operationRow{ID: r.ID, IssuanceID: r.IssuanceID, SellerID: r.SellerID, Kind: r.Kind, Status: r.Status,
+		Error: r.Error, Result: r.Result, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	op := base.domain()
+	op.Request = map[string]string{}
+	_ = json.Unmarshal([]byte(r.Request), &op.Request)
+	return op
+}
+
 // Operation returns an operation on an issuance visible to the caller.
 func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var row operationRow
+	var row opRow
 	q := s.read(ctx).Where("id = ?", id)
 	if p.Role == registry.RoleSeller {
 		q = q.Where("issuance_id IN (SELECT id FROM issuances WHERE lead_seller_id = ? UNION SELECT issuance_id FROM issuance_sellers WHERE seller_id = ?)", p.SellerID, p.SellerID)
@@ -90,7 +134,7 @@ func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, e
 func (s *Store) ClaimOperation(ctx context.Context) (*registry.Operation, error) {
 	var out *registry.Operation
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
-		var row operationRow
+		var row opRow
 		err := tx.Where("status = ?", string(registry.OpPending)).Order("id").Take(&row).Error
 		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
 			return nil
@@ -112,7 +156,17 @@ func (s *Store) ClaimOperation(ctx context.Context) (*registry.Operation, error)
 	return out, err
 }
 
-// FinishOperation records an operation's outcome.
+// FinishOperation records an operation's outcome. A succeeded operation that
+// changes facts the registry holds is recorded in the same transaction as those
+// facts: PAUSE/UNPAUSE set the issuance's paused flag, and a whole-wallet
+// FREEZE/UNFREEZE sets the wallet's frozen flag (a registered wallet's freeze
+// is wallet-wide: the registry is its source of truth, so the whitelist sync
+// neither undoes it on this token nor misses it on the wallet's other tokens).
+// Those go through write, which invalidates cached eligibility facts; the rest
+// through writeState, so polling clients keep their caches. Between the freeze
+// being mined and this commit, a whitelist batch settling for the same wallet
+// could still read the old flag and undo it; the window is one DB round trip,
+// and the next change to the wallet re-applies the registry's state.
 func (s *Store) FinishOperation(ctx context.Context, id int64, result map[string]string, failure error) error {
 	status, msg := registry.OpSucceeded, ""
 	if failure != nil {
@@ -120,21 +174,69 @@ func (s *Store) FinishOperation(ctx context.Context, id int64, result map[string
 	}
 	body, err := json.Marshal(result)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode operation result: %w", err)
 	}
-	return s.writeState(ctx, func(tx *gorm.DB) error {
-		var row operationRow
-		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
-			return err
-		}
+	var row opRow
+	if err := s.read(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return s.translate(err)
+	}
+	op := row.domain()
+	effect := failure == nil && registryEffect(op)
+	run := s.writeState
+	if effect {
+		run = s.write
+	}
+	return run(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&operationRow{}).Where("id = ?", id).Updates(map[string]any{
 			"status": string(status), "error": msg, "result": string(body), "updated_at": s.now()}).Error; err != nil {
 			return err
+		}
+		if effect {
+			if err := s.applyRegistryEffect(tx, op); err != nil {
+				return fmt.Errorf("operation %d: record its effect in the registry: %w", id, err)
+			}
 		}
 		return s.appendAudit(tx, system, &row.SellerID, "operation.finish", "operation", id,
 			map[string]any{"status": status, "error": msg, "result": result})
 	})
 }
+
+// registryEffect reports whether a succeeded op changes registry facts.
+func registryEffect(op *registry.Operation) bool {
+	switch op.Kind {
+	case registry.OpPause, registry.OpUnpause:
+		return true
+	case registry.OpFreeze, registry.OpUnfreeze:
+		_, partial := op.Request["amount"]
+		return !partial && op.Request["wallet"] != ""
+	}
+	return false
+}
+
+func (s *Store) applyRegistryEffect(tx *gorm.DB, op *registry.Operation) error {
+	now := s.now()
+	switch op.Kind {
+	case registry.OpPause, registry.OpUnpause:
+		return tx.Model(&issuanceRow{}).Where("id = ?", op.IssuanceID).
+			Updates(map[string]any{"paused": op.Kind == registry.OpPause, "updated_at": now}).Error
+	case registry.OpFreeze, registry.OpUnfreeze:
+		wallet := op.Request["wallet"]
+		res := tx.Model(&walletRow{}).Where("address = ?", wallet).Update("frozen", op.Kind == registry.OpFreeze)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error // a wallet the registry does not know has no registry state
+		}
+		// This token already holds the new state; the wallet's other tokens follow
+		// through the whitelist sync.
+		return s.enqueueSync(tx, "w.address = ? AND e.issuance_id <> ?", wallet, op.IssuanceID)
+	}
+	return nil
+}
+
+// interruptedError is the error of an operation a restart interrupted. The node
+// does not resume it: a token operation's transaction may already be mined (a
+// second mint would double the allocation), so a person checks the chain —
+// the mirror's transfers, balanceOf, isFrozen, paused — before queueing it again.
+const interruptedError = "interrupted by a restart while RUNNING: its transaction may or may not have been mined; check the chain before retrying"
 
 // FailInterrupted fails operations a previous process left RUNNING: their
 // transactions may or may not have been mined, so a person decides (the
@@ -143,7 +245,7 @@ func (s *Store) FailInterrupted(ctx context.Context) (int, error) {
 	var n int64
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&operationRow{}).Where("status = ?", string(registry.OpRunning)).Updates(map[string]any{
-			"status": string(registry.OpFailed), "error": "interrupted by a restart; check the chain before retrying", "updated_at": s.now()})
+			"status": string(registry.OpFailed), "error": interruptedError, "updated_at": s.now()})
 		n = res.RowsAffected
 		return res.Error
 	})

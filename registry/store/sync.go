@@ -298,3 +298,39 @@ func (s *Store) OutboxStats(ctx context.Context) (int, time.Duration, error) {
 	}
 	return int(depth), s.now().Sub(oldest.EnqueuedAt), nil
 }
+
+// IssuanceWallets lists the wallets of investors with an entry on the issuance.
+func (s *Store) IssuanceWallets(ctx context.Context, issuanceID int64) ([]string, error) {
+	var out []string
+	err := s.read(ctx).Raw(`SELECT w.address FROM wallets w JOIN whitelist_entries e ON e.investor_id = w.investor_id
+WHERE e.issuance_id = ? ORDER BY w.address`, issuanceID).Scan(&out).Error
+	return out, s.translate(err)
+}
+
+// EnqueueWallets queues wallets of a visible, deployed issuance for the
+// whitelist sync and records who asked.
+func (s *Store) EnqueueWallets(ctx context.Context, issuanceID int64, wallets []string) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
+		return err
+	}
+	return s.writeState(ctx, func(tx *gorm.DB) error {
+		iss, err := s.visibleIssuance(tx, p, issuanceID)
+		if err != nil {
+			return err
+		}
+		if iss.TokenAddress == "" {
+			return registry.Errorf(registry.ECONFLICT, "issuance %d has no contracts", issuanceID)
+		}
+		now := s.now()
+		for _, w := range wallets {
+			if err := tx.Create(&outboxRow{IssuanceID: issuanceID, Wallet: w, EnqueuedAt: now}).Error; err != nil {
+				return err
+			}
+		}
+		return s.appendAudit(tx, p, &iss.LeadSellerID, "whitelist.reconcile", "issuance", issuanceID, map[string]any{"wallets": wallets})
+	})
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/stonode/stonode/registry"
+	"github.com/stonode/stonode/registry/eligibility"
+)
+
+var _ registry.AlertService = (*Store)(nil)
+
+type alertRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	ChainID     int64
+	BlockHash   string
+	LogIndex    int64
+	IssuanceID  int64
+	Token       string
+	BlockNumber int64
+	TxHash      string
+	FromAddr    string
+	ToAddr      string
+	Amount      string
+	Codes       string
+	CreatedAt   time.Time
+}
+
+func (alertRow) TableName() string { return "compliance_alerts" }
+
+func (r *alertRow) domain() *registry.Alert {
+	a := &registry.Alert{ID: r.ID, IssuanceID: r.IssuanceID, ChainID: r.ChainID, Token: r.Token, BlockNumber: uint64(r.BlockNumber),
+		BlockHash: r.BlockHash, TxHash: r.TxHash, LogIndex: uint(r.LogIndex), From: r.FromAddr, To: r.ToAddr,
+		Amount: amountValue(&r.Amount), CreatedAt: r.CreatedAt.UTC()}
+	for _, c := range splitList(r.Codes) {
+		if n, err := strconv.Atoi(c); err == nil {
+			a.Codes = append(a.Codes, registry.ReasonCode(n))
+		}
+	}
+	return a
+}
+
+// receiverRule reports whether a reason is about the receiver's eligibility —
+// the rules the token enforces through the registry and freezes. Issuance-level
+// states (pause, lock-up, status) and holdings are the token's own business.
+func receiverRule(c registry.ReasonCode) bool {
+	switch c {
+	case registry.CodeTokenPaused, registry.CodeLockupActive, registry.CodeIssuanceNotActive,
+		registry.CodeMaxHoldersReached, registry.CodeAmountBelowMin, registry.CodeAmountAboveMax,
+		registry.CodeInsufficientBalance, registry.CodePartialTransferNotAllowed:
+		return false
+	}
+	return true
+}
+
+// alertIneligibleReceivers raises an alert, in the caller's transaction, for
+// each transfer whose receiver the registry holds ineligible. Burns are exempt.
+// The registry is consulted as it stands at ingestion (it keeps no history of
+// eligibility), which is the block's time when the mirror follows the head.
+func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
+	const zero = "0x0000000000000000000000000000000000000000"
+	var receivers []string
+	seen := map[string]bool{}
+	for _, t := range transfers {
+		to := strings.ToLower(t.To)
+		if to != zero && !seen[to] {
+			seen[to] = true
+			receivers = append(receivers, to)
+		}
+	}
+	if len(receivers) == 0 {
+		return nil
+	}
+	var iss issuanceRow
+	err := tx.Where("chain_id = ? AND token_address = ?", chainID, token).Take(&iss).Error
+	if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
+		return nil // a token no issuance is attached to has no registry to compare with
+	}
+	if err != nil {
+		return err
+	}
+	snap, err := s.loadIssuanceSnap(tx, iss.ID)
+	if err != nil {
+		return err
+	}
+	parties, err := s.loadParties(tx, iss.ID, receivers)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	var rows []alertRow
+	for _, t := range transfers {
+		to := strings.ToLower(t.To)
+		if to == zero {
+			continue
+		}
+		d := eligibility.Evaluate(eligibility.Request{Issuance: snap.issuance, LeadSeller: snap.lead, To: parties[to].party(to), At: now})
+		var codes []string
+		for _, r := range d.Reasons {
+			if receiverRule(r.Code) {
+				codes = append(codes, strconv.Itoa(int(r.Code)))
+			}
+		}
+		if len(codes) == 0 {
+			continue
+		}
+		rows = append(rows, alertRow{ChainID: chainID, BlockHash: strings.ToLower(t.BlockHash), LogIndex: int64(t.LogIndex),
+			IssuanceID: iss.ID, Token: token, BlockNumber: int64(t.BlockNumber), TxHash: strings.ToLower(t.TxHash),
+			FromAddr: strings.ToLower(t.From), ToAddr: to, Amount: t.Amount.String(), Codes: strings.Join(codes, ","), CreatedAt: now})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	for _, r := range rows {
+		s.log.Warn("compliance alert: transfer into an ineligible wallet", "issuance", r.IssuanceID, "tx", r.TxHash, "to", r.ToAddr, "codes", r.Codes)
+	}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error
+}
+
+// Alerts lists compliance alerts visible to the caller, oldest first.
+func (s *Store) Alerts(ctx context.Context, f registry.AlertFilter) ([]*registry.Alert, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
+		return nil, err
+	}
+	db := s.read(ctx)
+	if f.IssuanceID != 0 {
+		if _, err := s.visibleIssuance(db, p, f.IssuanceID); err != nil {
+			return nil, err
+		}
+	}
+	page := f.Page.Normalize()
+	q := db.Where("id > ?", page.After)
+	if f.IssuanceID != 0 {
+		q = q.Where("issuance_id = ?", f.IssuanceID)
+	}
+	if p.Role == registry.RoleSeller {
+		q = q.Where("issuance_id IN (SELECT id FROM issuances WHERE lead_seller_id = ? UNION SELECT issuance_id FROM issuance_sellers WHERE seller_id = ?)", p.SellerID, p.SellerID)
+	}
+	var rows []alertRow
+	if err := q.Order("id").Limit(page.Limit).Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]*registry.Alert, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// AlertCount counts every alert, for the metric.
+func (s *Store) AlertCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read(ctx).Model(&alertRow{}).Count(&n).Error
+	return n, s.translate(err)
+}
