@@ -80,6 +80,12 @@ func (s *Server) mirrorTarget(c *gin.Context) (*registry.Issuance, registry.Mirr
 		s.fail(c, err)
 		return nil, nil, false
 	}
+	// The register names every seller's investors: the issuer's lead seller
+	// keeps it; a handling seller sees its own investors through the registry.
+	if p := registry.PrincipalFrom(c.Request.Context()); p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
+		s.fail(c, registry.Errorf(registry.EFORBIDDEN, "only the lead seller reads issuance %d's transfers and holders", id))
+		return nil, nil, false
+	}
 	// The store implements both the registry and the mirror reads; a service
 	// that does not has no mirror to offer.
 	mr, ok := s.svc.(registry.MirrorReader)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/stonode/stonode/api"
 	"github.com/stonode/stonode/contracts/bindings"
 	"github.com/stonode/stonode/registry/chain"
+	"github.com/stonode/stonode/registry/chain/mirror"
 	"github.com/stonode/stonode/registry/store"
 	"github.com/stonode/stonode/registry/store/storetest"
 )
@@ -194,6 +196,15 @@ func TestTokenOperationsOverHTTP(t *testing.T) {
 				t.Fatalf("deploy: %s", deployed.raw)
 			}
 			r.token = r.tok.Instance(r.conn.Client, common.HexToAddress(deployed.str("result", "tokenAddress")))
+			// The node mirrors the token; the worker waits for the mirror before
+			// checking holdings rules.
+			block, _ := strconv.ParseUint(deployed.str("result", "deploymentBlock"), 10, 64)
+			eng := mirror.New(mirror.Config{ChainID: r.conn.ChainID, Token: common.HexToAddress(deployed.str("result", "tokenAddress")),
+				StartBlock: block, PollInterval: 20 * time.Millisecond}, r.conn.Client, r.st)
+			mirrorCtx, stopMirror := context.WithCancel(r.ctx)
+			mirrorDone := make(chan struct{})
+			go func() { _ = eng.Run(mirrorCtx); close(mirrorDone) }()
+			t.Cleanup(func() { stopMirror(); <-mirrorDone })
 			r.must(200, "POST", base+"/status", sk, map[string]any{"status": "OFFERING"})
 
 			// A and B are approved and synced on-chain; C is approved in the

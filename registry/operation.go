@@ -116,8 +116,10 @@ type OperationStore interface {
 	// or nil when none is pending.
 	ClaimOperation(ctx context.Context) (*Operation, error)
 	FinishOperation(ctx context.Context, id int64, result map[string]string, failure error) error
-	// FailInterrupted fails operations left RUNNING by a previous process.
-	FailInterrupted(ctx context.Context) (int, error)
+	// FailInterrupted fails operations left RUNNING for longer than staleAfter:
+	// their process died (no operation runs that long), and another node's
+	// operations still in flight are left alone.
+	FailInterrupted(ctx context.Context, staleAfter time.Duration) (int, error)
 	// RecordDeployment attaches contracts to an issuance that has none.
 	RecordDeployment(ctx context.Context, issuanceID int64, d Deployment) (*Issuance, error)
 }

@@ -25,6 +25,10 @@ type WalletRecord struct {
 	Categories uint16
 	ValidUntil uint64 // unix seconds, inclusive; NoExpiry when nothing expires
 	Frozen     bool   // the token should hold the wallet frozen
+	// FreezeKnown is false for a wallet the registry does not know (removed, or
+	// never registered): its freeze on the token is left as it is, so removing
+	// a frozen wallet never releases it.
+	FreezeKnown bool
 }
 
 // SyncTarget is a deployed issuance with whitelist changes to send.
@@ -54,6 +58,7 @@ type SyncBatch struct {
 	RawTx      []byte
 	Status     BatchStatus
 	Wallets    []string
+	UpTo       int64 // highest outbox row the batch's records include
 	SentAt     time.Time
 }
 
@@ -66,8 +71,10 @@ type SyncStore interface {
 	SyncTargetFor(ctx context.Context, issuanceID int64) (SyncTarget, error)
 	// Deployed lists every issuance with contracts on the given chain.
 	Deployed(ctx context.Context, chainID int64) ([]SyncTarget, error)
-	// PendingWallets returns up to limit distinct wallets waiting for a batch.
-	PendingWallets(ctx context.Context, issuanceID int64, limit int) ([]string, error)
+	// PendingWallets returns up to limit distinct wallets waiting for a batch,
+	// and the highest outbox row it read: a batch derived after this call
+	// carries every change up to that row, and claims no later one.
+	PendingWallets(ctx context.Context, issuanceID int64, limit int) (wallets []string, upTo int64, err error)
 	// DesiredRecords derives the on-chain records the wallets should have at at.
 	DesiredRecords(ctx context.Context, issuanceID int64, wallets []string, at time.Time) ([]WalletRecord, error)
 	// RecordBatch stores a signed batch before it is broadcast and ties the

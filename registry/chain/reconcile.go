@@ -80,7 +80,10 @@ func (s *Syncer) Reconcile(ctx context.Context, issuanceID int64, repair bool) (
 		if err != nil {
 			return nil, fmt.Errorf("isFrozen %s: %w", w.Wallet, err)
 		}
-		got := registry.WalletRecord{Wallet: w.Wallet, InvestorID: rec.InvestorId, Categories: rec.Categories, Frozen: frozen}
+		got := registry.WalletRecord{Wallet: w.Wallet, InvestorID: rec.InvestorId, Categories: rec.Categories, Frozen: frozen, FreezeKnown: w.FreezeKnown}
+		if !w.FreezeKnown {
+			w.Frozen = frozen // the registry has no say over a wallet it does not know
+		}
 		if rec.InvestorId != 0 {
 			got.Country = string(rec.Country[:])
 			got.ValidUntil = rec.ValidUntil.Uint64()

@@ -18,6 +18,11 @@ type Store interface {
 	Issuance(ctx context.Context, id int64) (*registry.Issuance, error)
 	// CheckTransfer is the eligibility engine that vets mints and forced transfers.
 	CheckTransfer(ctx context.Context, issuanceID int64, c registry.TransferCheck, at time.Time) (*registry.EligibilityResult, error)
+	// LastTokenOpBlock is the block of the issuance's latest succeeded
+	// balance-changing operation; false when there is none.
+	LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error)
+	// Checkpoint is the transfer mirror's position for a token.
+	Checkpoint(ctx context.Context, chainID int64, token string) (registry.Checkpoint, bool, error)
 }
 
 // Service runs chain operations for the API: it queues deployments, attaches
@@ -107,17 +112,26 @@ func (s *Service) Attach(ctx context.Context, issuanceID int64, token, reg strin
 		TokenAddress: tokenAddr, RegistryAddress: regAddr, Block: deployedAt})
 }
 
-// Run executes queued operations until ctx ends. Operations a previous process
-// left running are failed first: their transactions may have been mined.
+// staleOperation is longer than any operation runs (deploys time out after five
+// minutes): a RUNNING operation older than this lost its process.
+const staleOperation = 10 * time.Minute
+
+// Run executes queued operations until ctx ends. Operations whose process died
+// are failed (their transactions may or may not have been mined), at start and
+// then every half minute, so one node's restart never fails another's work.
 func (s *Service) Run(ctx context.Context) error {
-	if n, err := s.store.FailInterrupted(systemCtx(ctx)); err != nil {
-		return fmt.Errorf("fail interrupted operations: %w", err)
-	} else if n > 0 {
-		s.log.Warn("failed operations interrupted by a restart", slog.Int("count", n))
-	}
 	poll := time.NewTicker(time.Second) // also picks up work queued by other nodes
 	defer poll.Stop()
+	var lastSweep time.Time
 	for {
+		if time.Since(lastSweep) > 30*time.Second {
+			lastSweep = time.Now()
+			if n, err := s.store.FailInterrupted(systemCtx(ctx), staleOperation); err != nil {
+				s.log.Error("fail interrupted operations", slog.Any("err", err))
+			} else if n > 0 {
+				s.log.Warn("failed operations interrupted by a restart", slog.Int("count", n))
+			}
+		}
 		for {
 			op, err := s.store.ClaimOperation(systemCtx(ctx))
 			if err != nil {
@@ -188,8 +202,12 @@ func lower(a common.Address) string {
 // Reconcile compares an issuance's on-chain registry with the database (see
 // Syncer.Reconcile); the caller must see the issuance.
 func (s *Service) Reconcile(ctx context.Context, issuanceID int64, repair bool) (*registry.ReconcileReport, error) {
-	if _, err := s.store.Issuance(ctx, issuanceID); err != nil {
+	iss, err := s.store.Issuance(ctx, issuanceID)
+	if err != nil {
 		return nil, err
+	}
+	if p := registry.PrincipalFrom(ctx); p != nil && p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
+		return nil, registry.Errorf(registry.EFORBIDDEN, "only the lead seller reconciles issuance %d", issuanceID)
 	}
 	if s.syncer == nil {
 		return nil, registry.Errorf(registry.EUNAVAILABLE, "this node runs no whitelist sync")

@@ -91,10 +91,11 @@ func (s *Syncer) Step(ctx context.Context) error {
 		return err
 	}
 	busy := map[int64]bool{}
+	var errs []error
 	for _, b := range open {
 		settled, err := s.settle(ctx, b)
 		if err != nil {
-			return err
+			errs = append(errs, err) // one stuck batch must not stop the other issuances
 		}
 		if !settled {
 			busy[b.IssuanceID] = true
@@ -102,9 +103,8 @@ func (s *Syncer) Step(ctx context.Context) error {
 	}
 	targets, err := s.store.SyncTargets(ctx)
 	if err != nil {
-		return err
+		return errors.Join(append(errs, err)...)
 	}
-	var errs []error
 	for _, t := range targets {
 		if busy[t.IssuanceID] || t.ChainID != s.conn.ChainID {
 			continue
@@ -126,7 +126,7 @@ func (s *Syncer) Step(ctx context.Context) error {
 // send signs a batch of up to batchSize pending wallets, records it, then (if
 // broadcast) sends it. Tests pass broadcast=false to stop where a crash would.
 func (s *Syncer) send(ctx context.Context, t registry.SyncTarget, broadcast bool) (*registry.SyncBatch, error) {
-	wallets, err := s.store.PendingWallets(ctx, t.IssuanceID, s.batchSize)
+	wallets, upTo, err := s.store.PendingWallets(ctx, t.IssuanceID, s.batchSize)
 	if err != nil || len(wallets) == 0 {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (s *Syncer) send(ctx context.Context, t registry.SyncTarget, broadcast bool
 		if err != nil {
 			return nil, err
 		}
-		b := registry.SyncBatch{IssuanceID: t.IssuanceID, Seq: seq, TxHash: tx.Hash().Hex(), RawTx: raw, Wallets: wallets}
+		b := registry.SyncBatch{IssuanceID: t.IssuanceID, Seq: seq, TxHash: tx.Hash().Hex(), RawTx: raw, Wallets: wallets, UpTo: upTo}
 		if b.ID, err = s.store.RecordBatch(ctx, b); err != nil {
 			return nil, fmt.Errorf("record batch: %w", err)
 		}
@@ -245,7 +245,7 @@ func (s *Syncer) syncFreezes(ctx context.Context, b registry.SyncBatch) error {
 		if err != nil {
 			return fmt.Errorf("isFrozen %s: %w", r.Wallet, err)
 		}
-		if frozen == r.Frozen {
+		if !r.FreezeKnown || frozen == r.Frozen {
 			continue
 		}
 		if _, err := s.conn.transactAndWait(ctx, tok, s.tok.PackSetAddressFrozen(w, r.Frozen)); err != nil {

@@ -33,7 +33,7 @@ type syncRig struct {
 	tok    *bindings.SecurityToken
 }
 
-func newSyncRig(t *testing.T, engine store.Dialect) *syncRig {
+func newSyncRig(t *testing.T, engine store.Dialect, mods ...func(*registry.Issuance)) *syncRig {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, engine, func() time.Time { return t0 })
@@ -52,6 +52,9 @@ func newSyncRig(t *testing.T, engine store.Dialect) *syncRig {
 	sc := registry.WithPrincipal(ctx, &registry.Principal{KeyID: "seller", Role: registry.RoleSeller, SellerID: sel.ID})
 	iss := &registry.Issuance{IssuerName: "I", TokenName: "Tokyo", TokenSymbol: "TOK", LegalForm: registry.FormShare,
 		FIEAClass: registry.ClassPara1Token, OfferingType: registry.OfferingPublic}
+	for _, mod := range mods {
+		mod(iss)
+	}
 	if err := st.CreateIssuance(sc, iss); err != nil {
 		t.Fatal(err)
 	}

@@ -225,6 +225,14 @@ func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation) (map[s
 		return nil, fmt.Errorf("issuance %d's token is on chain %d, this node is on chain %d", op.IssuanceID, iss.ChainID, s.conn.ChainID)
 	}
 
+	// Holdings rules (holder cap, minimum and maximum holding) read the
+	// mirrored balances: wait until the mirror has seen this issuance's
+	// previous balance change, or two operations in a row would both pass.
+	if t.Kind == registry.OpMint || t.Kind == registry.OpForcedTransfer {
+		if err := s.awaitMirror(ctx, iss); err != nil {
+			return map[string]string{"stage": "mirror"}, err
+		}
+	}
 	// The registry may have changed since the request was accepted. Only code
 	// names go into the operation: the engine's messages may name investors of
 	// sellers other than those who can read the operation.
@@ -421,4 +429,34 @@ func codeNames(reasons []registry.Reason) string {
 		}
 	}
 	return strings.Join(names, ",")
+}
+
+// mirrorWait bounds how long an operation waits for the transfer mirror.
+const mirrorWait = 2 * time.Minute
+
+// awaitMirror waits until the issuance's transfer mirror has ingested the block
+// of its latest succeeded balance change.
+func (s *Service) awaitMirror(ctx context.Context, iss *registry.Issuance) error {
+	block, ok, err := s.store.LastTokenOpBlock(ctx, iss.ID)
+	if err != nil || !ok {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, mirrorWait)
+	defer cancel()
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		cp, found, err := s.store.Checkpoint(ctx, iss.ChainID, iss.TokenAddress)
+		if err != nil {
+			return fmt.Errorf("mirror checkpoint: %w", err)
+		}
+		if found && cp.Number >= block {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the transfer mirror has not reached block %d, where this issuance's last balance change is: holdings rules cannot be checked; retry when it has", block)
+		case <-t.C:
+		}
+	}
 }

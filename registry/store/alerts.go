@@ -143,7 +143,8 @@ func (s *Store) Alerts(ctx context.Context, f registry.AlertFilter) ([]*registry
 		q = q.Where("issuance_id = ?", f.IssuanceID)
 	}
 	if p.Role == registry.RoleSeller {
-		q = q.Where("issuance_id IN (SELECT id FROM issuances WHERE lead_seller_id = ? UNION SELECT issuance_id FROM issuance_sellers WHERE seller_id = ?)", p.SellerID, p.SellerID)
+		// Alerts name other sellers' investors' wallets: lead sellers only.
+		q = q.Where("issuance_id IN (SELECT id FROM issuances WHERE lead_seller_id = ?)", p.SellerID)
 	}
 	var rows []alertRow
 	if err := q.Order("id").Limit(page.Limit).Find(&rows).Error; err != nil {

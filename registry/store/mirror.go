@@ -125,21 +125,19 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 				return fmt.Errorf("insert mirror blocks: %w", err)
 			}
 		}
-		touched := map[string]struct{}{}
 		rows := make([]mirrorTransferRow, 0, len(b.Transfers))
 		for _, t := range b.Transfers {
 			from, to := strings.ToLower(t.From), strings.ToLower(t.To)
 			rows = append(rows, mirrorTransferRow{ChainID: b.ChainID, BlockHash: strings.ToLower(t.BlockHash),
 				LogIndex: int64(t.LogIndex), Token: b.Token, BlockNumber: int64(t.BlockNumber),
 				TxHash: strings.ToLower(t.TxHash), FromAddr: from, ToAddr: to, Amount: t.Amount.String()})
-			touched[from], touched[to] = struct{}{}, struct{}{}
 		}
 		if len(rows) > 0 {
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error; err != nil {
 				return fmt.Errorf("insert mirror transfers: %w", err)
 			}
 		}
-		if err := s.recomputeBalances(tx, b.ChainID, b.Token, keys(touched)); err != nil {
+		if err := s.addBatchToBalances(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return err
 		}
 		if err := s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {
@@ -298,25 +296,116 @@ func (s *Store) recomputeBalances(tx *gorm.DB, chainID int64, token string, wall
 		if err != nil {
 			return err
 		}
-		if err := tx.Exec(`DELETE FROM mirror_balances WHERE chain_id = ? AND token = ? AND wallet IN ?`, chainID, token, chunk).Error; err != nil {
-			return fmt.Errorf("clear balances: %w", err)
+		if err := s.storeBalances(tx, chainID, token, chunk, sums); err != nil {
+			return err
 		}
-		type balanceRow struct {
-			ChainID int64
-			Token   string
+	}
+	return nil
+}
+
+// addBatchToBalances moves the balances of the wallets a batch touches by the
+// batch's own raw rows: balance after = balance at the checkpoint + the rows
+// above it. Apply runs exactly once per batch (the checkpoint guard), and every
+// row above the checkpoint is new, so this equals a full recompute without
+// re-reading each wallet's whole history on every block. A balance that would
+// go negative means the derived table drifted; those wallets are recomputed
+// from all their raw rows instead. Rewind always recomputes in full.
+func (s *Store) addBatchToBalances(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
+	const zero = "0x0000000000000000000000000000000000000000"
+	delta := map[string]*big.Int{}
+	add := func(w string, v *big.Int, sign int) {
+		w = strings.ToLower(w)
+		if w == zero {
+			return
+		}
+		d, ok := delta[w]
+		if !ok {
+			d = new(big.Int)
+			delta[w] = d
+		}
+		if sign > 0 {
+			d.Add(d, v)
+		} else {
+			d.Sub(d, v)
+		}
+	}
+	type logKey struct {
+		block string
+		index uint
+	}
+	seen := make(map[logKey]bool, len(transfers))
+	for _, t := range transfers {
+		k := logKey{strings.ToLower(t.BlockHash), t.LogIndex}
+		if seen[k] { // a log delivered twice is one row
+			continue
+		}
+		seen[k] = true
+		add(t.From, t.Amount, -1)
+		add(t.To, t.Amount, +1)
+	}
+	wallets := make([]string, 0, len(delta))
+	for w := range delta {
+		wallets = append(wallets, w)
+	}
+	var drifted []string
+	for len(wallets) > 0 {
+		n := min(len(wallets), mirrorChunk)
+		chunk := wallets[:n]
+		wallets = wallets[n:]
+		var rows []struct {
 			Wallet  string
 			Balance string
 		}
-		var rows []balanceRow
+		if err := tx.Raw(`SELECT wallet, balance FROM mirror_balances WHERE chain_id = ? AND token = ? AND wallet IN ?`,
+			chainID, token, chunk).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("read balances: %w", err)
+		}
+		sums := make(map[string]*big.Int, len(chunk))
 		for _, w := range chunk {
-			if v := sums[w]; v != nil && v.Sign() != 0 {
-				rows = append(rows, balanceRow{chainID, token, w, v.String()})
+			sums[w] = new(big.Int).Set(delta[w])
+		}
+		for _, r := range rows {
+			if cur := amountValue(&r.Balance); cur != nil {
+				sums[r.Wallet].Add(sums[r.Wallet], cur)
 			}
 		}
-		if len(rows) > 0 {
-			if err := tx.Table("mirror_balances").CreateInBatches(rows, mirrorChunk).Error; err != nil {
-				return fmt.Errorf("store balances: %w", err)
+		for _, w := range chunk {
+			if sums[w].Sign() < 0 {
+				drifted = append(drifted, w)
+				delete(sums, w)
 			}
+		}
+		if err := s.storeBalances(tx, chainID, token, chunk, sums); err != nil {
+			return err
+		}
+	}
+	if len(drifted) > 0 {
+		s.log.Warn("mirror balances drifted; recomputing from raw transfers", "token", token, "wallets", len(drifted))
+		return s.recomputeBalances(tx, chainID, token, drifted)
+	}
+	return nil
+}
+
+// storeBalances replaces the balance rows of wallets with sums (zero or absent: no row).
+func (s *Store) storeBalances(tx *gorm.DB, chainID int64, token string, chunk []string, sums map[string]*big.Int) error {
+	if err := tx.Exec(`DELETE FROM mirror_balances WHERE chain_id = ? AND token = ? AND wallet IN ?`, chainID, token, chunk).Error; err != nil {
+		return fmt.Errorf("clear balances: %w", err)
+	}
+	type balanceRow struct {
+		ChainID int64
+		Token   string
+		Wallet  string
+		Balance string
+	}
+	var rows []balanceRow
+	for _, w := range chunk {
+		if v := sums[w]; v != nil && v.Sign() != 0 {
+			rows = append(rows, balanceRow{chainID, token, w, v.String()})
+		}
+	}
+	if len(rows) > 0 {
+		if err := tx.Table("mirror_balances").CreateInBatches(rows, mirrorChunk).Error; err != nil {
+			return fmt.Errorf("store balances: %w", err)
 		}
 	}
 	return nil
@@ -606,15 +695,6 @@ func (s *Store) fillHolders(tx *gorm.DB, h *registry.Holders, sums map[string]*b
 	}
 	sort.Slice(h.Investors, func(i, j int) bool { return h.Investors[i].InvestorID < h.Investors[j].InvestorID })
 	return nil
-}
-
-func keys(m map[string]struct{}) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func dropZero(wallets []string) []string {

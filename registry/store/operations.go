@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -227,7 +228,9 @@ func (s *Store) applyRegistryEffect(tx *gorm.DB, op *registry.Operation) error {
 		}
 		// This token already holds the new state; the wallet's other tokens follow
 		// through the whitelist sync.
-		return s.enqueueSync(tx, "w.address = ? AND e.issuance_id <> ?", wallet, op.IssuanceID)
+		// Every issuance the wallet is in, this one included: a sync batch that
+		// settled while the freeze was in flight may have reversed it.
+		return s.enqueueSync(tx, "w.address = ?", wallet)
 	}
 	return nil
 }
@@ -241,10 +244,10 @@ const interruptedError = "interrupted by a restart while RUNNING: its transactio
 // FailInterrupted fails operations a previous process left RUNNING: their
 // transactions may or may not have been mined, so a person decides (the
 // operation's result lists what was sent).
-func (s *Store) FailInterrupted(ctx context.Context) (int, error) {
+func (s *Store) FailInterrupted(ctx context.Context, staleAfter time.Duration) (int, error) {
 	var n int64
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&operationRow{}).Where("status = ?", string(registry.OpRunning)).Updates(map[string]any{
+		res := tx.Model(&operationRow{}).Where("status = ? AND updated_at < ?", string(registry.OpRunning), s.now().Add(-staleAfter)).Updates(map[string]any{
 			"status": string(registry.OpFailed), "error": interruptedError, "updated_at": s.now()})
 		n = res.RowsAffected
 		return res.Error
@@ -294,4 +297,23 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 		return s.appendAudit(tx, p, &iss.LeadSellerID, "issuance.deployment", "issuance", issuanceID, d)
 	})
 	return out, err
+}
+
+// LastTokenOpBlock returns the block of the issuance's latest succeeded mint,
+// forced transfer or redemption.
+func (s *Store) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error) {
+	var rows []opRow
+	if err := s.read(ctx).Where("issuance_id = ? AND status = ? AND kind IN ?", issuanceID, string(registry.OpSucceeded),
+		[]string{string(registry.OpMint), string(registry.OpForcedTransfer), string(registry.OpRedeem)}).
+		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return 0, false, s.translate(err)
+	}
+	if len(rows) == 0 {
+		return 0, false, nil
+	}
+	block, err := strconv.ParseUint(rows[0].domain().Result["block"], 10, 64)
+	if err != nil {
+		return 0, false, nil
+	}
+	return block, true, nil
 }

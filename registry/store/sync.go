@@ -113,22 +113,29 @@ func (s *Store) Deployed(ctx context.Context, chainID int64) ([]registry.SyncTar
 
 // PendingWallets returns up to limit distinct wallets of an issuance waiting
 // for a batch, oldest first.
-func (s *Store) PendingWallets(ctx context.Context, issuanceID int64, limit int) ([]string, error) {
+func (s *Store) PendingWallets(ctx context.Context, issuanceID int64, limit int) ([]string, int64, error) {
 	var rows []outboxRow
 	if err := s.read(ctx).Where("issuance_id = ? AND batch_id IS NULL", issuanceID).Order("id").
 		Limit(limit * 4).Find(&rows).Error; err != nil {
-		return nil, s.translate(err)
+		return nil, 0, s.translate(err)
 	}
 	seen := map[string]bool{}
 	var out []string
+	var upTo int64
 	for _, r := range rows {
 		if !seen[r.Wallet] && len(out) < limit {
 			seen[r.Wallet] = true
 			out = append(out, r.Wallet)
 		}
+		upTo = max(upTo, r.ID)
 	}
-	return out, nil
+	return out, upTo, nil
 }
+
+// entryQueued is true for an entry one of whose wallets still has an unclaimed
+// outbox row: a newer change is waiting, so the entry stays PENDING.
+const entryQueued = `EXISTS (SELECT 1 FROM whitelist_outbox o JOIN wallets w ON w.address = o.wallet
+WHERE o.issuance_id = whitelist_entries.issuance_id AND w.investor_id = whitelist_entries.investor_id AND o.batch_id IS NULL)`
 
 // DesiredRecords derives each wallet's on-chain record from the registry: the
 // engine decides, and its reasons sort into three kinds. Reasons the chain
@@ -163,6 +170,7 @@ func desiredRecord(iss *registry.Issuance, lead *registry.Seller, wallet string,
 	if party.Investor == nil {
 		return rec
 	}
+	rec.FreezeKnown = true
 	d := eligibility.Evaluate(eligibility.Request{Issuance: iss, LeadSeller: lead, To: party, At: at})
 	for _, r := range d.Reasons {
 		switch r.Code {
@@ -225,12 +233,14 @@ func (s *Store) RecordBatch(ctx context.Context, b registry.SyncBatch) (int64, e
 		if err := tx.Create(row).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&outboxRow{}).Where("issuance_id = ? AND batch_id IS NULL AND wallet IN ?", b.IssuanceID, b.Wallets).
+		// Claim only the rows the records were derived from; a change queued
+		// since then waits for the next batch.
+		if err := tx.Model(&outboxRow{}).Where("issuance_id = ? AND batch_id IS NULL AND wallet IN ? AND id <= ?", b.IssuanceID, b.Wallets, b.UpTo).
 			Update("batch_id", row.ID).Error; err != nil {
 			return err
 		}
 		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = ?
-WHERE issuance_id = ? AND investor_id IN (SELECT investor_id FROM wallets WHERE address IN ?)`,
+WHERE issuance_id = ? AND investor_id IN (SELECT investor_id FROM wallets WHERE address IN ?) AND NOT `+entryQueued,
 			string(registry.SyncSent), b.TxHash, b.IssuanceID, b.Wallets).Error
 	})
 	return row.ID, err
@@ -265,7 +275,7 @@ func (s *Store) ConfirmBatch(ctx context.Context, batchID int64, block uint64) e
 			return err
 		}
 		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_block = ?
-WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash = ?`,
+WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash = ? AND NOT `+entryQueued,
 			string(registry.SyncConfirmed), block, b.IssuanceID, string(registry.SyncSent), b.TxHash).Error
 	})
 }
@@ -274,8 +284,16 @@ WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash = ?`,
 // the outbox, so the next batch carries them with a fresh sequence number.
 func (s *Store) FailBatch(ctx context.Context, batchID int64, reason string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
+		var b batchRow
+		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return err
+		}
 		if err := tx.Model(&batchRow{}).Where("id = ?", batchID).Updates(map[string]any{
 			"status": string(registry.BatchFailed), "reason": reason, "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = '' WHERE issuance_id = ? AND sync_tx_hash = ?`,
+			string(registry.SyncPending), b.IssuanceID, b.TxHash).Error; err != nil {
 			return err
 		}
 		return tx.Model(&outboxRow{}).Where("batch_id = ?", batchID).Update("batch_id", nil).Error
