@@ -125,9 +125,10 @@ type Engine struct {
 	token  string
 	log    *slog.Logger
 
-	mu    sync.Mutex
-	stats Stats
-	span  uint64 // current eth_getLogs range; shrinks on limit errors, grows back
+	mu         sync.Mutex
+	stats      Stats
+	span       uint64     // current eth_getLogs range; shrinks on limit errors, grows back
+	prefetched *rangeLogs // the next range's answer, fetched while the last one was stored
 }
 
 // New returns an engine; nothing runs until Sync or Run.
@@ -253,23 +254,76 @@ func (e *Engine) step(ctx context.Context) (done bool, err error) {
 	e.mu.Lock()
 	span := e.span
 	e.mu.Unlock()
-	return false, e.backfill(ctx, parent, next, min(next+span-1, target))
+	return false, e.backfill(ctx, parent, next, min(next+span-1, target), target)
 }
 
-// backfill ingests [from, to] with one eth_getLogs query.
-func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, from, to uint64) error {
-	end, err := e.header(ctx, to)
-	if err != nil {
-		return err
+// rangeLogs is one eth_getLogs answer with the range's end header, checked
+// unchanged after the query; changed reports that the chain moved under it.
+type rangeLogs struct {
+	from, to uint64
+	end      *types.Header
+	logs     []types.Log
+	changed  bool
+	err      error
+	done     chan struct{}
+}
+
+// fetchRange queries [from, to] and checks that the end header did not change
+// during the query (the logs could otherwise mix two branches).
+func (e *Engine) fetchRange(ctx context.Context, from, to uint64) *rangeLogs {
+	r := &rangeLogs{from: from, to: to, done: make(chan struct{})}
+	defer close(r.done)
+	if r.end, r.err = e.header(ctx, to); r.err != nil {
+		return r
 	}
-	var logs []types.Log
-	err = e.call(ctx, "eth_getLogs", func(ctx context.Context) (err error) {
-		logs, err = e.client.FilterLogs(ctx, ethereum.FilterQuery{
+	r.err = e.call(ctx, "eth_getLogs", func(ctx context.Context) (err error) {
+		r.logs, err = e.client.FilterLogs(ctx, ethereum.FilterQuery{
 			FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
 			Addresses: []common.Address{e.cfg.Token}, Topics: [][]common.Hash{{TransferTopic}},
 		})
 		return err
 	})
+	if r.err != nil {
+		return r
+	}
+	again, err := e.header(ctx, to)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	r.changed = again.Hash() != r.end.Hash()
+	return r
+}
+
+// takePrefetched returns the prefetched answer for exactly [from, to], waiting
+// for it to arrive, or nil when none matches (the span or position changed).
+func (e *Engine) takePrefetched(ctx context.Context, from, to uint64) *rangeLogs {
+	e.mu.Lock()
+	p := e.prefetched
+	e.prefetched = nil
+	e.mu.Unlock()
+	if p == nil || p.from != from || p.to != to {
+		return nil
+	}
+	select {
+	case <-p.done:
+		return p
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// backfill ingests [from, to] with one eth_getLogs query. While it stores the
+// range, it already fetches the next one (up to target), so the node's RPC time
+// and the database's write time overlap instead of adding up; the prefetched
+// answer is used only if the next pass asks for exactly that range, and every
+// check a fresh query gets still applies to it.
+func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, from, to, target uint64) error {
+	r := e.takePrefetched(ctx, from, to)
+	if r == nil {
+		r = e.fetchRange(ctx, from, to)
+	}
+	end, logs, err := r.end, r.logs, r.err
 	if err != nil {
 		// A provider's limit error, or our deadline on a large range, both say
 		// the range is too big for one answer.
@@ -284,11 +338,7 @@ func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, from
 		}
 		return err
 	}
-	again, err := e.header(ctx, to)
-	if err != nil {
-		return err
-	}
-	if again.Hash() != end.Hash() {
+	if r.changed {
 		// The chain moved under the query; the logs may mix two branches.
 		e.log.Info("range end changed during eth_getLogs; retrying", "block", to)
 		return nil
@@ -307,13 +357,21 @@ func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, from
 	if err != nil {
 		return err
 	}
-	if err := e.apply(ctx, batch, to-from+1); err != nil {
-		return err
-	}
 	e.mu.Lock()
 	e.span = min(e.span*2, e.cfg.MaxRange)
+	nextFrom, nextTo := to+1, min(to+e.span, target)
+	// Only a range the next pass will backfill (not follow block by block).
+	if nextFrom < target {
+		p := &rangeLogs{from: nextFrom, to: nextTo, done: make(chan struct{})}
+		e.prefetched = p
+		go func() {
+			f := e.fetchRange(ctx, nextFrom, nextTo)
+			p.end, p.logs, p.changed, p.err = f.end, f.logs, f.changed, f.err
+			close(p.done)
+		}()
+	}
 	e.mu.Unlock()
-	return nil
+	return e.apply(ctx, batch, to-from+1)
 }
 
 // follow ingests block n on top of the checkpoint, after checking that n's
