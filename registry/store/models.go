@@ -299,6 +299,7 @@ type operationRow struct {
 	Status     string
 	Error      string
 	Result     string
+	Request    string
 	CreatedBy  string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
@@ -311,5 +312,7 @@ func (r *operationRow) domain() *registry.Operation {
 		Status: registry.OperationStatus(r.Status), Error: r.Error, Result: map[string]string{}, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	_ = json.Unmarshal([]byte(r.Result), &op.Result)
+	op.Request = map[string]string{}
+	_ = json.Unmarshal([]byte(r.Request), &op.Request)
 	return op
 }

@@ -70,7 +70,7 @@ func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind regi
 			return registry.Errorf(registry.ECONFLICT, "issuance %d has no token yet; deploy or attach one first", issuanceID)
 		}
 		now := s.now()
-		row := &opRow{IssuanceID: issuanceID, SellerID: iss.LeadSellerID, Kind: string(kind), Status: string(registry.OpPending),
+		row := &operationRow{IssuanceID: issuanceID, SellerID: iss.LeadSellerID, Kind: string(kind), Status: string(registry.OpPending),
 			Result: "{}", Request: string(reqBody), CreatedBy: p.KeyID, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(row).Error; err != nil {
 			return err
@@ -81,41 +81,13 @@ func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind regi
 	return out, err
 }
 
-// opRow is an operations row with the request column of migration 7. It
-// repeats operationRow's columns (models.go) because gorm does not map the
-// fields of an embedded unexported struct.
-type opRow struct {
-	ID         int64 `gorm:"primaryKey"`
-	IssuanceID int64
-	SellerID   int64
-	Kind       string
-	Status     string
-	Error      string
-	Result     string
-	Request    string
-	CreatedBy  string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-}
-
-func (opRow) TableName() string { return "operations" }
-
-func (r *opRow) domain() *registry.Operation {
-	base := operationRow{ID: r.ID, IssuanceID: r.IssuanceID, SellerID: r.SellerID, Kind: r.Kind, Status: r.Status,
-		Error: r.Error, Result: r.Result, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
-	op := base.domain()
-	op.Request = map[string]string{}
-	_ = json.Unmarshal([]byte(r.Request), &op.Request)
-	return op
-}
-
 // Operation returns an operation on an issuance visible to the caller.
 func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var row opRow
+	var row operationRow
 	q := s.read(ctx).Where("id = ?", id)
 	if p.Role == registry.RoleSeller {
 		q = q.Where("issuance_id IN (SELECT id FROM issuances WHERE lead_seller_id = ? UNION SELECT issuance_id FROM issuance_sellers WHERE seller_id = ?)", p.SellerID, p.SellerID)
@@ -135,7 +107,7 @@ func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, e
 func (s *Store) ClaimOperation(ctx context.Context) (*registry.Operation, error) {
 	var out *registry.Operation
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
-		var row opRow
+		var row operationRow
 		err := tx.Where("status = ?", string(registry.OpPending)).Order("id").Take(&row).Error
 		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
 			return nil
@@ -177,7 +149,7 @@ func (s *Store) FinishOperation(ctx context.Context, id int64, result map[string
 	if err != nil {
 		return fmt.Errorf("encode operation result: %w", err)
 	}
-	var row opRow
+	var row operationRow
 	if err := s.read(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return s.translate(err)
 	}
@@ -302,7 +274,7 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 // LastTokenOpBlock returns the block of the issuance's latest succeeded mint,
 // forced transfer or redemption.
 func (s *Store) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error) {
-	var rows []opRow
+	var rows []operationRow
 	if err := s.read(ctx).Where("issuance_id = ? AND status = ? AND kind IN ?", issuanceID, string(registry.OpSucceeded),
 		[]string{string(registry.OpMint), string(registry.OpForcedTransfer), string(registry.OpRedeem)}).
 		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
