@@ -55,6 +55,7 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, reg prometheus.Registe
 	n := &Node{Ops: NewService(conn, store, log), Syncer: NewSyncer(conn, store, log, nil), conn: conn, store: store,
 		cfg: cfg, log: log, engines: map[int64]*mirror.Engine{}}
 	n.Ops.syncer = n.Syncer
+	n.Syncer.Confirmations = cfg.Confirmations
 	n.reorgs = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "stonode", Subsystem: "mirror",
 		Name: "reorg_depth_blocks", Help: "Depth of each reorg the transfer mirror rewound.",
 		Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100}})

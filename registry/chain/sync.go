@@ -37,6 +37,11 @@ type Syncer struct {
 	reg       *bindings.EligibilityRegistry
 	tok       *bindings.SecurityToken
 
+	// Confirmations is how deep a batch's block must be before the batch counts
+	// as confirmed; until then it stays open, and a reorg that drops it makes
+	// the next settle re-broadcast the same transaction.
+	Confirmations uint64
+
 	Stats SyncStats
 }
 
@@ -211,6 +216,15 @@ func (s *Syncer) settle(ctx context.Context, b registry.SyncBatch) (bool, error)
 		}
 	} else if err != nil {
 		return false, fmt.Errorf("batch %d: receipt: %w", b.ID, err)
+	}
+	if s.Confirmations > 0 {
+		head, err := s.conn.Client.BlockNumber(ctx)
+		if err != nil {
+			return false, fmt.Errorf("batch %d: head: %w", b.ID, err)
+		}
+		if head < receipt.BlockNumber.Uint64()+s.Confirmations {
+			return false, nil // not deep enough yet: look again next step
+		}
 	}
 	if receipt.Status != types.ReceiptStatusSuccessful {
 		s.Stats.BatchesFailed.Add(1)

@@ -298,3 +298,28 @@ func TestReconcileFindsAndRepairsDrift(t *testing.T) {
 		t.Fatalf("the stranger's record survived the repair: %+v", rec)
 	}
 }
+
+// TestBatchConfirmsOnlyAtDepth: with a confirmation depth the batch stays SENT
+// until its block is deep enough.
+func TestBatchConfirmsOnlyAtDepth(t *testing.T) {
+	r := newSyncRig(t, store.SQLite)
+	r.syncer.Confirmations = 2
+	const we = "0x00000000000000000000000000000000000000e5"
+	e := r.investor("E", we, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := r.st.Approve(r.seller, r.iss.ID, e.ID, registry.Approval{}); err != nil {
+		t.Fatal(err)
+	}
+	r.step()
+	entries, _ := r.st.Whitelist(r.seller, r.iss.ID, registry.WhitelistFilter{})
+	if entries[0].SyncState != registry.SyncSent || r.record(we).InvestorId != uint64(e.ID) {
+		t.Fatalf("after one step: %s, on-chain %+v", entries[0].SyncState, r.record(we))
+	}
+	r.conn.Simulated().Commit()
+	r.conn.Simulated().Commit()
+	r.step()
+	entries, _ = r.st.Whitelist(r.seller, r.iss.ID, registry.WhitelistFilter{})
+	if entries[0].SyncState != registry.SyncConfirmed {
+		t.Fatalf("two blocks later: %s", entries[0].SyncState)
+	}
+	r.outboxEmpty()
+}

@@ -204,6 +204,10 @@ func (e *e2e) setUp() {
 		want[id] = true
 	}
 	eventually(ctx, t, 60*time.Second, 100*time.Millisecond, "every whitelist entry CONFIRMED on-chain", func() (bool, string) {
+		// A live chain keeps making blocks; automine only mines transactions, so
+		// mine one per poll for the whitelist batches to reach their depth.
+		var mined any
+		e.chain.call(ctx, t, &mined, "anvil_mine", "0x1")
 		var page struct {
 			Items []struct {
 				InvestorID int64 `json:"investorId"`
