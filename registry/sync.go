@@ -93,6 +93,10 @@ type SyncStore interface {
 	IssuanceWallets(ctx context.Context, issuanceID int64) ([]string, error)
 	// EnqueueWallets queues wallets for a sync (a reconcile repair), audited.
 	EnqueueWallets(ctx context.Context, issuanceID int64, wallets []string) error
+	// EnqueueStartingGrants queues the wallets of investors whose category
+	// grant starts in (from, to]: a grant dated in advance changes the
+	// on-chain record when it starts, with no registry write to queue it.
+	EnqueueStartingGrants(ctx context.Context, from, to time.Time) (int64, error)
 }
 
 // Drift is one wallet whose on-chain state differs from the registry's.

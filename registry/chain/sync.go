@@ -37,6 +37,8 @@ type Syncer struct {
 	reg       *bindings.EligibilityRegistry
 	tok       *bindings.SecurityToken
 
+	lastGrantSweep time.Time
+
 	// Confirmations is how deep a batch's block must be before the batch counts
 	// as confirmed; until then it stays open, and a reorg that drops it makes
 	// the next settle re-broadcast the same transaction.
@@ -91,6 +93,9 @@ func (s *Syncer) Run(ctx context.Context, interval time.Duration) error {
 // Step settles open batches, then sends one batch for every issuance with
 // pending wallets and no batch in flight.
 func (s *Syncer) Step(ctx context.Context) error {
+	if err := s.sweepStartingGrants(ctx); err != nil {
+		return err
+	}
 	open, err := s.store.OpenBatches(ctx)
 	if err != nil {
 		return err
@@ -276,4 +281,29 @@ func alreadyKnown(err error) bool {
 
 func nonceUsed(err error) bool {
 	return strings.Contains(strings.ToLower(err.Error()), "nonce too low")
+}
+
+// grantSweepLookback is how far back the first sweep after a start looks, so
+// grants that started while the node was down are still carried on-chain.
+const grantSweepLookback = 7 * 24 * time.Hour
+
+// sweepStartingGrants queues, at most once a minute, the wallets of investors
+// whose category grant started since the last sweep.
+func (s *Syncer) sweepStartingGrants(ctx context.Context) error {
+	now := s.now()
+	from := s.lastGrantSweep
+	if from.IsZero() {
+		from = now.Add(-grantSweepLookback)
+	} else if now.Sub(from) < time.Minute {
+		return nil
+	}
+	n, err := s.store.EnqueueStartingGrants(ctx, from, now)
+	if err != nil {
+		return fmt.Errorf("queue starting category grants: %w", err)
+	}
+	if n > 0 {
+		s.log.Info("category grants started; wallets queued for the whitelist sync", slog.Int64("rows", n))
+	}
+	s.lastGrantSweep = now
+	return nil
 }

@@ -323,3 +323,54 @@ func TestBatchConfirmsOnlyAtDepth(t *testing.T) {
 	}
 	r.outboxEmpty()
 }
+
+// TestCategoryGrantsDatedInAdvance: a grant that starts later reaches the chain
+// when it starts, and a renewal that continues a grant extends its valid-until.
+func TestCategoryGrantsDatedInAdvance(t *testing.T) {
+	now := t0
+	clock := func() time.Time { return now }
+	r := newSyncRig(t, store.SQLite, func(i *registry.Issuance) { i.OfferingType = registry.OfferingQIIPrivate })
+	r.syncer = chain.NewSyncer(r.conn, r.st, slog.New(slog.DiscardHandler), clock)
+	const wq = "0x00000000000000000000000000000000000000f6"
+	q := r.investor("Q", wq, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	start := t0.Add(time.Hour)
+	firstEnd := t0.AddDate(0, 6, 0)
+	if _, err := r.st.SetCategories(r.seller, q.ID, []registry.CategoryGrant{{Category: registry.CategoryQII, ValidFrom: start, ValidTo: firstEnd}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.st.Approve(r.seller, r.iss.ID, q.ID, registry.Approval{}); err != nil {
+		t.Fatal(err)
+	}
+	r.step()
+	if rec := r.record(wq); rec.InvestorId != 0 {
+		t.Fatalf("before the grant starts the wallet is on-chain: %+v", rec)
+	}
+	now = start.Add(time.Second)
+	r.step()
+	if rec := r.record(wq); rec.InvestorId != uint64(q.ID) || rec.ValidUntil.Int64() != firstEnd.Unix() {
+		t.Fatalf("after the grant started: %+v", rec)
+	}
+}
+
+// TestContinuingGrantExtendsValidUntil: for a specified-investor offering, a QII
+// grant starting the second after the opt-in ends continues it on-chain.
+func TestContinuingGrantExtendsValidUntil(t *testing.T) {
+	r := newSyncRig(t, store.SQLite, func(i *registry.Issuance) { i.OfferingType = registry.OfferingSpecifiedInvestorPrivate })
+	const ws = "0x00000000000000000000000000000000000000f7"
+	inv := r.investor("S", ws, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	optInEnd := t0.AddDate(0, 6, 0)
+	qiiEnd := t0.AddDate(1, 0, 0)
+	if _, err := r.st.SetCategories(r.seller, inv.ID, []registry.CategoryGrant{
+		{Category: registry.CategorySpecifiedInvestor, ValidFrom: t0.AddDate(0, -1, 0), ValidTo: optInEnd},
+		{Category: registry.CategoryQII, ValidFrom: optInEnd.Add(time.Second), ValidTo: qiiEnd},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.st.Approve(r.seller, r.iss.ID, inv.ID, registry.Approval{}); err != nil {
+		t.Fatal(err)
+	}
+	r.step()
+	if rec := r.record(ws); rec.InvestorId != uint64(inv.ID) || rec.ValidUntil.Int64() != qiiEnd.Unix() {
+		t.Fatalf("record %+v, want valid until %d", rec, qiiEnd.Unix())
+	}
+}

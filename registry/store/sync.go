@@ -219,6 +219,19 @@ func desiredRecord(iss *registry.Issuance, lead *registry.Seller, wallet string,
 			}
 		}
 	}
+	// A grant that continues the current one (a renewal dated in advance)
+	// extends the window, so the record does not lapse at the seam.
+	for extended := categoryEnd != nil; extended; {
+		extended = false
+		for _, g := range inv.Categories {
+			for _, c := range required {
+				if g.Category == c && !g.ValidFrom.After(categoryEnd.Add(time.Second)) && g.ValidTo.After(*categoryEnd) {
+					end := g.ValidTo
+					categoryEnd, extended = &end, true
+				}
+			}
+		}
+	}
 	earliest(categoryEnd)
 	return rec
 }
@@ -351,4 +364,27 @@ func (s *Store) EnqueueWallets(ctx context.Context, issuanceID int64, wallets []
 		}
 		return s.appendAudit(tx, p, &iss.LeadSellerID, "whitelist.reconcile", "issuance", issuanceID, map[string]any{"wallets": wallets})
 	})
+}
+
+// EnqueueStartingGrants queues every deployed issuance's wallets of investors
+// whose category grant starts in (from, to].
+func (s *Store) EnqueueStartingGrants(ctx context.Context, from, to time.Time) (int64, error) {
+	var queued int64
+	err := s.writeState(ctx, func(tx *gorm.DB) error {
+		var before int64
+		if err := tx.Model(&outboxRow{}).Count(&before).Error; err != nil {
+			return err
+		}
+		if err := s.enqueueSync(tx, "e.investor_id IN (SELECT investor_id FROM investor_categories WHERE valid_from > ? AND valid_from <= ?)",
+			from.UTC(), to.UTC()); err != nil {
+			return err
+		}
+		var after int64
+		if err := tx.Model(&outboxRow{}).Count(&after).Error; err != nil {
+			return err
+		}
+		queued = after - before
+		return nil
+	})
+	return queued, err
 }
