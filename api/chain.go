@@ -33,6 +33,11 @@ func (s *Server) deploy(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	accepted(c, op)
+}
+
+// accepted answers 202 with a queued operation and where to poll it.
+func accepted(c *gin.Context, op *registry.Operation) {
 	c.Header("Location", "/v1/operations/"+strconv.FormatInt(op.ID, 10))
 	c.JSON(http.StatusAccepted, toOperationJSON(op))
 }
@@ -97,8 +102,7 @@ func (s *Server) tokenOp(kind registry.OperationKind) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		c.Header("Location", "/v1/operations/"+strconv.FormatInt(queued.ID, 10))
-		c.JSON(http.StatusAccepted, toOperationJSON(queued))
+		accepted(c, queued)
 	}
 }
 
