@@ -30,18 +30,23 @@ const usage = `stonode — registry node for security token offerings
 
 Usage:
   stonode serve        [--addr 127.0.0.1:8080] [--data-dir ./data] [--db DSN]
-                       [--chain sim | --rpc URL --key-file PATH] [--confirmations N]
+                       [--chain sim [--chain-rpc-addr 127.0.0.1:8545] | --rpc URL --key-file PATH]
+                       [--confirmations N]
   stonode keys create  --role operator|reader [--name NAME] [--data-dir ./data] [--db DSN]
   stonode migrate      [--data-dir ./data] [--db DSN]
   stonode reconcile    --issuance ID [--repair] [--url http://127.0.0.1:8080]
                        (asks a running node; the API key is read from STONODE_API_KEY)
 
 Every flag can also be set in the environment: STONODE_ADDR, STONODE_DATA_DIR,
-STONODE_DB, STONODE_LOG_LEVEL, STONODE_CHAIN, STONODE_RPC, STONODE_KEY_FILE,
-STONODE_CONFIRMATIONS. Flags win over the environment.
+STONODE_DB, STONODE_LOG_LEVEL, STONODE_CHAIN, STONODE_CHAIN_RPC_ADDR, STONODE_RPC,
+STONODE_KEY_FILE, STONODE_CONFIRMATIONS. Flags win over the environment.
 --db takes a postgres:// URL or a SQLite file path; empty means <data-dir>/stonode.db.
---chain sim (the default) runs an in-process chain whose funded dev key is kept in
-<data-dir>/dev.key; the chain itself lives in memory and starts anew on restart.
+--chain sim (the default) runs an embedded single-node dev chain (chain id 1337) stored in
+<data-dir>/chain: it survives restarts and crashes and resumes where it stopped. Its funded dev
+key (the node's signing key) is kept in <data-dir>/dev.key; anvil's ten test accounts
+(mnemonic "test test ... junk") are funded too. It seals a block as soon as a transaction
+arrives and an empty one every second. --chain-rpc-addr serves its JSON-RPC on a loopback
+address for cast and wallets (empty disables).
 --rpc connects to a JSON-RPC endpoint instead (anvil, geth); the node's signing key is read
 from --key-file or, without one, from STONODE_KEY (hex), never from a flag's value.
 `
@@ -62,6 +67,7 @@ type config struct {
 	db       string
 	logLevel string
 	chain    string
+	chainRPC string
 	rpc      string
 	keyFile  string
 	confirms uint64
@@ -127,7 +133,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", env("STONODE_ADDR", "127.0.0.1:8080"), "listen address")
-	fs.StringVar(&cfg.chain, "chain", env("STONODE_CHAIN", "sim"), "sim: in-process simulated chain; ignored when --rpc is set")
+	fs.StringVar(&cfg.chain, "chain", env("STONODE_CHAIN", "sim"), "sim: embedded dev chain stored in <data-dir>/chain; ignored when --rpc is set")
+	fs.StringVar(&cfg.chainRPC, "chain-rpc-addr", env("STONODE_CHAIN_RPC_ADDR", "127.0.0.1:8545"),
+		"loopback address serving the embedded chain's JSON-RPC (empty disables)")
 	fs.StringVar(&cfg.rpc, "rpc", env("STONODE_RPC", ""), "JSON-RPC endpoint of the chain (http://, ws://)")
 	fs.StringVar(&cfg.keyFile, "key-file", env("STONODE_KEY_FILE", ""), "file holding the node's hex private key (with --rpc)")
 	confirms, err := strconv.ParseUint(env("STONODE_CONFIRMATIONS", "0"), 10, 64)
@@ -156,7 +164,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer conn.Close()
 	metrics := api.NewMetricsRegistry()
 	node := chain.NewNode(conn, st, chain.NodeConfig{Confirmations: cfg.confirms}, metrics, log)
-	log.Info("chain connected", slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex()))
+	attrs := []any{slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex())}
+	if dev := conn.DevChain(); dev != nil {
+		attrs = append(attrs, slog.String("chainDir", filepath.Join(cfg.dataDir, "chain")), slog.String("chainRpc", dev.RPCURL()))
+	}
+	log.Info("chain connected", attrs...)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -213,7 +225,12 @@ func openChain(ctx context.Context, cfg config) (*chain.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return chain.OpenSimulated(key, time.Second)
+	dir := filepath.Join(cfg.dataDir, "chain")
+	conn, err := chain.OpenDev(ctx, dir, key, cfg.chainRPC, time.Second)
+	if err != nil && cfg.chainRPC != "" && strings.Contains(err.Error(), "address already in use") {
+		return nil, fmt.Errorf("%w (is another chain, e.g. anvil, on %s? set --chain-rpc-addr to another port, or empty)", err, cfg.chainRPC)
+	}
+	return conn, err
 }
 
 func createKey(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -34,6 +34,7 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("STONODE_DATA_DIR", dir)
 	t.Setenv("STONODE_ADDR", "127.0.0.1:0")
+	t.Setenv("STONODE_CHAIN_RPC_ADDR", "") // the embedded chain without its HTTP server
 	var keyOut bytes.Buffer
 	if err := run(context.Background(), []string{"keys", "create", "--role", "reader"}, &keyOut, io.Discard); err != nil {
 		t.Fatal(err)

@@ -22,6 +22,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/stonode/stonode/registry/chain/devchain"
 )
 
 // Client is what stonode needs of a chain; *ethclient.Client and the simulated
@@ -41,6 +43,7 @@ type Conn struct {
 
 	key  *ecdsa.PrivateKey
 	sim  *simulated.Backend
+	dev  *devchain.Chain // the persistent dev chain (OpenDev), closed with the Conn
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 	// sendMu serialises the node's transactions so nonces are assigned in order.
@@ -123,6 +126,9 @@ func (c *Conn) Close() error {
 	c.wg.Wait()
 	if c.sim != nil {
 		return c.sim.Close()
+	}
+	if c.dev != nil {
+		return c.dev.Close()
 	}
 	if cl, ok := c.Client.(*ethclient.Client); ok {
 		cl.Close()
