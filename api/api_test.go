@@ -350,12 +350,19 @@ func TestBadInput(t *testing.T) {
 		}
 		id := n.must(201, "POST", "/v1/issuances", sk, iss(nil)).str("id")
 		inv := n.must(201, "POST", "/v1/investors", sk, investorBody("A", wallet(1), nil)).str("id")
-		auditCount := func() int {
-			var body struct{ Items []any }
+		// auditCount counts the records of refusals, or of everything else.
+		auditCount := func(refusals bool) int {
+			var body struct{ Items []struct{ Action string } }
 			_ = json.Unmarshal(n.must(200, "GET", "/v1/audit?limit=500", op, nil).raw, &body)
-			return len(body.Items)
+			count := 0
+			for _, it := range body.Items {
+				if (it.Action == "request.refused") == refusals {
+					count++
+				}
+			}
+			return count
 		}
-		before := auditCount()
+		before := auditCount(false)
 		cases := []struct {
 			name, method, path, key string
 			body                    any
@@ -405,8 +412,12 @@ func TestBadInput(t *testing.T) {
 				}
 			})
 		}
-		if after := auditCount(); after != before {
+		if after := auditCount(false); after != before {
 			t.Fatalf("bad requests wrote %d audit records", after-before)
+		}
+		// The one refusal among them (leverage over the cap) is on record as such.
+		if refusals := auditCount(true); refusals != 1 {
+			t.Fatalf("%d refusals on record, want 1", refusals)
 		}
 	})
 }

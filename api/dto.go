@@ -55,6 +55,12 @@ func toKeyJSON(k *registry.APIKey) keyJSON {
 	return keyJSON{ID: k.ID, Role: string(k.Role), SellerID: k.SellerID, Name: k.Name, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt}
 }
 
+// keyListJSON is a page of keys; the cursor is a key id, as key ids are not numbers.
+type keyListJSON struct {
+	Items []keyJSON `json:"items"`
+	Next  *string   `json:"next,omitempty"`
+}
+
 type createKeyRequest struct {
 	Role string `json:"role"`
 	Name string `json:"name"`

@@ -28,7 +28,11 @@ func (s *Server) listSellers(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sellers, err := s.svc.Sellers(c.Request.Context(), registry.SellerFilter{Status: registry.SellerStatus(c.Query("status")), Page: page})
+	f := registry.SellerFilter{Status: registry.SellerStatus(c.Query("status")), Page: page}
+	if !s.valid(c, f.Validate()) {
+		return
+	}
+	sellers, err := s.svc.Sellers(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -128,16 +132,29 @@ func (s *Server) listSellerKeys(c *gin.Context) {
 func (s *Server) listKeys(c *gin.Context) { s.writeKeys(c, nil) }
 
 func (s *Server) writeKeys(c *gin.Context, sellerID *int64) {
-	keys, err := s.svc.Keys(c.Request.Context(), sellerID)
+	f := registry.KeyFilter{SellerID: sellerID, After: c.Query("after")}
+	if f.After != "" && !validKeyID(f.After) {
+		s.fail(c, registry.Errorf(registry.EINVALID, "after must be a key id (the next of the previous page)"))
+		return
+	}
+	var ok bool
+	if f.Limit, ok = s.limit(c, registry.MaxPageLimit); !ok {
+		return
+	}
+	f.Limit = registry.Page{Limit: f.Limit}.Normalize().Limit
+	keys, err := s.svc.Keys(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := make([]keyJSON, len(keys))
+	out := keyListJSON{Items: make([]keyJSON, len(keys))}
 	for i, k := range keys {
-		out[i] = toKeyJSON(k)
+		out.Items[i] = toKeyJSON(k)
 	}
-	c.JSON(http.StatusOK, listJSON[keyJSON]{Items: out})
+	if len(keys) == f.Limit {
+		out.Next = &out.Items[len(keys)-1].ID
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) revokeSellerKey(c *gin.Context) {
@@ -151,7 +168,12 @@ func (s *Server) revokeSellerKey(c *gin.Context) {
 func (s *Server) revokeKey(c *gin.Context) { s.dropKey(c, nil) }
 
 func (s *Server) dropKey(c *gin.Context, sellerID *int64) {
-	if err := s.svc.RevokeKey(c.Request.Context(), sellerID, c.Param("keyId")); err != nil {
+	keyID := c.Param("keyId")
+	if !validKeyID(keyID) {
+		s.fail(c, registry.Errorf(registry.ENOTFOUND, "key %q not found", keyID))
+		return
+	}
+	if err := s.svc.RevokeKey(c.Request.Context(), sellerID, keyID); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -181,6 +203,9 @@ func (s *Server) listIssuances(c *gin.Context) {
 		return
 	}
 	f := registry.IssuanceFilter{Status: registry.IssuanceStatus(c.Query("status")), Page: page}
+	if !s.valid(c, f.Validate()) {
+		return
+	}
 	if v := c.Query("sellerId"); v != "" {
 		id, ok := s.queryID(c, "sellerId")
 		if !ok {
@@ -239,7 +264,11 @@ func (s *Server) listWhitelist(c *gin.Context) {
 	if !ok {
 		return
 	}
-	entries, err := s.svc.Whitelist(c.Request.Context(), id, registry.WhitelistFilter{Status: registry.WhitelistStatus(c.Query("status")), Page: page})
+	f := registry.WhitelistFilter{Status: registry.WhitelistStatus(c.Query("status")), Page: page}
+	if !s.valid(c, f.Validate()) {
+		return
+	}
+	entries, err := s.svc.Whitelist(c.Request.Context(), id, f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -365,6 +394,9 @@ func (s *Server) listInvestors(c *gin.Context) {
 		return
 	}
 	f := registry.InvestorFilter{CustomerRef: c.Query("customerRef"), KYCStatus: registry.KYCStatus(c.Query("kycStatus")), Page: page}
+	if !s.valid(c, f.Validate()) {
+		return
+	}
 	if c.Query("sellerId") != "" {
 		id, ok := s.queryID(c, "sellerId")
 		if !ok {
@@ -477,6 +509,12 @@ func (s *Server) setCategories(c *gin.Context) {
 	if !s.decode(c, &req) {
 		return
 	}
+	// The list replaces every grant, so it must be said: [] clears them all,
+	// an absent or null list is a mistake, not a request to clear.
+	if req.Categories == nil {
+		s.fail(c, registry.Errorf(registry.EINVALID, "categories is required; an empty list [] removes every grant"))
+		return
+	}
 	s.investorResult(c)(s.svc.SetCategories(c.Request.Context(), id, grants(req.Categories)))
 }
 
@@ -529,13 +567,4 @@ func (s *Server) audit(c *gin.Context) {
 			Action: r.Action, Entity: r.Entity, EntityID: r.EntityID, Detail: json.RawMessage(r.Detail)}
 	}
 	list(c, out, page.Limit, func(x auditJSON) int64 { return x.ID })
-}
-
-func (s *Server) queryID(c *gin.Context, name string) (int64, bool) {
-	var id int64
-	if err := json.Unmarshal([]byte(c.Query(name)), &id); err != nil || id <= 0 {
-		s.fail(c, registry.Errorf(registry.EINVALID, "%s must be a positive integer", name))
-		return 0, false
-	}
-	return id, true
 }

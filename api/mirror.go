@@ -2,8 +2,8 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -101,11 +101,10 @@ func (s *Server) mirrorTarget(c *gin.Context) (*registry.Issuance, registry.Mirr
 }
 
 func (s *Server) listTransfers(c *gin.Context) {
-	iss, mr, ok := s.mirrorTarget(c)
-	if !ok {
-		return
-	}
-	f := registry.TransferFilter{ChainID: iss.ChainID, Token: iss.TokenAddress}
+	// The query is checked before the issuance is looked up: a malformed
+	// request is refused the same way whatever the issuance's state.
+	var f registry.TransferFilter
+	var ok bool
 	if v := c.Query("wallet"); v != "" {
 		addr, err := registry.NormalizeAddress("wallet", v)
 		if err != nil {
@@ -125,14 +124,17 @@ func (s *Server) listTransfers(c *gin.Context) {
 		name string
 		dst  **uint64
 	}{{"fromBlock", &f.FromBlock}, {"toBlock", &f.ToBlock}} {
-		if v := c.Query(q.name); v != "" {
-			n, err := strconv.ParseUint(v, 10, 64)
-			if err != nil {
-				s.fail(c, registry.Errorf(registry.EINVALID, "%s must be a block number", q.name))
-				return
-			}
+		n, set, ok := s.queryBlock(c, q.name)
+		if !ok {
+			return
+		}
+		if set {
 			*q.dst = &n
 		}
+	}
+	if f.FromBlock != nil && f.ToBlock != nil && *f.FromBlock > *f.ToBlock {
+		s.fail(c, registry.Errorf(registry.EINVALID, "fromBlock must not be after toBlock"))
+		return
 	}
 	if v := c.Query("after"); v != "" {
 		cur, err := parseTransferCursor(v)
@@ -142,14 +144,14 @@ func (s *Server) listTransfers(c *gin.Context) {
 		}
 		f.After = cur
 	}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > registry.MaxTransferPage {
-			s.fail(c, registry.Errorf(registry.EINVALID, "limit must be between 1 and %d", registry.MaxTransferPage))
-			return
-		}
-		f.Limit = n
+	if f.Limit, ok = s.limit(c, registry.MaxTransferPage); !ok {
+		return
 	}
+	iss, mr, ok := s.mirrorTarget(c)
+	if !ok {
+		return
+	}
+	f.ChainID, f.Token = iss.ChainID, iss.TokenAddress
 	page, err := mr.Transfers(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
@@ -171,9 +173,9 @@ func (s *Server) listTransfers(c *gin.Context) {
 // parseTransferCursor reads "block:logIndex", the next cursor a page returns.
 func parseTransferCursor(v string) (*registry.TransferCursor, error) {
 	b, l, ok := strings.Cut(v, ":")
-	block, err1 := strconv.ParseUint(b, 10, 64)
-	idx, err2 := strconv.ParseUint(l, 10, 32)
-	if !ok || err1 != nil || err2 != nil {
+	block, ok1 := registry.ParseCount(b)
+	idx, ok2 := registry.ParseCount(l)
+	if !ok || !ok1 || !ok2 || block > math.MaxInt64 || idx > math.MaxUint32 {
 		return nil, registry.Errorf(registry.EINVALID, "after must be a cursor of the form <block>:<logIndex>")
 	}
 	return &registry.TransferCursor{BlockNumber: block, LogIndex: uint(idx)}, nil
@@ -193,13 +195,16 @@ func (s *Server) holders(c *gin.Context) {
 }
 
 func (s *Server) holderRegister(c *gin.Context) {
-	iss, mr, ok := s.mirrorTarget(c)
+	block, set, ok := s.queryBlock(c, "block")
 	if !ok {
 		return
 	}
-	block, err := strconv.ParseUint(c.Query("block"), 10, 64)
-	if err != nil {
-		s.fail(c, registry.Errorf(registry.EINVALID, "block must be a block number (the record date's block)"))
+	if !set {
+		s.fail(c, registry.Errorf(registry.EINVALID, "block is required: the block number of the record date"))
+		return
+	}
+	iss, mr, ok := s.mirrorTarget(c)
+	if !ok {
 		return
 	}
 	h, err := mr.HolderRegister(c.Request.Context(), iss.ChainID, iss.TokenAddress, block)

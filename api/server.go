@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -79,7 +78,7 @@ func New(svc registry.Service, opts Options) *Server {
 		log: opts.Logger, now: opts.Clock, engine: gin.New()}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
-	s.engine.Use(s.recoverJSON, s.accessLog)
+	s.engine.Use(s.recoverJSON, s.accessLog, s.checkParams)
 	s.engine.NoRoute(func(c *gin.Context) { s.fail(c, registry.Errorf(registry.ENOTFOUND, "no such route")) })
 	s.engine.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: "method_not_allowed", Message: "method not allowed"}})
@@ -212,6 +211,9 @@ func (s *Server) accessLog(c *gin.Context) {
 		slog.String("key", c.GetString("keyID")))
 }
 
+// bodyKey is where decode leaves the raw request body in the gin context.
+const bodyKey = "stonode.body"
+
 // decode reads a JSON body strictly: bounded size, no unknown fields, one value.
 func (s *Server) decode(c *gin.Context, dst any) bool {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
@@ -224,10 +226,18 @@ func (s *Server) decode(c *gin.Context, dst any) bool {
 		}
 		return false
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	c.Set(bodyKey, body) // for the audit record should the request be refused
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		// No body is the same as {}: endpoints with optional fields accept it, and
 		// missing required fields are reported by validation like any other.
 		return true
+	}
+	// Every request body is an object. encoding/json would take null as "leave
+	// every field unset", i.e. {}, which for PUT .../categories meant "clear all".
+	if trimmed[0] != '{' {
+		s.fail(c, registry.Errorf(registry.EINVALID, "request body must be a JSON object"))
+		return false
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -260,38 +270,6 @@ func jsonError(err error) error {
 		return registry.Errorf(registry.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return registry.Errorf(registry.EINVALID, "invalid JSON body")
-}
-
-// pathID parses a positive integer path parameter.
-func (s *Server) pathID(c *gin.Context, name string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(c, registry.Errorf(registry.ENOTFOUND, "%s %q not found", name, c.Param(name)))
-		return 0, false
-	}
-	return id, true
-}
-
-// page reads the keyset cursor and limit query parameters.
-func (s *Server) page(c *gin.Context) (registry.Page, bool) {
-	var p registry.Page
-	if v := c.Query("after"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			s.fail(c, registry.Errorf(registry.EINVALID, "after must be a non-negative integer cursor"))
-			return p, false
-		}
-		p.After = n
-	}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > registry.MaxPageLimit {
-			s.fail(c, registry.Errorf(registry.EINVALID, "limit must be between 1 and %d", registry.MaxPageLimit))
-			return p, false
-		}
-		p.Limit = n
-	}
-	return p.Normalize(), true
 }
 
 // list writes a page of items with the cursor of the next page when it is full.

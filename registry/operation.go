@@ -44,19 +44,19 @@ const (
 // Operation is a request that takes blocks to complete; clients poll it by id
 // instead of holding a request open.
 type Operation struct {
-	ID         int64
-	IssuanceID int64
-	SellerID   int64 // tenant of the issuance
-	Kind       OperationKind
-	Status     OperationStatus
-	Error      string
+	ID         int64           `json:"id"`
+	IssuanceID int64           `json:"issuanceId"`
+	SellerID   int64           `json:"sellerId"` // tenant of the issuance
+	Kind       OperationKind   `json:"kind"`
+	Status     OperationStatus `json:"status"`
+	Error      string          `json:"error,omitempty"`
 	// Request is what was asked (addresses and decimal amounts by name, see
 	// TokenOp.Request); the worker executes it, so it is persisted with the row.
-	Request   map[string]string
-	Result    map[string]string
-	CreatedBy string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Request   map[string]string `json:"request"`
+	Result    map[string]string `json:"result"`
+	CreatedBy string            `json:"createdBy"`
+	CreatedAt time.Time         `json:"createdAt"`
+	UpdatedAt time.Time         `json:"updatedAt"`
 }
 
 // TokenOp is a token operation as the API asks for it. Which fields apply
@@ -100,10 +100,10 @@ func TokenOpFrom(op *Operation) (TokenOp, error) {
 
 // Deployment records where an issuance's contracts live.
 type Deployment struct {
-	ChainID         int64
-	TokenAddress    string
-	RegistryAddress string
-	Block           uint64
+	ChainID         int64  `json:"chainId"`
+	TokenAddress    string `json:"tokenAddress"`
+	RegistryAddress string `json:"registryAddress"`
+	Block           uint64 `json:"deploymentBlock"`
 }
 
 // OperationStore keeps operations and deployments durable.

@@ -67,31 +67,52 @@ type AuditFilter struct {
 	Page     Page
 }
 
+// KeyFilter selects API keys: a seller's when SellerID is set, otherwise the
+// operator and reader keys; in creation order, at most Limit of them after the
+// key whose id is After. Key ids are random, so the cursor is a key id and not
+// a number like the other lists'.
+type KeyFilter struct {
+	SellerID *int64
+	After    string
+	Limit    int
+}
+
+// Refusal is a request a rule refused (the product policy at issuance
+// registration, the eligibility engine on a token operation, ...). Nothing
+// changed, yet it is kept in the audit log: who asked what and why it was no.
+type Refusal struct {
+	Request    string // method and route template, e.g. "POST /v1/issuances/:id/mint"
+	IssuanceID int64  // the issuance it concerned; 0 when none (yet)
+	Message    string
+	Reasons    []Reason
+	Body       []byte // the request body as sent, JSON; nil when none
+}
+
 // SellerStatusChange suspends, reinstates or revokes a seller.
 type SellerStatusChange struct {
-	Status      SellerStatus
-	Reason      string
-	EffectiveAt time.Time
+	Status      SellerStatus `json:"status"`
+	Reason      string       `json:"reason"`
+	EffectiveAt time.Time    `json:"effectiveAt"`
 }
 
 // KYCUpdate records a KYC result.
 type KYCUpdate struct {
-	Status     KYCStatus
-	Method     string
-	VerifiedAt *time.Time
-	ReviewDue  *time.Time
+	Status     KYCStatus  `json:"status"`
+	Method     string     `json:"method,omitempty"`
+	VerifiedAt *time.Time `json:"verifiedAt,omitempty"`
+	ReviewDue  *time.Time `json:"reviewDue,omitempty"`
 }
 
 // ScreeningUpdate records sanctions and anti-social forces screening.
 type ScreeningUpdate struct {
-	Sanctions  ScreeningResult
-	Antisocial ScreeningResult
-	CheckedAt  time.Time
+	Sanctions  ScreeningResult `json:"sanctions"`
+	Antisocial ScreeningResult `json:"antisocial"`
+	CheckedAt  time.Time       `json:"checkedAt"`
 }
 
 // Approval puts an investor on an issuance's whitelist.
 type Approval struct {
-	ValidUntil *time.Time
+	ValidUntil *time.Time `json:"validUntil,omitempty"`
 }
 
 // NewKey is a freshly created API key; Secret is the only copy of the key.
@@ -160,7 +181,7 @@ type EligibilityService interface {
 // KeyService issues and checks API keys.
 type KeyService interface {
 	CreateKey(ctx context.Context, role Role, sellerID *int64, name string) (*NewKey, error)
-	Keys(ctx context.Context, sellerID *int64) ([]*APIKey, error)
+	Keys(ctx context.Context, f KeyFilter) ([]*APIKey, error)
 	RevokeKey(ctx context.Context, sellerID *int64, keyID string) error
 	Authenticate(ctx context.Context, secret string) (*Principal, error)
 }
@@ -168,6 +189,8 @@ type KeyService interface {
 // AuditService reads the audit log.
 type AuditService interface {
 	Audit(ctx context.Context, f AuditFilter) ([]*AuditRecord, error)
+	// RecordRefusal appends a refusal of the caller's request to the audit log.
+	RecordRefusal(ctx context.Context, r Refusal) error
 }
 
 // Service is everything the REST API needs.

@@ -43,17 +43,17 @@ const (
 
 // Seller is a securities firm registered to handle security token offerings.
 type Seller struct {
-	ID                int64
-	LegalName         string
-	CorporateNumber   string // 13 digits with check digit
-	FSARegistration   string // e.g. 関東財務局長(金商)第44号
-	Licence           LicenceType
-	Membership        Membership
-	Status            SellerStatus
-	StatusEffectiveAt time.Time
-	StatusReason      string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ID                int64        `json:"id"`
+	LegalName         string       `json:"legalName"`
+	CorporateNumber   string       `json:"corporateNumber"` // 13 digits with check digit
+	FSARegistration   string       `json:"fsaRegistration"` // e.g. 関東財務局長(金商)第44号
+	Licence           LicenceType  `json:"licence"`
+	Membership        Membership   `json:"membership"`
+	Status            SellerStatus `json:"status"`
+	StatusEffectiveAt time.Time    `json:"statusEffectiveAt"`
+	StatusReason      string       `json:"statusReason"`
+	CreatedAt         time.Time    `json:"createdAt"`
+	UpdatedAt         time.Time    `json:"updatedAt"`
 }
 
 // LegalForm of the right a token represents.
@@ -133,12 +133,12 @@ func (s IssuanceStatus) Active() bool { return s == IssuanceOffering || s == Iss
 // Product describes what a derivative-type token gives exposure to. Empty for
 // plain securities.
 type Product struct {
-	Class      ProductClass // DERIVATIVE, CFD, or NONE
-	Wrapper    Wrapper      // what the contract references directly, e.g. OVERSEAS_ETF
-	Underlying Underlying   // look-through underlying, e.g. CRYPTO_ASSET
+	Class      ProductClass `json:"class"`      // DERIVATIVE, CFD, or NONE
+	Wrapper    Wrapper      `json:"wrapper"`    // what the contract references directly, e.g. OVERSEAS_ETF
+	Underlying Underlying   `json:"underlying"` // look-through underlying, e.g. CRYPTO_ASSET
 	// Leverage offered to individual customers, as a decimal string (e.g. "25").
 	// Empty means no leverage (1x).
-	Leverage string
+	Leverage string `json:"leverage,omitempty"`
 }
 
 // ProductClass is the product's kind for the product policy.
@@ -176,34 +176,34 @@ const (
 
 // Issuance is one security token offering.
 type Issuance struct {
-	ID               int64
-	LeadSellerID     int64
-	HandlingSellers  []int64 // sellers other than the lead allowed to distribute it
-	IssuerName       string
-	TokenName        string
-	TokenSymbol      string
-	Decimals         int
-	LegalForm        LegalForm
-	FIEAClass        FIEAClass
-	OfferingType     OfferingType
-	MaxHolders       int // 0 = unlimited
-	LockupEnd        *time.Time
-	MinHolding       *big.Int // nil = no minimum
-	MaxHolding       *big.Int // nil = no maximum
-	AllowedCountries []string // empty = any not denied
-	DeniedCountries  []string
-	Product          Product
-	SupplyCap        *big.Int // nil = uncapped
-	OfferingStart    *time.Time
-	OfferingEnd      *time.Time
-	Status           IssuanceStatus
-	Paused           bool // token transfers paused (mirrors the chain once deployed)
-	ChainID          int64
-	TokenAddress     string
-	RegistryAddress  string
-	DeploymentBlock  uint64
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID               int64          `json:"id"`
+	LeadSellerID     int64          `json:"leadSellerId"`
+	HandlingSellers  []int64        `json:"handlingSellerIds"` // sellers other than the lead allowed to distribute it
+	IssuerName       string         `json:"issuerName"`
+	TokenName        string         `json:"tokenName"`
+	TokenSymbol      string         `json:"tokenSymbol"`
+	Decimals         int            `json:"decimals"`
+	LegalForm        LegalForm      `json:"legalForm"`
+	FIEAClass        FIEAClass      `json:"fieaClass"`
+	OfferingType     OfferingType   `json:"offeringType"`
+	MaxHolders       int            `json:"maxHolders"` // 0 = unlimited
+	LockupEnd        *time.Time     `json:"lockupEnd,omitempty"`
+	MinHolding       *big.Int       `json:"minHolding,omitempty"` // nil = no minimum
+	MaxHolding       *big.Int       `json:"maxHolding,omitempty"` // nil = no maximum
+	AllowedCountries []string       `json:"allowedCountries"`     // empty = any not denied
+	DeniedCountries  []string       `json:"deniedCountries"`
+	Product          Product        `json:"product"`
+	SupplyCap        *big.Int       `json:"supplyCap,omitempty"` // nil = uncapped
+	OfferingStart    *time.Time     `json:"offeringStart,omitempty"`
+	OfferingEnd      *time.Time     `json:"offeringEnd,omitempty"`
+	Status           IssuanceStatus `json:"status"`
+	Paused           bool           `json:"paused"` // token transfers paused (mirrors the chain once deployed)
+	ChainID          int64          `json:"chainId,omitempty"`
+	TokenAddress     string         `json:"tokenAddress,omitempty"`
+	RegistryAddress  string         `json:"registryAddress,omitempty"`
+	DeploymentBlock  uint64         `json:"deploymentBlock,omitempty"`
+	CreatedAt        time.Time      `json:"createdAt"`
+	UpdatedAt        time.Time      `json:"updatedAt"`
 }
 
 // HandledBy reports whether the seller leads or handles the issuance.
@@ -257,42 +257,42 @@ const (
 
 // CategoryGrant is a category with its validity window.
 type CategoryGrant struct {
-	Category  Category
-	ValidFrom time.Time
-	ValidTo   time.Time // inclusive, to the second
+	Category  Category  `json:"category"`
+	ValidFrom time.Time `json:"validFrom"`
+	ValidTo   time.Time `json:"validTo"` // inclusive, to the second
 }
 
 // Investor is a seller's customer.
 type Investor struct {
-	ID                  int64
-	SellerID            int64 // onboarding seller
-	CustomerRef         string
-	PersonType          PersonType
-	ResidenceCountry    string // ISO 3166-1 alpha-2
-	DateOfBirth         *time.Time
-	KYCStatus           KYCStatus
-	KYCMethod           string
-	KYCVerifiedAt       *time.Time
-	KYCReviewDue        *time.Time // KYC is expired after this instant
-	Sanctions           ScreeningResult
-	SanctionsCheckedAt  *time.Time
-	Antisocial          ScreeningResult
-	AntisocialCheckedAt *time.Time
-	Categories          []CategoryGrant
-	Frozen              bool
-	FrozenReason        string
-	Wallets             []Wallet
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	ID                  int64           `json:"id"`
+	SellerID            int64           `json:"sellerId"` // onboarding seller
+	CustomerRef         string          `json:"customerRef"`
+	PersonType          PersonType      `json:"personType"`
+	ResidenceCountry    string          `json:"residenceCountry"` // ISO 3166-1 alpha-2
+	DateOfBirth         *time.Time      `json:"dateOfBirth,omitempty"`
+	KYCStatus           KYCStatus       `json:"kycStatus"`
+	KYCMethod           string          `json:"kycMethod,omitempty"`
+	KYCVerifiedAt       *time.Time      `json:"kycVerifiedAt,omitempty"`
+	KYCReviewDue        *time.Time      `json:"kycReviewDue,omitempty"` // KYC is expired after this instant
+	Sanctions           ScreeningResult `json:"sanctions"`
+	SanctionsCheckedAt  *time.Time      `json:"sanctionsCheckedAt,omitempty"`
+	Antisocial          ScreeningResult `json:"antisocial"`
+	AntisocialCheckedAt *time.Time      `json:"antisocialCheckedAt,omitempty"`
+	Categories          []CategoryGrant `json:"categories"`
+	Frozen              bool            `json:"frozen"`
+	FrozenReason        string          `json:"frozenReason,omitempty"`
+	Wallets             []Wallet        `json:"wallets"`
+	CreatedAt           time.Time       `json:"createdAt"`
+	UpdatedAt           time.Time       `json:"updatedAt"`
 }
 
 // Wallet is an EVM address belonging to exactly one investor.
 type Wallet struct {
-	Address    string // lower-case 0x-prefixed hex
-	InvestorID int64
-	Label      string
-	Frozen     bool
-	CreatedAt  time.Time
+	Address    string    `json:"address"` // lower-case 0x-prefixed hex
+	InvestorID int64     `json:"investorId"`
+	Label      string    `json:"label"`
+	Frozen     bool      `json:"frozen"`
+	CreatedAt  time.Time `json:"createdAt"`
 }
 
 // WhitelistStatus of an investor on one issuance.
@@ -314,50 +314,50 @@ const (
 
 // WhitelistEntry approves one investor for one issuance.
 type WhitelistEntry struct {
-	IssuanceID int64
-	InvestorID int64
-	Status     WhitelistStatus
-	ValidUntil *time.Time // inclusive; nil = no expiry
-	ApprovedBy string     // API key id or name that approved it
-	ApprovedAt time.Time
-	RevokedBy  string
-	RevokedAt  *time.Time
-	SyncState  SyncState
-	SyncTxHash string
-	SyncBlock  *int64
-	UpdatedAt  time.Time
+	IssuanceID int64           `json:"issuanceId"`
+	InvestorID int64           `json:"investorId"`
+	Status     WhitelistStatus `json:"status"`
+	ValidUntil *time.Time      `json:"validUntil,omitempty"` // inclusive; nil = no expiry
+	ApprovedBy string          `json:"approvedBy"`           // API key id or name that approved it
+	ApprovedAt time.Time       `json:"approvedAt"`
+	RevokedBy  string          `json:"revokedBy,omitempty"`
+	RevokedAt  *time.Time      `json:"revokedAt,omitempty"`
+	SyncState  SyncState       `json:"syncState"`
+	SyncTxHash string          `json:"syncTxHash,omitempty"`
+	SyncBlock  *int64          `json:"syncBlock,omitempty"`
+	UpdatedAt  time.Time       `json:"updatedAt"`
 }
 
 // APIKey is a credential; the secret itself is never stored.
 type APIKey struct {
-	ID        string // public prefix, shown in audit records
-	Role      Role
-	SellerID  *int64 // set for RoleSeller
-	Name      string
-	CreatedAt time.Time
-	RevokedAt *time.Time
+	ID        string     `json:"id"` // public prefix, shown in audit records
+	Role      Role       `json:"role"`
+	SellerID  *int64     `json:"sellerId,omitempty"` // set for RoleSeller
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"createdAt"`
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
 }
 
 // Principal is the authenticated caller of a request.
 type Principal struct {
-	KeyID    string
-	Role     Role
-	SellerID int64 // for RoleSeller
+	KeyID    string `json:"keyId"`
+	Role     Role   `json:"role"`
+	SellerID int64  `json:"sellerId,omitempty"` // for RoleSeller
 	// Generation is the registry generation the key was checked at (0 if
 	// unknown). Reads later in the same request may serve facts of that
 	// generation: the request then sees the registry as of its start.
-	Generation int64
+	Generation int64 `json:"generation,omitempty"`
 }
 
 // AuditRecord is one append-only entry of the audit log.
 type AuditRecord struct {
-	ID        int64
-	At        time.Time
-	Actor     string // API key id, or "system"/"cli"
-	ActorRole Role
-	SellerID  *int64 // tenant the change belongs to, if any
-	Action    string // e.g. "seller.create", "whitelist.approve"
-	Entity    string // e.g. "issuance"
-	EntityID  string
-	Detail    string // JSON of the change
+	ID        int64     `json:"id"`
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"` // API key id, or "system"/"cli"
+	ActorRole Role      `json:"actorRole"`
+	SellerID  *int64    `json:"sellerId,omitempty"` // tenant the change belongs to, if any
+	Action    string    `json:"action"`             // e.g. "seller.create", "whitelist.approve"
+	Entity    string    `json:"entity"`             // e.g. "issuance"
+	EntityID  string    `json:"entityId"`
+	Detail    string    `json:"detail"` // JSON of the change
 }

@@ -2,17 +2,44 @@ package registry
 
 import (
 	"encoding/hex"
+	"math"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/sha3"
-	"golang.org/x/text/language"
 )
 
 // maxUint256 is 2^256-1, the largest token amount an EVM can hold.
 var maxUint256 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
+
+// ParseID parses an id as clients write it: canonical decimal with no sign, no
+// leading zero, greater than zero and within int64. Anything else ("+1", "01",
+// " 1", "1e0") is not an id, so one resource has one spelling.
+func ParseID(s string) (int64, bool) {
+	n, ok := ParseCount(s)
+	if !ok || n == 0 || n > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(n), true
+}
+
+// ParseCount parses a non-negative integer in canonical decimal: digits only,
+// no leading zero except "0" itself, within uint64.
+func ParseCount(s string) (uint64, bool) {
+	if s == "" || len(s) > 20 || len(s) > 1 && s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	return n, err == nil
+}
 
 // ParseAmount parses a non-negative decimal integer string that fits in uint256.
 func ParseAmount(field, s string) (*big.Int, error) {
@@ -37,7 +64,8 @@ func ParseAmount(field, s string) (*big.Int, error) {
 // NormalizeAddress validates an EVM address and returns it in lower case. Mixed-case
 // input must carry a valid EIP-55 checksum, so a mistyped address is caught.
 func NormalizeAddress(field, s string) (string, error) {
-	if len(s) != 42 || !strings.HasPrefix(s, "0x") && !strings.HasPrefix(s, "0X") {
+	// Only a lower-case 0x prefix: "0X" is no address format any EVM tool writes.
+	if len(s) != 42 || !strings.HasPrefix(s, "0x") {
 		return "", Errorf(EINVALID, "%s must be a 0x-prefixed 20-byte hex address", field)
 	}
 	body := s[2:]
@@ -70,15 +98,6 @@ func checksumHex(lower string) string {
 		}
 	}
 	return string(out)
-}
-
-// ValidCountry reports whether s is an assigned ISO 3166-1 alpha-2 country code.
-func ValidCountry(s string) bool {
-	if len(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
-		return false
-	}
-	r, err := language.ParseRegion(s)
-	return err == nil && r.IsCountry() && r.String() == s
 }
 
 // ValidCorporateNumber reports whether s is a Japanese corporate number: 13 digits
@@ -353,4 +372,38 @@ func checkTimes(fields map[string]*time.Time) error {
 		}
 	}
 	return nil
+}
+
+// Validate checks a seller list filter; an empty status means any.
+func (f SellerFilter) Validate() error {
+	if f.Status == "" {
+		return nil
+	}
+	return oneOf("status", f.Status, SellerActive, SellerSuspended, SellerRevoked)
+}
+
+// Validate checks an issuance list filter; an empty status means any.
+func (f IssuanceFilter) Validate() error {
+	if f.Status == "" {
+		return nil
+	}
+	return oneOf("status", f.Status, IssuanceDraft, IssuanceRegistered, IssuanceOffering, IssuanceIssued, IssuanceSuspended, IssuanceRedeemed)
+}
+
+// Validate checks an investor list filter; an empty KYC status means any.
+func (f InvestorFilter) Validate() error {
+	if f.KYCStatus != "" {
+		if err := oneOf("kycStatus", f.KYCStatus, KYCNone, KYCPending, KYCVerified, KYCRejected); err != nil {
+			return err
+		}
+	}
+	return limitText("customerRef", f.CustomerRef, 100)
+}
+
+// Validate checks a whitelist filter; an empty status means any.
+func (f WhitelistFilter) Validate() error {
+	if f.Status == "" {
+		return nil
+	}
+	return oneOf("status", f.Status, WhitelistApproved, WhitelistRevoked)
 }

@@ -88,8 +88,10 @@ func (s *Store) CreateKey(ctx context.Context, role registry.Role, sellerID *int
 	return &registry.NewKey{APIKey: *row.domain(), Secret: secret}, nil
 }
 
-// Keys lists keys: a seller's when sellerID is set, otherwise operator and reader keys.
-func (s *Store) Keys(ctx context.Context, sellerID *int64) ([]*registry.APIKey, error) {
+// Keys lists keys: a seller's when f.SellerID is set, otherwise operator and
+// reader keys, a page at a time in creation order.
+func (s *Store) Keys(ctx context.Context, f registry.KeyFilter) ([]*registry.APIKey, error) {
+	sellerID := f.SellerID
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -100,17 +102,34 @@ func (s *Store) Keys(ctx context.Context, sellerID *int64) ([]*registry.APIKey, 
 	default:
 		return nil, registry.Errorf(registry.ENOTFOUND, "not found")
 	}
-	q := s.read(ctx).Order("created_at, id")
+	scope := func(q *gorm.DB) *gorm.DB {
+		if sellerID != nil {
+			return q.Where("seller_id = ?", *sellerID)
+		}
+		return q.Where("seller_id IS NULL")
+	}
 	if sellerID != nil {
 		if _, err := s.sellerByID(s.read(ctx), *sellerID); err != nil {
 			return nil, err
 		}
-		q = q.Where("seller_id = ?", *sellerID)
-	} else {
-		q = q.Where("seller_id IS NULL")
+	}
+	q := scope(s.read(ctx)).Order("created_at, id")
+	if f.After != "" {
+		// Keyset on (created_at, id): the cursor key must be one of this list.
+		var n int64
+		if err := scope(s.read(ctx).Model(&apiKeyRow{})).Where("id = ?", f.After).Count(&n).Error; err != nil {
+			return nil, s.translate(err)
+		}
+		if n == 0 {
+			return nil, registry.Errorf(registry.EINVALID, "after must be the id of a key in this list (the next of the previous page)")
+		}
+		// Compared with the stored value itself, so no timestamp round trip
+		// through the driver can shift the boundary.
+		q = q.Where("(created_at > (SELECT created_at FROM api_keys WHERE id = ?) OR (created_at = (SELECT created_at FROM api_keys WHERE id = ?) AND id > ?))",
+			f.After, f.After, f.After)
 	}
 	var rows []apiKeyRow
-	if err := q.Find(&rows).Error; err != nil {
+	if err := q.Limit(registry.Page{Limit: f.Limit}.Normalize().Limit).Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
 	}
 	out := make([]*registry.APIKey, len(rows))
