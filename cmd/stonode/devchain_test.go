@@ -449,6 +449,13 @@ func TestDevChainSurvivesRestarts(t *testing.T) {
 	if got := cast(ctx, t, castBin, "chain-id", "--rpc-url", rpcURL); got != fmt.Sprint(devchain.ChainID) {
 		t.Fatalf("cast chain-id: %q", got)
 	}
+	// A funded test account sends with cast's own fee estimate.
+	testKeys := devchain.TestKeys()
+	to := crypto.PubkeyToAddress(testKeys[8].PublicKey)
+	if out := cast(ctx, t, castBin, "send", "--rpc-url", rpcURL, "--private-key", "0x"+common.Bytes2Hex(crypto.FromECDSA(testKeys[9])),
+		to.Hex(), "--value", "1ether"); !strings.Contains(out, "1 (success)") {
+		t.Fatalf("cast send: %s", out)
+	}
 
 	var seller struct{ ID int64 }
 	d.api(ctx, 201, "POST", "/v1/sellers", s.op, map[string]any{"legalName": "Dev Chain Securities", "corporateNumber": "7000012050002",
@@ -478,7 +485,6 @@ func TestDevChainSurvivesRestarts(t *testing.T) {
 	s.token, s.registry = common.HexToAddress(deployed.TokenAddress), common.HexToAddress(deployed.RegistryAddress)
 	s.deployed = deployed.DeploymentBlock
 
-	testKeys := devchain.TestKeys()
 	w1 := crypto.PubkeyToAddress(testKeys[1].PublicKey)
 	s.approve("DEV-1", w1)
 	s.mint(w1, 100)

@@ -229,6 +229,10 @@ func start(stack *node.Node, cfg Config) (*Chain, error) {
 	// start, and rendering it costs CPU all along; a dev chain's eth_getLogs
 	// is quick enough scanning block blooms, as the simulated backend does.
 	ethConf.LogNoHistory = true
+	// Take any tip the pool accepts, as geth --dev does: cast and wallets
+	// estimate tips from recent blocks, which on a quiet chain gives 1 wei,
+	// and the miner's default minimum would leave their transactions pending.
+	ethConf.Miner.GasPrice = big.NewInt(1)
 	ethConf.TxPool.NoLocals = true // the node re-sends its own recorded transactions
 	ethConf.TxPool.Journal = ""
 	// Keep every transaction's receipt findable by hash: the node looks up

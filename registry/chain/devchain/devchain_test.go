@@ -38,6 +38,7 @@ func open(t *testing.T, dir string, key *ecdsa.PrivateKey, rpcAddr string, inter
 }
 
 // send signs and sends one transaction from key and waits for its receipt.
+// The tip is 1 wei, what cast estimates on a quiet chain: the chain must seal it.
 func send(ctx context.Context, cl *ethclient.Client, key *ecdsa.PrivateKey, to *common.Address, value *big.Int, data []byte) (*types.Receipt, error) {
 	from := crypto.PubkeyToAddress(key.PublicKey)
 	nonce, err := cl.PendingNonceAt(ctx, from)
@@ -48,9 +49,9 @@ func send(ctx context.Context, cl *ethclient.Client, key *ecdsa.PrivateKey, to *
 	if err != nil {
 		return nil, fmt.Errorf("head: %w", err)
 	}
-	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), big.NewInt(1e9))
+	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), big.NewInt(1))
 	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(big.NewInt(ChainID)), &types.DynamicFeeTx{
-		ChainID: big.NewInt(ChainID), Nonce: nonce, GasTipCap: big.NewInt(1e9), GasFeeCap: feeCap,
+		ChainID: big.NewInt(ChainID), Nonce: nonce, GasTipCap: big.NewInt(1), GasFeeCap: feeCap,
 		Gas: 200_000, To: to, Value: value, Data: data,
 	})
 	if err != nil {
