@@ -368,6 +368,19 @@ func TestEdgeBodies(t *testing.T) {
 				edgeCase{"create issuance " + body, "POST", "/v1/issuances", f.sk, body, 400, "invalid"},
 			)
 		}
+		// NUL in any text of a body is refused before PostgreSQL sees it.
+		for _, c := range []struct{ name, method, path, key, body string }{
+			{"wallet label", "POST", inv + "/wallets", f.sk, `{"address":"` + wallet(5) + `","label":"a\u0000b"}`},
+			{"seller status reason", "POST", "/v1/sellers/" + f.sellerID + "/suspend", f.op, `{"reason":"\u0000"}`},
+			{"key name", "POST", "/v1/keys", f.op, `{"role":"reader","name":"\u0000"}`},
+			{"freeze reason", "POST", inv + "/freeze", f.sk, `{"reason":"\u0000"}`},
+			{"kyc method", "PUT", inv + "/kyc", f.sk, `{"status":"PENDING","method":"\u0000"}`},
+			{"issuance status reason", "POST", "/v1/issuances/" + f.issuance + "/status", f.sk, `{"status":"SUSPENDED","reason":"\u0000"}`},
+			{"customerRef", "POST", "/v1/investors", f.sk, `{"customerRef":"\u0000","personType":"INDIVIDUAL","residenceCountry":"JP"}`},
+			{"country", "POST", "/v1/investors", f.sk, `{"customerRef":"N","personType":"INDIVIDUAL","residenceCountry":"J\u0000"}`},
+		} {
+			cases = append(cases, edgeCase{"NUL in " + c.name, c.method, c.path, c.key, c.body, 400, "invalid"})
+		}
 		cases = append(cases,
 			edgeCase{"categories {}", "PUT", inv + "/categories", f.sk, "{}", 400, "invalid"},
 			edgeCase{"categories empty body", "PUT", inv + "/categories", f.sk, "", 400, "invalid"},

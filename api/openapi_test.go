@@ -263,6 +263,22 @@ func TestOpenAPIOperations(t *testing.T) {
 	}
 }
 
+// Every operation that takes parameters documents 400: the edge refuses a
+// parameter with invalid UTF-8 or a control character on any route.
+func TestOpenAPIParametersCanBeRefused(t *testing.T) {
+	doc := loadOpenAPI(t)
+	for path, item := range doc.Paths {
+		for method, op := range item.Operations {
+			if len(item.Parameters)+len(op.Parameters) == 0 {
+				continue
+			}
+			if _, ok := op.Responses["400"]; !ok {
+				t.Errorf("%s %s takes parameters but documents no 400", method, path)
+			}
+		}
+	}
+}
+
 // Every $ref in the document points at something that exists.
 func TestOpenAPIReferencesResolve(t *testing.T) {
 	var root yaml.Node

@@ -4,6 +4,8 @@
 #   generated code: contract artifacts and Go bindings regenerate to what is committed
 #   Go: gofmt, go vet, and every Go test with the race detector, on SQLite and on the
 #   PostgreSQL server in STONODE_TEST_POSTGRES (default 127.0.0.1:5432, database test)
+#   fuzz: FuzzRouter (api/) for FUZZTIME (default 20s) beyond its committed corpus,
+#   counted as one test in the closing line
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,5 +38,17 @@ fi
 passed=$(grep -cE -- '^[[:space:]]*--- PASS' "$log" || true)
 failed=$(grep -cE -- '^[[:space:]]*--- FAIL' "$log" || true)
 if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+
+# A brief fuzz of the router: path ids, query strings and JSON bodies must never
+# answer 5xx. A failing input is saved under api/testdata/fuzz/FuzzRouter/.
+echo "== fuzz FuzzRouter (${FUZZTIME:-20s})"
+if go test -run '^$' -fuzz '^FuzzRouter$' -fuzztime "${FUZZTIME:-20s}" ./api/ >"$log" 2>&1; then
+  passed=$((passed + 1))
+  tail -1 "$log"
+else
+  failed=$((failed + 1))
+  status=1
+  tail -40 "$log"
+fi
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
