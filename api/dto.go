@@ -367,11 +367,12 @@ type syncJSON struct {
 	State  string `json:"state"`
 	TxHash string `json:"txHash,omitempty"`
 	Block  *int64 `json:"block,omitempty"`
+	Error  string `json:"error,omitempty"` // a wallet the chain refused, and why
 }
 
 func toWhitelistJSON(e *registry.WhitelistEntry) whitelistJSON {
 	return whitelistJSON{e.IssuanceID, e.InvestorID, string(e.Status), e.ValidUntil, e.ApprovedBy, e.ApprovedAt,
-		e.RevokedBy, e.RevokedAt, syncJSON{string(e.SyncState), e.SyncTxHash, e.SyncBlock}, e.UpdatedAt}
+		e.RevokedBy, e.RevokedAt, syncJSON{string(e.SyncState), e.SyncTxHash, e.SyncBlock, e.SyncError}, e.UpdatedAt}
 }
 
 type reasonJSON struct {

@@ -40,6 +40,12 @@ type SyncTarget struct {
 	DeploymentBlock uint64
 }
 
+// SyncFailed is the state of a whitelist entry one of whose wallets the chain
+// refused (the entry's SyncError says which and why). The other wallets of the
+// issuance are synced regardless; the next change that queues the wallet
+// again retries it.
+const SyncFailed SyncState = "FAILED"
+
 // BatchStatus is the life of one applyBatch transaction.
 type BatchStatus string
 
@@ -49,17 +55,39 @@ const (
 	BatchFailed    BatchStatus = "FAILED"    // reverted or dropped; its wallets went back to the outbox
 )
 
-// SyncBatch is one signed applyBatch transaction and the wallets it carries.
+// SyncBatch is one applyBatch call and the wallets it carries. Its transaction
+// may have been signed more than once with the same nonce (a replacement with
+// higher fees for one stuck or refused as under-priced); at most one version is
+// ever mined, and any of them settles the batch.
 type SyncBatch struct {
 	ID         int64
 	IssuanceID int64
 	Seq        uint64
-	TxHash     string
-	RawTx      []byte
+	TxHash     string   // the latest version, the one re-broadcast
+	RawTx      []byte   // its signed bytes
+	TxHashes   []string // every version, oldest first (TxHash last)
+	SentBlock  uint64   // chain head when the latest version was signed
 	Status     BatchStatus
 	Wallets    []string
 	UpTo       int64 // highest outbox row the batch's records include
 	SentAt     time.Time
+	Block      uint64 // CONFIRMED: the block it was mined in
+	BlockHash  string // CONFIRMED: that block's hash, checked against reorgs
+}
+
+// Hashes returns every hash the batch was sent as.
+func (b SyncBatch) Hashes() []string {
+	if len(b.TxHashes) == 0 && b.TxHash != "" {
+		return []string{b.TxHash}
+	}
+	return b.TxHashes
+}
+
+// WalletFailure is a wallet the chain refused in a batch, with the decoded
+// reason (e.g. "ZeroWallet()").
+type WalletFailure struct {
+	Wallet string
+	Reason string
 }
 
 // SyncStore is the durable side of the whitelist sync: an outbox filled in the
@@ -80,12 +108,28 @@ type SyncStore interface {
 	// RecordBatch stores a signed batch before it is broadcast and ties the
 	// pending rows of its wallets to it.
 	RecordBatch(ctx context.Context, b SyncBatch) (int64, error)
+	// ReplaceBatchTx records a new version of a batch's transaction (same
+	// nonce, higher fees) before it is broadcast; the batch keeps every hash.
+	ReplaceBatchTx(ctx context.Context, batchID int64, txHash string, raw []byte, sentBlock uint64) error
 	// OpenBatches lists batches not yet confirmed or failed.
 	OpenBatches(ctx context.Context) ([]SyncBatch, error)
-	// ConfirmBatch marks a batch mined at block and its entries CONFIRMED.
-	ConfirmBatch(ctx context.Context, batchID int64, block uint64) error
+	// ConfirmBatch marks a batch mined as txHash (one of its versions) in the
+	// block number/hash, and its entries CONFIRMED.
+	ConfirmBatch(ctx context.Context, batchID int64, block uint64, blockHash, txHash string) error
 	// FailBatch returns a batch's wallets to the outbox.
 	FailBatch(ctx context.Context, batchID int64, reason string) error
+	// FailWallets takes wallets the chain refuses out of the outbox (rows up
+	// to upTo) and marks their entries FAILED with the reason, so the rest of
+	// the issuance syncs without them; the next change that queues one of them
+	// retries it.
+	FailWallets(ctx context.Context, issuanceID int64, upTo int64, failures []WalletFailure) error
+	// ConfirmedBatchesSince lists CONFIRMED batches mined at or above block:
+	// the ones a reorg within the bound could still undo.
+	ConfirmedBatchesSince(ctx context.Context, block uint64) ([]SyncBatch, error)
+	// ReopenBatch turns a CONFIRMED batch whose block left the canonical
+	// chain back into an open one (its entries SENT again, its wallets claimed
+	// again), so it is re-sent or, if it can no longer be mined, failed.
+	ReopenBatch(ctx context.Context, batchID int64, reason string) error
 	// OutboxStats reports the number of pending rows and the age of the oldest.
 	OutboxStats(ctx context.Context) (depth int, oldest time.Duration, err error)
 	// IssuanceWallets lists the wallets of every investor with a whitelist

@@ -325,6 +325,7 @@ type WhitelistEntry struct {
 	SyncState  SyncState       `json:"syncState"`
 	SyncTxHash string          `json:"syncTxHash,omitempty"`
 	SyncBlock  *int64          `json:"syncBlock,omitempty"`
+	SyncError  string          `json:"syncError,omitempty"` // the chain refused a wallet of the entry: which, and why
 	UpdatedAt  time.Time       `json:"updatedAt"`
 }
 

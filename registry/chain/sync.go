@@ -7,13 +7,17 @@ import (
 	"log/slog"
 	"math/big"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	ethereum "github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/stonode/stonode/contracts/bindings"
 	"github.com/stonode/stonode/registry"
@@ -27,6 +31,23 @@ import (
 // mined, returns its wallets to the outbox. Entries carry full state, so a
 // wallet sent twice ends in the same state; the sequence number makes the
 // registry refuse a batch applied out of order.
+//
+// What can go wrong on the way, and what the syncer does about it:
+//   - a wallet the registry contract refuses (ZeroWallet) would revert every
+//     batch that carries it: each batch is first run with eth_call, the
+//     refused entries are found by bisection, marked FAILED with the decoded
+//     reason, and the rest is sent at once;
+//   - a batch transaction dropped from the mempool is re-broadcast (the same
+//     bytes); one the chain keeps but does not mine within StuckBlocks
+//     blocks, or refuses as under-priced, is replaced with the same nonce and
+//     higher fees, recorded before it is broadcast; a receipt for any version
+//     settles the batch; one whose nonce went to another transaction fails
+//     and its wallets return to the outbox;
+//   - a reorg within ReorgWindow blocks that removes the block of a
+//     CONFIRMED batch reopens it: it is re-broadcast (or failed and re-queued,
+//     as above) and its entries go back to SENT;
+//   - repeated failures of one issuance back off exponentially up to
+//     maxBackoff; every state is logged once when it is entered, not per try.
 type Syncer struct {
 	conn      *Conn
 	store     registry.SyncStore
@@ -43,16 +64,52 @@ type Syncer struct {
 	// as confirmed; until then it stays open, and a reorg that drops it makes
 	// the next settle re-broadcast the same transaction.
 	Confirmations uint64
+	// StuckBlocks is how many blocks a batch transaction the chain holds may
+	// wait unmined before it is replaced with higher fees.
+	StuckBlocks uint64
+	// ReorgWindow is how far below the head CONFIRMED batches are rechecked
+	// against the canonical chain: the node's reorg bound. A deeper reorg is
+	// not followed here (the node halts the issuance instead).
+	ReorgWindow uint64
+	// ReorgCheckEvery is the least time between two reorg checks; each costs
+	// one header read when the head has not changed.
+	ReorgCheckEvery time.Duration
 
 	Stats SyncStats
+
+	// clock is wall time for backoff and throttles; now may be a test clock
+	// that stands still.
+	clock func() time.Time
+
+	mu          sync.Mutex
+	retry       map[int64]*retryState // issuance → backoff
+	logged      map[string]string     // subject → what was last logged about it
+	lastReplace map[int64]time.Time   // batch → when its last replacement was signed
+	lastHead    common.Hash
+	lastCheck   time.Time
 }
 
 // SyncStats are counters for metrics.
 type SyncStats struct {
 	BatchesConfirmed atomic.Int64
-	BatchesFailed    atomic.Int64
+	BatchesFailed    atomic.Int64 // reverted, dropped for good, or refused entries found before sending
+	BatchesReplaced  atomic.Int64 // replacement transactions signed (same nonce, higher fees)
+	BatchesReopened  atomic.Int64 // CONFIRMED batches whose block a reorg removed
+	EntriesFailed    atomic.Int64 // wallets the chain refused
 	WalletsSent      atomic.Int64
 	Errors           atomic.Int64
+}
+
+// Defaults of the tunables above.
+const (
+	DefaultStuckBlocks = 3
+	DefaultReorgWindow = 64
+	maxBackoff         = 30 * time.Second
+)
+
+type retryState struct {
+	failures int
+	next     time.Time
 }
 
 // NewSyncer returns a syncer; now gives the time records are derived at.
@@ -61,7 +118,9 @@ func NewSyncer(conn *Conn, store registry.SyncStore, log *slog.Logger, now func(
 		now = time.Now
 	}
 	return &Syncer{conn: conn, store: store, log: log, now: now, batchSize: 100, wake: make(chan struct{}, 1),
-		reg: bindings.NewEligibilityRegistry(), tok: bindings.NewSecurityToken()}
+		reg: bindings.NewEligibilityRegistry(), tok: bindings.NewSecurityToken(),
+		StuckBlocks: DefaultStuckBlocks, ReorgWindow: DefaultReorgWindow, ReorgCheckEvery: time.Second,
+		clock: time.Now, retry: map[int64]*retryState{}, logged: map[string]string{}, lastReplace: map[int64]time.Time{}}
 }
 
 // Wake asks the syncer to look at the outbox now.
@@ -77,9 +136,15 @@ func (s *Syncer) Run(ctx context.Context, interval time.Duration) error {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := s.Step(ctx); err != nil && ctx.Err() == nil {
+		err := s.Step(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
 			s.Stats.Errors.Add(1)
-			s.log.Warn("whitelist sync", slog.Any("err", err))
+			s.note("step", slog.LevelWarn, "whitelist sync", err)
+		} else {
+			s.cleared("step", "whitelist sync recovered")
 		}
 		select {
 		case <-ctx.Done():
@@ -90,18 +155,22 @@ func (s *Syncer) Run(ctx context.Context, interval time.Duration) error {
 	}
 }
 
-// Step settles open batches, then sends one batch for every issuance with
-// pending wallets and no batch in flight.
+// Step rechecks recently confirmed batches against reorgs, settles open
+// batches, then sends one batch for every issuance with pending wallets, no
+// batch in flight and no backoff running. Step is not safe for concurrent use.
 func (s *Syncer) Step(ctx context.Context) error {
 	if err := s.sweepStartingGrants(ctx); err != nil {
 		return err
 	}
+	var errs []error
+	if err := s.checkReorgs(ctx); err != nil {
+		errs = append(errs, err) // the batches still settle; the next step checks again
+	}
 	open, err := s.store.OpenBatches(ctx)
 	if err != nil {
-		return err
+		return errors.Join(append(errs, err)...)
 	}
 	busy := map[int64]bool{}
-	var errs []error
 	for _, b := range open {
 		settled, err := s.settle(ctx, b)
 		if err != nil {
@@ -116,14 +185,17 @@ func (s *Syncer) Step(ctx context.Context) error {
 		return errors.Join(append(errs, err)...)
 	}
 	for _, t := range targets {
-		if busy[t.IssuanceID] || t.ChainID != s.conn.ChainID {
+		if busy[t.IssuanceID] || t.ChainID != s.conn.ChainID || !s.due(t.IssuanceID) {
 			continue
 		}
 		b, err := s.send(ctx, t, true)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("issuance %d: %w", t.IssuanceID, err))
+			if ctx.Err() == nil {
+				s.failed(t.IssuanceID, err) // logged once, retried with backoff
+			}
 			continue
 		}
+		s.succeeded(t.IssuanceID)
 		if b != nil {
 			if _, err := s.settle(ctx, *b); err != nil {
 				errs = append(errs, err)
@@ -134,7 +206,9 @@ func (s *Syncer) Step(ctx context.Context) error {
 }
 
 // send signs a batch of up to batchSize pending wallets, records it, then (if
-// broadcast) sends it. Tests pass broadcast=false to stop where a crash would.
+// broadcast) sends it. Before signing it runs the batch with eth_call: wallets
+// the registry contract refuses are failed on their own and left out. Tests
+// pass broadcast=false to stop where a crash would.
 func (s *Syncer) send(ctx context.Context, t registry.SyncTarget, broadcast bool) (*registry.SyncBatch, error) {
 	wallets, upTo, err := s.store.PendingWallets(ctx, t.IssuanceID, s.batchSize)
 	if err != nil || len(wallets) == 0 {
@@ -150,15 +224,59 @@ func (s *Syncer) send(ctx context.Context, t registry.SyncTarget, broadcast bool
 	if err != nil {
 		return nil, fmt.Errorf("read seq: %w", err)
 	}
-	entries := make([]bindings.EligibilityRegistryEntry, len(records))
-	for i, r := range records {
+	var entries []bindings.EligibilityRegistryEntry
+	var entryWallet []string // wallet of each entry, as the outbox spells it
+	for _, r := range records {
 		e := bindings.EligibilityRegistryEntry{Wallet: common.HexToAddress(r.Wallet), InvestorId: r.InvestorID, ValidUntil: new(big.Int)}
+		if r.InvestorID == 0 && e.Wallet == (common.Address{}) {
+			// Removing the zero address is a no-op (the registry never stores
+			// it): the wallet rides in the batch's list, not in its entries.
+			continue
+		}
 		if r.InvestorID != 0 {
 			copy(e.Country[:], r.Country)
 			e.Categories = r.Categories
 			e.ValidUntil.SetUint64(r.ValidUntil)
 		}
-		entries[i] = e
+		entries = append(entries, e)
+		entryWallet = append(entryWallet, r.Wallet)
+	}
+	refused, err := s.screen(ctx, regAddr, seq, entries, entryWallet)
+	if err != nil {
+		return nil, err
+	}
+	if len(refused) > 0 {
+		if err := s.store.FailWallets(ctx, t.IssuanceID, upTo, refused); err != nil {
+			return nil, fmt.Errorf("record refused wallets: %w", err)
+		}
+		s.Stats.BatchesFailed.Add(1)
+		s.Stats.EntriesFailed.Add(int64(len(refused)))
+		out := map[string]bool{}
+		for _, f := range refused {
+			out[f.Wallet] = true
+			s.log.Error("whitelist entry refused by the chain; marked FAILED, the issuance's other wallets sync without it",
+				slog.Int64("issuance", t.IssuanceID), slog.String("wallet", f.Wallet), slog.String("reason", f.Reason))
+		}
+		var keepE []bindings.EligibilityRegistryEntry
+		var keepW []string
+		for i, e := range entries {
+			if !out[entryWallet[i]] {
+				keepE = append(keepE, e)
+			}
+		}
+		for _, w := range wallets {
+			if !out[w] {
+				keepW = append(keepW, w)
+			}
+		}
+		entries, wallets = keepE, keepW
+		if len(wallets) == 0 {
+			return nil, nil
+		}
+	}
+	head, err := s.conn.Client.BlockNumber(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("head: %w", err)
 	}
 	var batch *registry.SyncBatch
 	_, err = s.conn.Send(ctx, func(opts *bind.TransactOpts) (*types.Transaction, error) {
@@ -171,15 +289,19 @@ func (s *Syncer) send(ctx context.Context, t registry.SyncTarget, broadcast bool
 		if err != nil {
 			return nil, err
 		}
-		b := registry.SyncBatch{IssuanceID: t.IssuanceID, Seq: seq, TxHash: tx.Hash().Hex(), RawTx: raw, Wallets: wallets, UpTo: upTo}
+		b := registry.SyncBatch{IssuanceID: t.IssuanceID, Seq: seq, TxHash: tx.Hash().Hex(), RawTx: raw,
+			TxHashes: []string{tx.Hash().Hex()}, SentBlock: head, Wallets: wallets, UpTo: upTo}
 		if b.ID, err = s.store.RecordBatch(ctx, b); err != nil {
 			return nil, fmt.Errorf("record batch: %w", err)
 		}
 		batch = &b
 		s.Stats.WalletsSent.Add(int64(len(wallets)))
 		if broadcast {
+			// A refusal here is settled by the next look at the batch
+			// (replaced if under-priced, re-sent if lost).
 			if err := s.conn.Client.SendTransaction(ctx, tx); err != nil && !alreadyKnown(err) {
-				s.log.Warn("broadcast batch", slog.Int64("batch", b.ID), slog.Any("err", err))
+				s.note(batchSubject(b.ID), slog.LevelInfo, "whitelist batch broadcast refused; it will be re-sent or replaced", err,
+					slog.Int64("batch", b.ID), slog.Int64("issuance", b.IssuanceID))
 			}
 		}
 		return tx, nil
@@ -187,40 +309,86 @@ func (s *Syncer) send(ctx context.Context, t registry.SyncTarget, broadcast bool
 	return batch, err
 }
 
-// settle finds out what became of a recorded batch: mined (confirm it and sync
-// freezes), reverted or unminable (fail it: its wallets return to the outbox),
-// or pending (leave it). A batch whose transaction the chain does not know is
-// broadcast again — the same signed bytes, so at most one of them is ever mined.
-func (s *Syncer) settle(ctx context.Context, b registry.SyncBatch) (bool, error) {
-	hash := common.HexToHash(b.TxHash)
-	receipt, err := s.conn.Client.TransactionReceipt(ctx, hash)
-	if errors.Is(err, ethereum.NotFound) {
-		tx := new(types.Transaction)
-		if err := tx.UnmarshalBinary(b.RawTx); err != nil {
-			return false, fmt.Errorf("batch %d: stored transaction: %w", b.ID, err)
+// screen runs applyBatch(seq, entries) with eth_call from the node's address.
+// If it would revert, it tells a batch-level refusal (paused registry, wrong
+// sequence, missing role: returned as an error, to back off) from refused
+// entries, which it finds by bisection and returns with the decoded reason.
+func (s *Syncer) screen(ctx context.Context, regAddr common.Address, seq uint64, entries []bindings.EligibilityRegistryEntry, wallets []string) ([]registry.WalletFailure, error) {
+	call := func(idx []int) (string, bool, error) {
+		part := make([]bindings.EligibilityRegistryEntry, len(idx))
+		for i, k := range idx {
+			part[i] = entries[k]
 		}
-		if err := s.conn.Client.SendTransaction(ctx, tx); err != nil && !alreadyKnown(err) {
-			if nonceUsed(err) {
-				if r, rerr := s.conn.Client.TransactionReceipt(ctx, hash); rerr == nil {
-					receipt, err = r, nil
-				} else {
-					s.Stats.BatchesFailed.Add(1)
-					return true, s.store.FailBatch(ctx, b.ID, "not mined and its nonce is used: "+err.Error())
-				}
-			} else {
-				return false, fmt.Errorf("batch %d: broadcast: %w", b.ID, err)
-			}
+		_, err := s.conn.Client.CallContract(ctx, ethereum.CallMsg{From: s.conn.From, To: &regAddr,
+			Data: s.reg.PackApplyBatch(seq, part)}, nil)
+		if err == nil {
+			return "", false, nil
 		}
-		if receipt == nil {
-			waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			receipt, err = s.conn.WaitMined(waitCtx, hash)
-			cancel()
+		if data, ok := revertData(err); ok {
+			return decodeRevert(data), true, nil
+		}
+		return "", false, fmt.Errorf("eth_call applyBatch: %w", err)
+	}
+	all := make([]int, len(entries))
+	for i := range all {
+		all[i] = i
+	}
+	reason, reverted, err := call(all)
+	if err != nil || !reverted {
+		return nil, err
+	}
+	if why, rev, err := call(nil); err != nil {
+		return nil, err
+	} else if rev {
+		return nil, fmt.Errorf("the registry refuses any batch: %s", why)
+	}
+	var refused []registry.WalletFailure
+	var walk func(idx []int, reason string) error
+	walk = func(idx []int, reason string) error {
+		if len(idx) == 1 {
+			refused = append(refused, registry.WalletFailure{Wallet: wallets[idx[0]], Reason: reason})
+			return nil
+		}
+		for _, half := range [][]int{idx[:len(idx)/2], idx[len(idx)/2:]} {
+			r, rev, err := call(half)
 			if err != nil {
-				return false, nil // still pending: the next step looks again
+				return err
+			}
+			if rev {
+				if err := walk(half, r); err != nil {
+					return err
+				}
 			}
 		}
-	} else if err != nil {
-		return false, fmt.Errorf("batch %d: receipt: %w", b.ID, err)
+		return nil
+	}
+	if err := walk(all, reason); err != nil {
+		return nil, err
+	}
+	if len(refused) == 0 {
+		return nil, fmt.Errorf("batch of %d entries reverts (%s) though no part of it does alone", len(entries), reason)
+	}
+	return refused, nil
+}
+
+// settle finds out what became of a recorded batch: mined (confirm it once
+// deep enough, and sync freezes), reverted (fail it: its wallets return to the
+// outbox), or not mined (re-broadcast, replace or fail it, see unmined). It
+// reports whether the batch is done with.
+func (s *Syncer) settle(ctx context.Context, b registry.SyncBatch) (bool, error) {
+	receipt, hash, err := s.receipt(ctx, b)
+	if err != nil {
+		return false, err
+	}
+	if receipt == nil {
+		settled, resent, err := s.unmined(ctx, b)
+		if settled || err != nil || !resent {
+			return settled, err
+		}
+		// A chain that mines on arrival has it already.
+		if receipt, hash, err = s.receipt(ctx, b); receipt == nil || err != nil {
+			return false, err
+		}
 	}
 	if s.Confirmations > 0 {
 		head, err := s.conn.Client.BlockNumber(ctx)
@@ -232,18 +400,217 @@ func (s *Syncer) settle(ctx context.Context, b registry.SyncBatch) (bool, error)
 		}
 	}
 	if receipt.Status != types.ReceiptStatusSuccessful {
+		why := s.revertReason(ctx, b, receipt)
 		s.Stats.BatchesFailed.Add(1)
-		s.log.Warn("whitelist batch reverted; its wallets are queued again", slog.Int64("batch", b.ID), slog.Uint64("seq", b.Seq))
-		return true, s.store.FailBatch(ctx, b.ID, "reverted (sequence mismatch or paused registry)")
+		s.forgetBatch(b.ID)
+		s.failed(b.IssuanceID, fmt.Errorf("batch %d (seq %d) reverted: %s", b.ID, b.Seq, why))
+		return true, s.store.FailBatch(ctx, b.ID, "reverted: "+why)
 	}
 	if err := s.syncFreezes(ctx, b); err != nil {
 		return false, err
 	}
-	if err := s.store.ConfirmBatch(ctx, b.ID, receipt.BlockNumber.Uint64()); err != nil {
+	if err := s.store.ConfirmBatch(ctx, b.ID, receipt.BlockNumber.Uint64(), receipt.BlockHash.Hex(), hash); err != nil {
 		return false, err
 	}
 	s.Stats.BatchesConfirmed.Add(1)
+	if s.hasNote(batchSubject(b.ID)) {
+		s.log.Info("whitelist batch confirmed", slog.Int64("batch", b.ID), slog.Int64("issuance", b.IssuanceID),
+			slog.String("tx", hash), slog.Uint64("block", receipt.BlockNumber.Uint64()))
+	}
+	s.forgetBatch(b.ID)
 	return true, nil
+}
+
+// receipt looks for a receipt of any version of the batch's transaction,
+// newest first, and returns it with that version's hash.
+func (s *Syncer) receipt(ctx context.Context, b registry.SyncBatch) (*types.Receipt, string, error) {
+	hashes := b.Hashes()
+	for i := len(hashes) - 1; i >= 0; i-- {
+		r, err := s.conn.Client.TransactionReceipt(ctx, common.HexToHash(hashes[i]))
+		if err == nil {
+			return r, hashes[i], nil
+		}
+		if !errors.Is(err, ethereum.NotFound) {
+			return nil, "", fmt.Errorf("batch %d: receipt of %s: %w", b.ID, hashes[i], err)
+		}
+	}
+	return nil, "", nil
+}
+
+// unmined handles a batch with no receipt. If the chain holds its latest
+// version, it waits, and replaces it once StuckBlocks blocks went by. If the
+// chain lost it (dropped from the mempool, or its block reorged out), the same
+// bytes are broadcast again; refused as under-priced, it is replaced; refused
+// because its nonce is used and no version was mined, the batch fails and its
+// wallets return to the outbox. resent reports that something was broadcast.
+func (s *Syncer) unmined(ctx context.Context, b registry.SyncBatch) (settled, resent bool, err error) {
+	tx := new(types.Transaction)
+	if err := tx.UnmarshalBinary(b.RawTx); err != nil {
+		return false, false, fmt.Errorf("batch %d: stored transaction: %w", b.ID, err)
+	}
+	attrs := []any{slog.Int64("batch", b.ID), slog.Int64("issuance", b.IssuanceID), slog.String("tx", tx.Hash().Hex())}
+	held, err := s.inPool(ctx, tx.Hash())
+	if err != nil {
+		return false, false, fmt.Errorf("batch %d: %w", b.ID, err)
+	}
+	if held {
+		head, err := s.conn.Client.BlockNumber(ctx)
+		if err != nil {
+			return false, false, fmt.Errorf("batch %d: head: %w", b.ID, err)
+		}
+		if b.SentBlock > 0 && head >= b.SentBlock+s.StuckBlocks {
+			err := s.replace(ctx, b, tx, fmt.Sprintf("not mined within %d blocks", s.StuckBlocks))
+			return false, err == nil, err
+		}
+		return false, false, nil // pending: wait
+	}
+	err = s.conn.Client.SendTransaction(ctx, tx)
+	switch {
+	case err == nil || alreadyKnown(err):
+		s.note(batchSubject(b.ID), slog.LevelInfo, "whitelist batch transaction unknown to the chain node (dropped, or its block reorged out); re-broadcast the same bytes", nil, attrs...)
+		return false, true, nil
+	case nonceUsed(err):
+		// Mined meanwhile, or its nonce went to another transaction.
+		if r, _, rerr := s.receipt(ctx, b); rerr != nil || r != nil {
+			return false, false, rerr
+		}
+		s.Stats.BatchesFailed.Add(1)
+		s.forgetBatch(b.ID)
+		s.log.Warn("whitelist batch can no longer be mined (its nonce was used by another transaction); its wallets are queued again", attrs...)
+		return true, false, s.store.FailBatch(ctx, b.ID, "not mined and its nonce was used by another transaction")
+	case feeTooLow(err):
+		err := s.replace(ctx, b, tx, "refused as under-priced: "+err.Error())
+		return false, err == nil, err
+	default:
+		return false, false, fmt.Errorf("batch %d: broadcast: %w", b.ID, err)
+	}
+}
+
+// replace signs a version of old with the same nonce and higher fees,
+// records it, then broadcasts it. At most one replacement a second per batch,
+// so a chain that keeps refusing cannot make it sign in a loop.
+func (s *Syncer) replace(ctx context.Context, b registry.SyncBatch, old *types.Transaction, why string) error {
+	s.mu.Lock()
+	last, ok := s.lastReplace[b.ID]
+	s.mu.Unlock()
+	if ok && s.clock().Sub(last) < time.Second {
+		return nil
+	}
+	head, err := s.conn.Client.BlockNumber(ctx)
+	if err != nil {
+		return fmt.Errorf("batch %d: head: %w", b.ID, err)
+	}
+	tx, err := s.conn.Replacement(ctx, old)
+	if err != nil {
+		return fmt.Errorf("batch %d: %w", b.ID, err)
+	}
+	raw, err := tx.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("batch %d: encode replacement: %w", b.ID, err)
+	}
+	if err := s.store.ReplaceBatchTx(ctx, b.ID, tx.Hash().Hex(), raw, head); err != nil {
+		return fmt.Errorf("batch %d: record replacement: %w", b.ID, err)
+	}
+	s.mu.Lock()
+	s.lastReplace[b.ID] = s.clock()
+	s.mu.Unlock()
+	s.Stats.BatchesReplaced.Add(1)
+	s.log.Info("whitelist batch transaction replaced with higher fees", slog.Int64("batch", b.ID), slog.Int64("issuance", b.IssuanceID),
+		slog.String("why", why), slog.String("old", old.Hash().Hex()), slog.String("new", tx.Hash().Hex()), slog.Uint64("nonce", tx.Nonce()),
+		slog.String("feeCap", tx.GasFeeCap().String()), slog.String("tip", tx.GasTipCap().String()))
+	if err := s.conn.Client.SendTransaction(ctx, tx); err != nil && !alreadyKnown(err) && !nonceUsed(err) {
+		s.note(batchSubject(b.ID), slog.LevelWarn, "whitelist batch replacement refused; it will be tried again", err, slog.Int64("batch", b.ID))
+	}
+	return nil
+}
+
+// inPool reports whether the chain node holds tx (pending, or mined since the
+// receipt was asked for). A client that cannot say is told the transaction
+// again instead, which it answers with "already known".
+func (s *Syncer) inPool(ctx context.Context, hash common.Hash) (bool, error) {
+	tr, ok := s.conn.Client.(ethereum.TransactionReader)
+	if !ok {
+		return false, nil
+	}
+	if _, _, err := tr.TransactionByHash(ctx, hash); err != nil {
+		if errors.Is(err, ethereum.NotFound) {
+			return false, nil
+		}
+		return false, fmt.Errorf("transaction %s: %w", hash.Hex(), err)
+	}
+	return true, nil
+}
+
+// revertReason replays a reverted batch on its parent block's state to decode
+// why it reverted.
+func (s *Syncer) revertReason(ctx context.Context, b registry.SyncBatch, r *types.Receipt) string {
+	tx := new(types.Transaction)
+	if err := tx.UnmarshalBinary(b.RawTx); err != nil || r.BlockNumber.Sign() == 0 {
+		return "reverted"
+	}
+	parent := new(big.Int).Sub(r.BlockNumber, big.NewInt(1))
+	_, err := s.conn.Client.CallContract(ctx, ethereum.CallMsg{From: s.conn.From, To: tx.To(), Gas: tx.Gas(), Value: tx.Value(), Data: tx.Data()}, parent)
+	if err == nil {
+		return "reverted (not reproducible on the parent block: the sequence moved or the registry paused in the same block)"
+	}
+	if data, ok := revertData(err); ok {
+		return decodeRevert(data)
+	}
+	return "reverted"
+}
+
+// checkReorgs rechecks the CONFIRMED batches within ReorgWindow blocks of the
+// head whenever the head changed: a batch whose block hash is no longer the
+// canonical one at its height is reopened, and the settle that follows
+// re-broadcasts it (or fails it and re-queues its wallets).
+func (s *Syncer) checkReorgs(ctx context.Context) error {
+	if s.ReorgWindow == 0 || s.clock().Sub(s.lastCheck) < s.ReorgCheckEvery {
+		return nil
+	}
+	s.lastCheck = s.clock()
+	head, err := s.conn.Client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reorg check: head: %w", err)
+	}
+	if head.Hash() == s.lastHead {
+		return nil // a reorg changes the head's hash, even at the same height
+	}
+	n := head.Number.Uint64()
+	batches, err := s.store.ConfirmedBatchesSince(ctx, n-min(n, s.ReorgWindow))
+	if err != nil {
+		return fmt.Errorf("reorg check: %w", err)
+	}
+	canonical := map[uint64]string{}
+	for _, b := range batches {
+		if b.BlockHash == "" {
+			continue // confirmed before block hashes were kept
+		}
+		h, ok := canonical[b.Block]
+		if !ok {
+			hdr, err := s.conn.Client.HeaderByNumber(ctx, new(big.Int).SetUint64(b.Block))
+			switch {
+			case errors.Is(err, ethereum.NotFound):
+				h = "" // the chain is shorter now
+			case err != nil:
+				return fmt.Errorf("reorg check: header %d: %w", b.Block, err)
+			default:
+				h = hdr.Hash().Hex()
+			}
+			canonical[b.Block] = h
+		}
+		if strings.EqualFold(h, b.BlockHash) {
+			continue
+		}
+		why := fmt.Sprintf("block %d (%s) left the canonical chain", b.Block, b.BlockHash)
+		if err := s.store.ReopenBatch(ctx, b.ID, why); err != nil {
+			return fmt.Errorf("reorg check: reopen batch %d: %w", b.ID, err)
+		}
+		s.Stats.BatchesReopened.Add(1)
+		s.note(batchSubject(b.ID), slog.LevelWarn, "reorg removed the block of a confirmed whitelist batch; reopened to send it again", nil,
+			slog.Int64("batch", b.ID), slog.Int64("issuance", b.IssuanceID), slog.Uint64("block", b.Block), slog.String("blockHash", b.BlockHash))
+	}
+	s.lastHead = head.Hash()
+	return nil
 }
 
 // syncFreezes makes the token's wallet freezes match the registry for the
@@ -274,13 +641,172 @@ func (s *Syncer) syncFreezes(ctx context.Context, b registry.SyncBatch) error {
 	return nil
 }
 
+// due reports whether an issuance's backoff has run out.
+func (s *Syncer) due(issuanceID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.retry[issuanceID]
+	return st == nil || !s.clock().Before(st.next)
+}
+
+// failed counts a failure of an issuance's sync and sets its backoff: the
+// first failure is retried at the next step (a lost race is common and
+// harmless), then 1 s, 2 s, 4 s … up to maxBackoff.
+func (s *Syncer) failed(issuanceID int64, err error) {
+	s.Stats.Errors.Add(1)
+	s.mu.Lock()
+	st := s.retry[issuanceID]
+	if st == nil {
+		st = &retryState{}
+		s.retry[issuanceID] = st
+	}
+	st.failures++
+	delay := backoff(st.failures)
+	st.next = s.clock().Add(delay)
+	failures := st.failures
+	s.mu.Unlock()
+	s.note(issuanceSubject(issuanceID), slog.LevelWarn, "whitelist sync of an issuance failed; retrying with backoff", err,
+		slog.Int64("issuance", issuanceID), slog.Int("failures", failures), slog.Duration("retryIn", delay))
+}
+
+// succeeded ends an issuance's backoff.
+func (s *Syncer) succeeded(issuanceID int64) {
+	s.mu.Lock()
+	delete(s.retry, issuanceID)
+	s.mu.Unlock()
+	s.cleared(issuanceSubject(issuanceID), "whitelist sync of the issuance recovered", slog.Int64("issuance", issuanceID))
+}
+
+func backoff(failures int) time.Duration {
+	if failures <= 1 {
+		return 0
+	}
+	if failures > 7 {
+		return maxBackoff
+	}
+	return min(time.Second<<(failures-2), maxBackoff)
+}
+
+func batchSubject(id int64) string    { return fmt.Sprintf("batch %d", id) }
+func issuanceSubject(id int64) string { return fmt.Sprintf("issuance %d", id) }
+
+// note logs msg (with err) about subject only if it differs from what was
+// last logged about it: a state is logged when it is entered, not per try.
+func (s *Syncer) note(subject string, level slog.Level, msg string, err error, attrs ...any) {
+	key := msg
+	if err != nil {
+		key += ": " + err.Error()
+		attrs = append(attrs, slog.Any("err", err))
+	}
+	s.mu.Lock()
+	same := s.logged[subject] == key
+	s.logged[subject] = key
+	s.mu.Unlock()
+	if !same {
+		s.log.Log(context.Background(), level, msg, attrs...)
+	}
+}
+
+// cleared logs msg once if something was noted about subject, and forgets it.
+func (s *Syncer) cleared(subject, msg string, attrs ...any) {
+	s.mu.Lock()
+	_, had := s.logged[subject]
+	delete(s.logged, subject)
+	s.mu.Unlock()
+	if had {
+		s.log.Info(msg, attrs...)
+	}
+}
+
+func (s *Syncer) hasNote(subject string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.logged[subject]
+	return ok
+}
+
+func (s *Syncer) forgetBatch(id int64) {
+	s.mu.Lock()
+	delete(s.logged, batchSubject(id))
+	delete(s.lastReplace, id)
+	s.mu.Unlock()
+}
+
+// alreadyKnown: the node holds the transaction already (geth: "already
+// known", anvil: "transaction already imported").
 func alreadyKnown(err error) bool {
 	msg := strings.ToLower(err.Error())
-	return strings.Contains(msg, "already known") || strings.Contains(msg, "known transaction")
+	return strings.Contains(msg, "already known") || strings.Contains(msg, "known transaction") ||
+		strings.Contains(msg, "already imported")
 }
 
 func nonceUsed(err error) bool {
 	return strings.Contains(strings.ToLower(err.Error()), "nonce too low")
+}
+
+// feeTooLow: a broadcast refused for its fees; the cure is a replacement
+// with higher ones, not another try of the same bytes.
+func feeTooLow(err error) bool {
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "underpriced") || strings.Contains(msg, "less than block base fee") ||
+		strings.Contains(msg, "fee cap less than") || strings.Contains(msg, "max fee per gas less than")
+}
+
+// revertData extracts the revert data of a failed eth_call; ok is false for
+// an error that is not a revert (transport, timeout).
+func revertData(err error) ([]byte, bool) {
+	var de rpc.DataError
+	if errors.As(err, &de) {
+		if str, isStr := de.ErrorData().(string); isStr {
+			if data, derr := hexutil.Decode(str); derr == nil {
+				return data, true
+			}
+		}
+	}
+	if strings.Contains(strings.ToLower(err.Error()), "execution reverted") {
+		return nil, true
+	}
+	return nil, false
+}
+
+// revertABIs decode custom errors by name: the registry's, then the token's.
+var revertABIs = func() []*abi.ABI {
+	var out []*abi.ABI
+	for _, md := range []*bind.MetaData{&bindings.EligibilityRegistryMetaData, &bindings.SecurityTokenMetaData} {
+		if a, err := md.ParseABI(); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}()
+
+// decodeRevert names a revert: "ZeroWallet()", "SequenceMismatch(3, 2)",
+// a require message, or the raw selector when nothing matches.
+func decodeRevert(data []byte) string {
+	if len(data) < 4 {
+		return "reverted without a reason"
+	}
+	if msg, err := abi.UnpackRevert(data); err == nil {
+		return msg
+	}
+	var id [4]byte
+	copy(id[:], data[:4])
+	for _, a := range revertABIs {
+		e, err := a.ErrorByID(id)
+		if err != nil {
+			continue
+		}
+		args, err := e.Inputs.Unpack(data[4:])
+		if err != nil {
+			return e.Name + "(?)"
+		}
+		parts := make([]string, len(args))
+		for i, v := range args {
+			parts[i] = fmt.Sprint(v)
+		}
+		return e.Name + "(" + strings.Join(parts, ", ") + ")"
+	}
+	return "custom error " + hexutil.Encode(data[:4])
 }
 
 // grantSweepLookback is how far back the first sweep after a start looks, so

@@ -1,16 +1,28 @@
 package chain_test
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // raw SQL below the store in tests
+	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/stonode/stonode/api"
 	"github.com/stonode/stonode/contracts/bindings"
 	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain"
@@ -23,6 +35,8 @@ var t0 = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 type syncRig struct {
 	t      *testing.T
 	ctx    context.Context
+	engine store.Dialect
+	dsn    string
 	st     *store.Store
 	conn   *chain.Conn
 	syncer *chain.Syncer
@@ -36,7 +50,12 @@ type syncRig struct {
 func newSyncRig(t *testing.T, engine store.Dialect, mods ...func(*registry.Issuance)) *syncRig {
 	t.Helper()
 	ctx := context.Background()
-	st := storetest.Open(t, engine, func() time.Time { return t0 })
+	dsn := storetest.DSN(t, engine)
+	st, err := store.Open(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatalf("open %s store: %v", engine, err)
+	}
+	t.Cleanup(func() { st.Close() })
 	key, _ := crypto.GenerateKey()
 	conn, err := chain.OpenSimulated(key, 0)
 	if err != nil {
@@ -73,7 +92,7 @@ func newSyncRig(t *testing.T, engine store.Dialect, mods ...func(*registry.Issua
 	}
 	// Records derive at t0 (the store's clock); the chain's own time is now, so
 	// give expiries far enough ahead of both.
-	return &syncRig{t: t, ctx: ctx, st: st, conn: conn, syncer: chain.NewSyncer(conn, st, slog.New(slog.DiscardHandler), func() time.Time { return t0 }),
+	return &syncRig{t: t, ctx: ctx, engine: engine, dsn: dsn, st: st, conn: conn, syncer: chain.NewSyncer(conn, st, slog.New(slog.DiscardHandler), func() time.Time { return t0 }),
 		seller: sc, iss: iss, d: d, reg: bindings.NewEligibilityRegistry(), tok: bindings.NewSecurityToken()}
 }
 
@@ -373,4 +392,249 @@ func TestContinuingGrantExtendsValidUntil(t *testing.T) {
 	if rec := r.record(ws); rec.InvestorId != uint64(inv.ID) || rec.ValidUntil.Int64() != qiiEnd.Unix() {
 		t.Fatalf("record %+v, want valid until %d", rec, qiiEnd.Unix())
 	}
+}
+
+// exec runs SQL on the rig's database behind the store's back: a change made
+// below the API, as a bug, an older version or an operator's hand might.
+func (r *syncRig) exec(query string) {
+	r.t.Helper()
+	driver, dsn := "pgx", r.dsn
+	if r.engine == store.SQLite {
+		driver, dsn = "sqlite3", "file:"+r.dsn+"?_busy_timeout=10000"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(r.ctx, query); err != nil {
+		r.t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func (r *syncRig) entry(investorID int64) *registry.WhitelistEntry {
+	r.t.Helper()
+	entries, err := r.st.Whitelist(r.seller, r.iss.ID, registry.WhitelistFilter{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.InvestorID == investorID {
+			return e
+		}
+	}
+	r.t.Fatalf("no whitelist entry for investor %d", investorID)
+	return nil
+}
+
+// touch makes a registry change to the investor that queues all its wallets
+// again (a KYC update with the same values).
+func (r *syncRig) touch(inv *registry.Investor) {
+	r.t.Helper()
+	v := t0.AddDate(0, -1, 0)
+	if _, err := r.st.UpdateKYC(r.seller, inv.ID, registry.KYCUpdate{Status: registry.KYCVerified, Method: "eKYC", VerifiedAt: &v, ReviewDue: inv.KYCReviewDue}); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// api serves the rig's store over HTTP and returns a seller key for it.
+func (r *syncRig) api() (url, key string) {
+	r.t.Helper()
+	srv := httptest.NewServer(api.New(r.st, api.Options{}))
+	r.t.Cleanup(srv.Close)
+	op := registry.WithPrincipal(r.ctx, &registry.Principal{KeyID: "cli", Role: registry.RoleOperator})
+	k, err := r.st.CreateKey(op, registry.RoleSeller, &r.iss.LeadSellerID, "sync-test")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return srv.URL, k.Secret
+}
+
+func httpJSON(t *testing.T, method, url, key string, body any, out any) int {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s %s: %d %s: %v", method, url, resp.StatusCode, raw, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+const zeroWallet = "0x0000000000000000000000000000000000000000"
+
+// TestPoisonWalletFailsAloneAndIsRetried: wallets that can never hold a token
+// are refused at the API with 400 invalid. A zero-address wallet put in below
+// the API makes applyBatch revert (ZeroWallet): that entry ends FAILED with
+// the decoded reason (in the store and over the API) and in the failed-batch
+// count, while every other wallet of the issuance reaches the chain in the
+// same step. A later change to the investor retries the wallet; removing it
+// clears the failure.
+func TestPoisonWalletFailsAloneAndIsRetried(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(string(engine), func(t *testing.T) {
+			r := newSyncRig(t, engine)
+			url, key := r.api()
+			const wa, wb, wc = "0x00000000000000000000000000000000000000a1", "0x00000000000000000000000000000000000000b1", "0x00000000000000000000000000000000000000c1"
+			due := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
+			a, b, c := r.investor("A", wa, due), r.investor("B", wb, due), r.investor("C", wc, due)
+
+			for _, bad := range []string{zeroWallet, "0x0000000000000000000000000000000000000001",
+				"0x0000000000000000000000000000000000000011", "0x0000000000000000000000000000000000000100",
+				lowerHex(r.d.TokenAddress), lowerHex(r.d.RegistryAddress)} {
+				var body struct {
+					Error struct{ Code, Message string }
+				}
+				if st := httpJSON(t, "POST", fmt.Sprintf("%s/v1/investors/%d/wallets", url, a.ID), key, map[string]any{"address": bad}, &body); st != 400 || body.Error.Code != "invalid" {
+					t.Fatalf("POST wallet %s: %d %+v, want 400 invalid", bad, st, body)
+				}
+			}
+
+			for _, inv := range []*registry.Investor{a, b, c} {
+				if _, err := r.st.Approve(r.seller, r.iss.ID, inv.ID, registry.Approval{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Below the API: A gets the zero address as a second wallet, and a
+			// change queues it with the rest.
+			r.exec(fmt.Sprintf(`INSERT INTO wallets (address, investor_id, label, frozen, created_at) VALUES ('%s', %d, '', FALSE, '2026-01-01 00:00:00')`, zeroWallet, a.ID))
+			r.touch(a)
+			r.step()
+
+			for _, w := range []struct {
+				addr string
+				id   int64
+			}{{wa, a.ID}, {wb, b.ID}, {wc, c.ID}} {
+				if got := r.record(w.addr).InvestorId; got != uint64(w.id) {
+					t.Fatalf("wallet %s on-chain investor %d, want %d", w.addr, got, w.id)
+				}
+			}
+			for _, inv := range []*registry.Investor{b, c} {
+				if e := r.entry(inv.ID); e.SyncState != registry.SyncConfirmed || e.SyncBlock == nil {
+					t.Fatalf("entry of %s: %s (block %v), want CONFIRMED", inv.CustomerRef, e.SyncState, e.SyncBlock)
+				}
+			}
+			ea := r.entry(a.ID)
+			if ea.SyncState != registry.SyncFailed || !strings.Contains(ea.SyncError, "ZeroWallet()") || !strings.Contains(ea.SyncError, zeroWallet) {
+				t.Fatalf("entry of A: %s %q, want FAILED naming %s and ZeroWallet()", ea.SyncState, ea.SyncError, zeroWallet)
+			}
+			t.Logf("entry of A: %s: %s", ea.SyncState, ea.SyncError)
+			var page struct {
+				Items []struct {
+					InvestorID int64 `json:"investorId"`
+					Sync       struct{ State, Error string }
+				}
+			}
+			if st := httpJSON(t, "GET", fmt.Sprintf("%s/v1/issuances/%d/whitelist", url, r.iss.ID), key, nil, &page); st != 200 {
+				t.Fatalf("GET whitelist: %d", st)
+			}
+			for _, it := range page.Items {
+				if it.InvestorID == a.ID && (it.Sync.State != "FAILED" || !strings.Contains(it.Sync.Error, "ZeroWallet()")) {
+					t.Fatalf("GET whitelist shows A as %+v", it.Sync)
+				}
+			}
+			if got := r.syncer.Stats.BatchesFailed.Load(); got != 1 {
+				t.Fatalf("failed batches = %d, want 1", got)
+			}
+			r.outboxEmpty()
+
+			// A later change retries the wallet: refused again, counted again.
+			r.touch(a)
+			if e := r.entry(a.ID); e.SyncState != registry.SyncPending {
+				t.Fatalf("after a change A is %s, want PENDING", e.SyncState)
+			}
+			r.step()
+			if e := r.entry(a.ID); e.SyncState != registry.SyncFailed || !strings.Contains(e.SyncError, "2 attempt(s)") {
+				t.Fatalf("after the retry A is %s %q, want FAILED after 2 attempts", e.SyncState, e.SyncError)
+			}
+			if got := r.syncer.Stats.EntriesFailed.Load(); got != 2 {
+				t.Fatalf("failed entries = %d, want 2", got)
+			}
+			// Removing the wallet settles the entry: nothing is left to refuse.
+			if err := r.st.RemoveWallet(r.seller, a.ID, zeroWallet); err != nil {
+				t.Fatal(err)
+			}
+			r.step()
+			r.step()
+			if e := r.entry(a.ID); e.SyncState != registry.SyncConfirmed || e.SyncError != "" {
+				t.Fatalf("after removing the zero wallet A is %s %q, want CONFIRMED", e.SyncState, e.SyncError)
+			}
+			if r.record(wa).InvestorId != uint64(a.ID) {
+				t.Fatal("A's good wallet left the chain")
+			}
+			r.outboxEmpty()
+		})
+	}
+}
+
+// TestReorgReopensConfirmedBatch: a reorg that replaces the block of a
+// CONFIRMED batch is noticed without any registry change: the batch is
+// reopened, settled on the new branch, and its entry is CONFIRMED at the
+// block that now holds it, with the wallet on-chain.
+func TestReorgReopensConfirmedBatch(t *testing.T) {
+	r := newSyncRig(t, store.SQLite)
+	r.syncer.ReorgCheckEvery = 0
+	const we = "0x00000000000000000000000000000000000000e7"
+	e := r.investor("E", we, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := r.st.Approve(r.seller, r.iss.ID, e.ID, registry.Approval{}); err != nil {
+		t.Fatal(err)
+	}
+	r.step()
+	before := r.entry(e.ID)
+	if before.SyncState != registry.SyncConfirmed {
+		t.Fatalf("entry %s, want CONFIRMED", before.SyncState)
+	}
+	old, err := r.conn.Client.TransactionReceipt(r.ctx, common.HexToHash(before.SyncTxHash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := r.conn.Simulated()
+	parent, err := r.conn.Client.HeaderByNumber(r.ctx, big.NewInt(*before.SyncBlock-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Fork(parent.Hash()); err != nil {
+		t.Fatal(err)
+	}
+	sim.Commit() // an empty block where the batch was
+	sim.Commit()
+	sim.Commit()
+	if got := r.record(we).InvestorId; got != 0 {
+		t.Logf("after the fork the wallet is on-chain already (investor %d): the pool re-included the batch", got)
+	}
+	for i := 0; i < 5; i++ {
+		r.step()
+		if r.syncer.Stats.BatchesReopened.Load() > 0 && r.entry(e.ID).SyncState == registry.SyncConfirmed {
+			break
+		}
+	}
+	after := r.entry(e.ID)
+	if r.syncer.Stats.BatchesReopened.Load() != 1 || r.syncer.Stats.BatchesConfirmed.Load() != 2 {
+		t.Fatalf("reopened %d, confirmed %d batches; want 1 and 2", r.syncer.Stats.BatchesReopened.Load(), r.syncer.Stats.BatchesConfirmed.Load())
+	}
+	if after.SyncState != registry.SyncConfirmed || r.record(we).InvestorId != uint64(e.ID) {
+		t.Fatalf("after the reorg: %s, on-chain investor %d", after.SyncState, r.record(we).InvestorId)
+	}
+	rc, err := r.conn.Client.TransactionReceipt(r.ctx, common.HexToHash(after.SyncTxHash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc.BlockHash == old.BlockHash || rc.BlockNumber.Int64() != *after.SyncBlock {
+		t.Fatalf("entry at block %d, receipt at %d", *after.SyncBlock, rc.BlockNumber)
+	}
+	t.Logf("batch confirmed at block %d, reorged out, confirmed again at block %d (%s)", *before.SyncBlock, *after.SyncBlock, rc.BlockHash.Hex()[:10])
+	r.outboxEmpty()
 }

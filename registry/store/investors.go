@@ -91,6 +91,9 @@ func (s *Store) insertWallet(tx *gorm.DB, investorID int64, w registry.Wallet, n
 	if err := registry.LimitText("label", w.Label, 100); err != nil {
 		return nil, err
 	}
+	if err := s.checkWalletAddress(tx, w.Address); err != nil {
+		return nil, err
+	}
 	row := &walletRow{Address: w.Address, InvestorID: investorID, Label: w.Label, CreatedAt: now}
 	if err := tx.Create(row).Error; err != nil {
 		if registry.ErrorCode(s.translate(err)) == registry.ECONFLICT {

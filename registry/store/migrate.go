@@ -156,11 +156,12 @@ CREATE TABLE registry_generation (
 );
 INSERT INTO registry_generation (id, gen) VALUES (1, 0);
 `},
-	{4, "chain deployments and operations", chainSchema}, // migrate_chain.go
-	{5, "transfer mirror", mirrorSchema},                 // migrate_mirror.go
-	{6, "whitelist sync outbox", syncSchema},             // migrate_sync.go
-	{7, "token operation requests", opsSchema},           // migrate_ops.go
-	{8, "compliance alerts", alertsSchema},               // migrate_alerts.go
+	{4, "chain deployments and operations", chainSchema},                // migrate_chain.go
+	{5, "transfer mirror", mirrorSchema},                                // migrate_mirror.go
+	{6, "whitelist sync outbox", syncSchema},                            // migrate_sync.go
+	{7, "token operation requests", opsSchema},                          // migrate_ops.go
+	{8, "compliance alerts", alertsSchema},                              // migrate_alerts.go
+	{10, "whitelist sync failures and tx versions", syncFailuresSchema}, // migrate_sync_failures.go
 }
 
 var dialectSQL = map[Dialect]map[string]string{

@@ -17,16 +17,29 @@ var _ registry.SyncStore = (*Store)(nil)
 // enqueueSync queues, in the caller's transaction, every (deployed issuance,
 // wallet) pair whose whitelist entry matches cond, and marks those entries
 // PENDING. cond may use the aliases e (whitelist_entries), w (wallets),
-// i (issuances) and v (investors).
+// i (issuances) and v (investors). A wallet the chain refused before is tried
+// again with the rest; a refusal recorded for a wallet the investor no longer
+// has is dropped, since nothing will ever retry it.
 func (s *Store) enqueueSync(tx *gorm.DB, cond string, args ...any) error {
 	now := s.now()
-	insert := `INSERT INTO whitelist_outbox (issuance_id, wallet, enqueued_at)
-SELECT e.issuance_id, w.address, ? FROM whitelist_entries e
+	insert := `INSERT INTO whitelist_outbox (issuance_id, wallet, enqueued_at, investor_id)
+SELECT e.issuance_id, w.address, ?, e.investor_id FROM whitelist_entries e
 JOIN wallets w ON w.investor_id = e.investor_id
 JOIN issuances i ON i.id = e.issuance_id
 JOIN investors v ON v.id = e.investor_id
 WHERE i.token_address <> '' AND (` + cond + `)`
 	if err := tx.Exec(insert, append([]any{now}, args...)...).Error; err != nil {
+		return err
+	}
+	stale := `DELETE FROM whitelist_sync_failures WHERE investor_id IS NOT NULL
+AND NOT EXISTS (SELECT 1 FROM wallets w0 WHERE w0.address = whitelist_sync_failures.wallet AND w0.investor_id = whitelist_sync_failures.investor_id)
+AND EXISTS (SELECT 1 FROM whitelist_entries e
+JOIN wallets w ON w.investor_id = e.investor_id
+JOIN issuances i ON i.id = e.issuance_id
+JOIN investors v ON v.id = e.investor_id
+WHERE e.issuance_id = whitelist_sync_failures.issuance_id AND e.investor_id = whitelist_sync_failures.investor_id
+AND i.token_address <> '' AND (` + cond + `))`
+	if err := tx.Exec(stale, args...).Error; err != nil {
 		return err
 	}
 	mark := `UPDATE whitelist_entries AS e SET sync_state = ?, sync_tx_hash = '', sync_block = NULL
@@ -43,6 +56,9 @@ type outboxRow struct {
 	Wallet     string
 	EnqueuedAt time.Time
 	BatchID    *int64
+	// InvestorID is whose entry the change belongs to (nil for a reconcile
+	// repair, which names only wallets): the entry follows a removed wallet.
+	InvestorID *int64
 }
 
 func (outboxRow) TableName() string { return "whitelist_outbox" }
@@ -53,8 +69,11 @@ type batchRow struct {
 	Seq        uint64
 	TxHash     string
 	RawTx      string
+	TxHashes   string
+	SentBlock  uint64
 	Status     string
 	Block      *uint64
+	BlockHash  string
 	Reason     string
 	Wallets    string
 	SentAt     time.Time
@@ -65,8 +84,16 @@ func (batchRow) TableName() string { return "whitelist_batches" }
 
 func (r *batchRow) domain() registry.SyncBatch {
 	raw, _ := hex.DecodeString(r.RawTx)
-	return registry.SyncBatch{ID: r.ID, IssuanceID: r.IssuanceID, Seq: r.Seq, TxHash: r.TxHash, RawTx: raw,
-		Status: registry.BatchStatus(r.Status), Wallets: splitList(r.Wallets), SentAt: r.SentAt.UTC()}
+	b := registry.SyncBatch{ID: r.ID, IssuanceID: r.IssuanceID, Seq: r.Seq, TxHash: r.TxHash, RawTx: raw,
+		TxHashes: splitList(r.TxHashes), SentBlock: r.SentBlock, Status: registry.BatchStatus(r.Status),
+		Wallets: splitList(r.Wallets), SentAt: r.SentAt.UTC(), BlockHash: r.BlockHash}
+	if len(b.TxHashes) == 0 {
+		b.TxHashes = []string{r.TxHash} // recorded before migration 10
+	}
+	if r.Block != nil {
+		b.Block = *r.Block
+	}
+	return b
 }
 
 // SyncTargets lists deployed issuances with wallets waiting in the outbox.
@@ -132,10 +159,24 @@ func (s *Store) PendingWallets(ctx context.Context, issuanceID int64, limit int)
 	return out, upTo, nil
 }
 
-// entryQueued is true for an entry one of whose wallets still has an unclaimed
-// outbox row: a newer change is waiting, so the entry stays PENDING.
-const entryQueued = `EXISTS (SELECT 1 FROM whitelist_outbox o JOIN wallets w ON w.address = o.wallet
-WHERE o.issuance_id = whitelist_entries.issuance_id AND w.investor_id = whitelist_entries.investor_id AND o.batch_id IS NULL)`
+// entryQueued is true for an entry with a change still waiting in the outbox
+// (a row of its investor, or of one of its wallets for a row that names only
+// the wallet): a newer change is waiting, so the entry stays PENDING.
+const entryQueued = `EXISTS (SELECT 1 FROM whitelist_outbox o
+WHERE o.issuance_id = whitelist_entries.issuance_id AND o.batch_id IS NULL
+AND (o.investor_id = whitelist_entries.investor_id OR (o.investor_id IS NULL
+AND o.wallet IN (SELECT w.address FROM wallets w WHERE w.investor_id = whitelist_entries.investor_id))))`
+
+// entryLinked selects the entries a set of outbox rows (o, restricted by the
+// caller) belongs to.
+const entryLinked = `EXISTS (SELECT 1 FROM whitelist_outbox o
+WHERE o.issuance_id = whitelist_entries.issuance_id AND (o.investor_id = whitelist_entries.investor_id OR (o.investor_id IS NULL
+AND o.wallet IN (SELECT w.address FROM wallets w WHERE w.investor_id = whitelist_entries.investor_id))) AND `
+
+// entryRefusedElsewhere is true for an entry with a wallet the chain refused
+// that is not among the wallets bound to the ? list.
+const entryRefusedElsewhere = `EXISTS (SELECT 1 FROM whitelist_sync_failures f
+WHERE f.issuance_id = whitelist_entries.issuance_id AND f.investor_id = whitelist_entries.investor_id AND f.wallet NOT IN ?)`
 
 // DesiredRecords derives each wallet's on-chain record from the registry: the
 // engine decides, and its reasons sort into three kinds. Reasons the chain
@@ -237,11 +278,14 @@ func desiredRecord(iss *registry.Issuance, lead *registry.Seller, wallet string,
 }
 
 // RecordBatch stores a signed batch before broadcast and claims its wallets'
-// pending outbox rows, in one transaction.
+// pending outbox rows, in one transaction. The entries the rows belong to
+// become SENT, unless a newer change waits (PENDING) or another of their
+// wallets was refused (FAILED).
 func (s *Store) RecordBatch(ctx context.Context, b registry.SyncBatch) (int64, error) {
 	now := s.now()
 	row := &batchRow{IssuanceID: b.IssuanceID, Seq: b.Seq, TxHash: b.TxHash, RawTx: hex.EncodeToString(b.RawTx),
-		Status: string(registry.BatchSending), Wallets: strings.Join(b.Wallets, ","), SentAt: now, UpdatedAt: now}
+		TxHashes: b.TxHash, SentBlock: b.SentBlock, Status: string(registry.BatchSending),
+		Wallets: strings.Join(b.Wallets, ","), SentAt: now, UpdatedAt: now}
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(row).Error; err != nil {
 			return err
@@ -252,11 +296,38 @@ func (s *Store) RecordBatch(ctx context.Context, b registry.SyncBatch) (int64, e
 			Update("batch_id", row.ID).Error; err != nil {
 			return err
 		}
-		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = ?
-WHERE issuance_id = ? AND investor_id IN (SELECT investor_id FROM wallets WHERE address IN ?) AND NOT `+entryQueued,
-			string(registry.SyncSent), b.TxHash, b.IssuanceID, b.Wallets).Error
+		if err := tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = ?, sync_block = NULL
+WHERE issuance_id = ? AND `+entryLinked+`o.batch_id = ?) AND NOT `+entryQueued,
+			string(registry.SyncSent), b.TxHash, b.IssuanceID, row.ID).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = ''
+WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash = ? AND `+entryRefusedElsewhere,
+			string(registry.SyncFailed), b.IssuanceID, string(registry.SyncSent), b.TxHash, b.Wallets).Error
 	})
 	return row.ID, err
+}
+
+// ReplaceBatchTx records a new version of a batch's transaction before it is
+// broadcast; its SENT entries now name the new hash.
+func (s *Store) ReplaceBatchTx(ctx context.Context, batchID int64, txHash string, raw []byte, sentBlock uint64) error {
+	return s.writeState(ctx, func(tx *gorm.DB) error {
+		var b batchRow
+		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return err
+		}
+		if b.Status != string(registry.BatchSending) {
+			return registry.Errorf(registry.ECONFLICT, "batch %d is %s", batchID, b.Status)
+		}
+		old := b.domain().Hashes()
+		if err := tx.Model(&batchRow{}).Where("id = ?", batchID).Updates(map[string]any{
+			"tx_hash": txHash, "raw_tx": hex.EncodeToString(raw), "tx_hashes": strings.Join(append(old, txHash), ","),
+			"sent_block": sentBlock, "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`UPDATE whitelist_entries SET sync_tx_hash = ? WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash IN ?`,
+			txHash, b.IssuanceID, string(registry.SyncSent), old).Error
+	})
 }
 
 // OpenBatches lists batches awaiting an outcome.
@@ -272,24 +343,31 @@ func (s *Store) OpenBatches(ctx context.Context) ([]registry.SyncBatch, error) {
 	return out, nil
 }
 
-// ConfirmBatch records a mined batch: its outbox rows are done, and entries
-// with no newer change pending become CONFIRMED at block.
-func (s *Store) ConfirmBatch(ctx context.Context, batchID int64, block uint64) error {
+// ConfirmBatch records a batch mined as txHash in block: its outbox rows are
+// done, refusals of its wallets are cleared (they reached the chain), and
+// entries with no newer change pending become CONFIRMED at block.
+func (s *Store) ConfirmBatch(ctx context.Context, batchID int64, block uint64, blockHash, txHash string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		var b batchRow
 		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
 			return err
 		}
 		if err := tx.Model(&batchRow{}).Where("id = ?", batchID).Updates(map[string]any{
-			"status": string(registry.BatchConfirmed), "block": block, "updated_at": s.now()}).Error; err != nil {
+			"status": string(registry.BatchConfirmed), "block": block, "block_hash": blockHash, "reason": "",
+			"updated_at": s.now()}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("batch_id = ?", batchID).Delete(&outboxRow{}).Error; err != nil {
 			return err
 		}
-		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_block = ?
-WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash = ? AND NOT `+entryQueued,
-			string(registry.SyncConfirmed), block, b.IssuanceID, string(registry.SyncSent), b.TxHash).Error
+		if wallets := splitList(b.Wallets); len(wallets) > 0 {
+			if err := tx.Exec(`DELETE FROM whitelist_sync_failures WHERE issuance_id = ? AND wallet IN ?`, b.IssuanceID, wallets).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_block = ?, sync_tx_hash = ?
+WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash IN ? AND NOT `+entryQueued,
+			string(registry.SyncConfirmed), block, txHash, b.IssuanceID, string(registry.SyncSent), b.domain().Hashes()).Error
 	})
 }
 
@@ -305,11 +383,94 @@ func (s *Store) FailBatch(ctx context.Context, batchID int64, reason string) err
 			"status": string(registry.BatchFailed), "reason": reason, "updated_at": s.now()}).Error; err != nil {
 			return err
 		}
-		if err := tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = '' WHERE issuance_id = ? AND sync_tx_hash = ?`,
-			string(registry.SyncPending), b.IssuanceID, b.TxHash).Error; err != nil {
+		if err := tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = '', sync_block = NULL
+WHERE issuance_id = ? AND sync_state IN ? AND sync_tx_hash IN ?`,
+			string(registry.SyncPending), b.IssuanceID, []string{string(registry.SyncSent), string(registry.SyncConfirmed)}, b.domain().Hashes()).Error; err != nil {
 			return err
 		}
 		return tx.Model(&outboxRow{}).Where("batch_id = ?", batchID).Update("batch_id", nil).Error
+	})
+}
+
+// FailWallets records wallets the chain refuses: each gets a refusal row
+// (reason, attempts), its waiting outbox rows up to upTo are dropped so the
+// issuance's other wallets go on without it, and the entries it belongs to
+// become FAILED unless a newer change waits.
+func (s *Store) FailWallets(ctx context.Context, issuanceID int64, upTo int64, failures []registry.WalletFailure) error {
+	if len(failures) == 0 {
+		return nil
+	}
+	now := s.now()
+	return s.writeState(ctx, func(tx *gorm.DB) error {
+		wallets := make([]string, len(failures))
+		for i, f := range failures {
+			wallets[i] = f.Wallet
+			// The investor the queued change was for, else the wallet's owner.
+			var owner struct{ ID *int64 }
+			if err := tx.Raw(`SELECT COALESCE(
+(SELECT MAX(investor_id) FROM whitelist_outbox WHERE issuance_id = ? AND wallet = ? AND batch_id IS NULL AND id <= ?),
+(SELECT investor_id FROM wallets WHERE address = ?)) AS id`, issuanceID, f.Wallet, upTo, f.Wallet).Scan(&owner).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec(`INSERT INTO whitelist_sync_failures (issuance_id, wallet, investor_id, reason, attempts, failed_at)
+VALUES (?, ?, ?, ?, 1, ?)
+ON CONFLICT (issuance_id, wallet) DO UPDATE SET investor_id = excluded.investor_id, reason = excluded.reason,
+attempts = whitelist_sync_failures.attempts + 1, failed_at = excluded.failed_at`,
+				issuanceID, f.Wallet, owner.ID, f.Reason, now).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Where("issuance_id = ? AND batch_id IS NULL AND wallet IN ? AND id <= ?", issuanceID, wallets, upTo).
+			Delete(&outboxRow{}).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = '', sync_block = NULL
+WHERE issuance_id = ? AND investor_id IN (SELECT investor_id FROM whitelist_sync_failures WHERE issuance_id = ? AND wallet IN ?)
+AND NOT `+entryQueued, string(registry.SyncFailed), issuanceID, issuanceID, wallets).Error
+	})
+}
+
+// ConfirmedBatchesSince lists CONFIRMED batches mined at or above block.
+func (s *Store) ConfirmedBatchesSince(ctx context.Context, block uint64) ([]registry.SyncBatch, error) {
+	var rows []batchRow
+	if err := s.read(ctx).Where("status = ? AND block >= ?", string(registry.BatchConfirmed), block).
+		Order("id").Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]registry.SyncBatch, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// ReopenBatch makes a CONFIRMED batch open again after a reorg removed its
+// block: it claims its wallets again (so failing it later returns them to the
+// outbox) and its CONFIRMED entries go back to SENT.
+func (s *Store) ReopenBatch(ctx context.Context, batchID int64, reason string) error {
+	now := s.now()
+	return s.writeState(ctx, func(tx *gorm.DB) error {
+		var b batchRow
+		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return err
+		}
+		if b.Status != string(registry.BatchConfirmed) {
+			return nil // settled otherwise meanwhile
+		}
+		if err := tx.Model(&batchRow{}).Where("id = ?", batchID).Updates(map[string]any{
+			"status": string(registry.BatchSending), "block": nil, "block_hash": "", "reason": reason,
+			"updated_at": now}).Error; err != nil {
+			return err
+		}
+		for _, w := range splitList(b.Wallets) {
+			if err := tx.Exec(`INSERT INTO whitelist_outbox (issuance_id, wallet, enqueued_at, batch_id, investor_id)
+VALUES (?, ?, ?, ?, (SELECT investor_id FROM wallets WHERE address = ?))`, b.IssuanceID, w, now, batchID, w).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_block = NULL
+WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash IN ?`,
+			string(registry.SyncSent), b.IssuanceID, string(registry.SyncConfirmed), b.domain().Hashes()).Error
 	})
 }
 

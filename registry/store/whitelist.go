@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -22,6 +25,12 @@ func (s *Store) Approve(ctx context.Context, issuanceID, investorID int64, a reg
 		}
 		if iss.Status == registry.IssuanceRedeemed {
 			return nil, "", registry.Errorf(registry.ECONFLICT, "issuance %d is redeemed", iss.ID)
+		}
+		// A wallet that can never hold the token would only be refused on-chain.
+		for _, w := range inv.Wallets {
+			if err := registry.CheckIssuanceWallet("wallet", w.Address, iss); err != nil {
+				return nil, "", err
+			}
 		}
 		now := s.now()
 		row := &whitelistRow{
@@ -128,5 +137,56 @@ func (s *Store) Whitelist(ctx context.Context, issuanceID int64, f registry.Whit
 	for i := range rows {
 		out[i] = rows[i].domain()
 	}
+	if err := s.attachSyncErrors(db, issuanceID, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// attachSyncErrors fills SyncError of entries with a wallet the chain refused:
+// which wallet, the decoded reason, and how often it was tried.
+func (s *Store) attachSyncErrors(db *gorm.DB, issuanceID int64, entries []*registry.WhitelistEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(entries))
+	for i, e := range entries {
+		ids[i] = e.InvestorID
+	}
+	var rows []struct {
+		InvestorID int64
+		Wallet     string
+		Reason     string
+		Attempts   int
+		FailedAt   time.Time
+	}
+	if err := db.Raw(`SELECT investor_id, wallet, reason, attempts, failed_at FROM whitelist_sync_failures
+WHERE issuance_id = ? AND investor_id IN ? ORDER BY investor_id, wallet`, issuanceID, ids).Scan(&rows).Error; err != nil {
+		return s.translate(err)
+	}
+	msgs := map[int64][]string{}
+	for _, r := range rows {
+		msgs[r.InvestorID] = append(msgs[r.InvestorID], fmt.Sprintf("wallet %s refused by the chain: %s (%d attempt(s), last %s)",
+			r.Wallet, r.Reason, r.Attempts, r.FailedAt.UTC().Format(time.RFC3339)))
+	}
+	for _, e := range entries {
+		e.SyncError = strings.Join(msgs[e.InvestorID], "; ")
+	}
+	return nil
+}
+
+// checkWalletAddress refuses a wallet address that can never hold a token:
+// the zero address, a precompile, or any issuance's own contract.
+func (s *Store) checkWalletAddress(tx *gorm.DB, addr string) error {
+	if err := registry.CheckHolderAddress("wallet", addr); err != nil {
+		return err
+	}
+	var n int64
+	if err := tx.Model(&issuanceRow{}).Where("token_address = ? OR registry_address = ?", addr, addr).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return registry.Errorf(registry.EINVALID, "wallet %s is an issuance's token or registry contract and can never hold a token", addr)
+	}
+	return nil
 }
