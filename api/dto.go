@@ -100,6 +100,8 @@ type issuanceJSON struct {
 	TokenAddress     string      `json:"tokenAddress,omitempty"`
 	RegistryAddress  string      `json:"registryAddress,omitempty"`
 	DeploymentBlock  uint64      `json:"deploymentBlock,omitempty"`
+	GenesisHash      string      `json:"genesisHash,omitempty"`
+	ChainHalt        string      `json:"chainHalt,omitempty"`
 	CreatedAt        time.Time   `json:"createdAt"`
 	UpdatedAt        time.Time   `json:"updatedAt"`
 }
@@ -122,7 +124,8 @@ func toIssuanceJSON(i *registry.Issuance) issuanceJSON {
 		Product:   productJSON{string(i.Product.Class), string(i.Product.Wrapper), string(i.Product.Underlying), i.Product.Leverage},
 		SupplyCap: amountString(i.SupplyCap), OfferingStart: i.OfferingStart, OfferingEnd: i.OfferingEnd,
 		Status: string(i.Status), Paused: i.Paused, ChainID: i.ChainID, TokenAddress: i.TokenAddress,
-		RegistryAddress: i.RegistryAddress, DeploymentBlock: i.DeploymentBlock, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
+		RegistryAddress: i.RegistryAddress, DeploymentBlock: i.DeploymentBlock, GenesisHash: i.GenesisHash,
+		ChainHalt: i.ChainHalt, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
 	}
 }
 

@@ -4,6 +4,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,12 @@ type Options struct {
 	Clock func() time.Time
 	// Chain deploys and attaches contracts; nil answers those routes with 503.
 	Chain registry.ChainService
+	// Deployments retires deployments and lists halts; nil answers 503.
+	Deployments registry.DeploymentAdmin
+	// Readiness lists why the node cannot do its chain work (a halted
+	// issuance, an unreachable or stalled chain); /readyz answers 503 with
+	// them. Nil: only the database is checked.
+	Readiness func(ctx context.Context) []string
 	// Metrics is where the API registers its series and what /metrics serves;
 	// nil means a private registry with the Go and process collectors.
 	Metrics *prometheus.Registry
@@ -39,13 +46,15 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	svc     registry.Service
-	chain   registry.ChainService
-	metrics *httpMetrics
-	gather  prometheus.Gatherer
-	log     *slog.Logger
-	now     func() time.Time
-	engine  *gin.Engine
+	svc         registry.Service
+	chain       registry.ChainService
+	deployments registry.DeploymentAdmin
+	readiness   func(ctx context.Context) []string
+	metrics     *httpMetrics
+	gather      prometheus.Gatherer
+	log         *slog.Logger
+	now         func() time.Time
+	engine      *gin.Engine
 }
 
 // route is one endpoint; the table drives registration and the OpenAPI check.
@@ -74,7 +83,7 @@ func New(svc registry.Service, opts Options) *Server {
 		opts.Metrics = NewMetricsRegistry()
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, chain: opts.Chain, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
+	s := &Server{svc: svc, chain: opts.Chain, deployments: opts.Deployments, readiness: opts.Readiness, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
 		log: opts.Logger, now: opts.Clock, engine: gin.New()}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
@@ -154,7 +163,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/investors/:id/unfreeze", administrator, s.setFrozen(false)},
 
 		{http.MethodGet, "/v1/audit", administrator, s.audit},
-	}, append(s.mirrorRoutes(), s.alertRoutes()...)...)
+	}, append(append(s.mirrorRoutes(), s.alertRoutes()...), s.deploymentRoutes()...)...)
 }
 
 // authenticate resolves the bearer key and admits only the given roles.
@@ -291,6 +300,13 @@ func (s *Server) readyz(c *gin.Context) {
 	if err := s.svc.Ping(c.Request.Context()); err != nil {
 		s.fail(c, err)
 		return
+	}
+	if s.readiness != nil {
+		if reasons := s.readiness(c.Request.Context()); len(reasons) > 0 {
+			c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reasons": reasons,
+				"error": errorDetail{Code: registry.EUNAVAILABLE, Message: strings.Join(reasons, "; ")}})
+			return
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }

@@ -101,6 +101,7 @@ func TokenOpFrom(op *Operation) (TokenOp, error) {
 // Deployment records where an issuance's contracts live.
 type Deployment struct {
 	ChainID         int64  `json:"chainId"`
+	GenesisHash     string `json:"genesisHash,omitempty"`
 	TokenAddress    string `json:"tokenAddress"`
 	RegistryAddress string `json:"registryAddress"`
 	Block           uint64 `json:"deploymentBlock"`
@@ -112,14 +113,11 @@ type OperationStore interface {
 	// request is stored with it for the worker.
 	CreateOperation(ctx context.Context, issuanceID int64, kind OperationKind, request map[string]string) (*Operation, error)
 	Operation(ctx context.Context, id int64) (*Operation, error)
-	// ClaimOperation marks the oldest pending operation RUNNING and returns it,
-	// or nil when none is pending.
-	ClaimOperation(ctx context.Context) (*Operation, error)
+	// ClaimOperation marks the oldest pending operation of an issuance whose
+	// chain work is not halted RUNNING for owner and returns it, or nil when
+	// none is pending.
+	ClaimOperation(ctx context.Context, owner string) (*Operation, error)
 	FinishOperation(ctx context.Context, id int64, result map[string]string, failure error) error
-	// FailInterrupted fails operations left RUNNING for longer than staleAfter:
-	// their process died (no operation runs that long), and another node's
-	// operations still in flight are left alone.
-	FailInterrupted(ctx context.Context, staleAfter time.Duration) (int, error)
 	// RecordDeployment attaches contracts to an issuance that has none.
 	RecordDeployment(ctx context.Context, issuanceID int64, d Deployment) (*Issuance, error)
 }

@@ -202,6 +202,8 @@ type Issuance struct {
 	TokenAddress     string         `json:"tokenAddress,omitempty"`
 	RegistryAddress  string         `json:"registryAddress,omitempty"`
 	DeploymentBlock  uint64         `json:"deploymentBlock,omitempty"`
+	GenesisHash      string         `json:"genesisHash,omitempty"` // genesis of the chain the contracts live on
+	ChainHalt        string         `json:"chainHalt,omitempty"`   // why its chain work is halted; "" while it runs
 	CreatedAt        time.Time      `json:"createdAt"`
 	UpdatedAt        time.Time      `json:"updatedAt"`
 }

@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,7 +33,8 @@ const usage = `stonode — registry node for security token offerings
 Usage:
   stonode serve        [--addr 127.0.0.1:8080] [--data-dir ./data] [--db DSN]
                        [--chain sim [--chain-rpc-addr 127.0.0.1:8545] | --rpc URL --key-file PATH]
-                       [--confirmations N]
+                       [--confirmations N] [--max-reorg-depth 64] [--head-stall-after 60s]
+                       [--stuck-blocks 5] [--node-id ID]
   stonode keys create  --role operator|reader [--name NAME] [--data-dir ./data] [--db DSN]
   stonode migrate      [--data-dir ./data] [--db DSN]
   stonode reconcile    --issuance ID [--repair] [--url http://127.0.0.1:8080]
@@ -39,7 +42,8 @@ Usage:
 
 Every flag can also be set in the environment: STONODE_ADDR, STONODE_DATA_DIR,
 STONODE_DB, STONODE_LOG_LEVEL, STONODE_CHAIN, STONODE_CHAIN_RPC_ADDR, STONODE_RPC,
-STONODE_KEY_FILE, STONODE_CONFIRMATIONS. Flags win over the environment.
+STONODE_KEY_FILE, STONODE_CONFIRMATIONS, STONODE_MAX_REORG_DEPTH, STONODE_HEAD_STALL_AFTER,
+STONODE_STUCK_BLOCKS, STONODE_NODE_ID. Flags win over the environment.
 --db takes a postgres:// URL or a SQLite file path; empty means <data-dir>/stonode.db.
 --chain sim (the default) runs an embedded single-node dev chain (chain id 1337) stored in
 <data-dir>/chain: it survives restarts and crashes and resumes where it stopped. Its funded dev
@@ -49,6 +53,10 @@ arrives and an empty one every second. --chain-rpc-addr serves its JSON-RPC on a
 address for cast and wallets (empty disables).
 --rpc connects to a JSON-RPC endpoint instead (anvil, geth); the node's signing key is read
 from --key-file or, without one, from STONODE_KEY (hex), never from a flag's value.
+Every deployment records its chain's id and genesis hash; if the node's chain no longer matches
+(a reset devnet, --rpc pointing elsewhere) or a reorg goes deeper than --max-reorg-depth, that
+issuance's chain work halts with an alert and /readyz says why; its register is kept as last
+confirmed until the deployment is retired (POST /v1/issuances/{id}/deployment/retire).
 `
 
 func main() {
@@ -71,6 +79,10 @@ type config struct {
 	rpc      string
 	keyFile  string
 	confirms uint64
+	maxReorg uint64
+	stall    time.Duration
+	stuck    uint64
+	nodeID   string
 }
 
 func (c *config) register(fs *flag.FlagSet) {
@@ -143,6 +155,22 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("STONODE_CONFIRMATIONS: %w", err)
 	}
 	fs.Uint64Var(&cfg.confirms, "confirmations", confirms, "blocks behind the head the transfer mirror waits before ingesting")
+	maxReorg, err := strconv.ParseUint(env("STONODE_MAX_REORG_DEPTH", strconv.Itoa(chain.DefaultMaxReorgDepth)), 10, 64)
+	if err != nil {
+		return fmt.Errorf("STONODE_MAX_REORG_DEPTH: %w", err)
+	}
+	fs.Uint64Var(&cfg.maxReorg, "max-reorg-depth", maxReorg, "deepest reorg the mirror follows; a deeper one halts the issuance's chain work")
+	stall, err := time.ParseDuration(env("STONODE_HEAD_STALL_AFTER", "60s"))
+	if err != nil {
+		return fmt.Errorf("STONODE_HEAD_STALL_AFTER: %w", err)
+	}
+	fs.DurationVar(&cfg.stall, "head-stall-after", stall, "not ready when the chain head has not advanced for this long (0 disables)")
+	stuck, err := strconv.ParseUint(env("STONODE_STUCK_BLOCKS", "5"), 10, 64)
+	if err != nil {
+		return fmt.Errorf("STONODE_STUCK_BLOCKS: %w", err)
+	}
+	fs.Uint64Var(&cfg.stuck, "stuck-blocks", stuck, "blocks a sent transaction may wait before it is replaced with higher fees")
+	fs.StringVar(&cfg.nodeID, "node-id", env("STONODE_NODE_ID", ""), "this node's name on the operations it runs (default: kept in <data-dir>/node.id)")
 	cfg.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -163,7 +191,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer conn.Close()
 	metrics := api.NewMetricsRegistry()
-	node := chain.NewNode(conn, st, chain.NodeConfig{Confirmations: cfg.confirms}, metrics, log)
+	if cfg.nodeID == "" {
+		if cfg.nodeID, err = loadOrCreateNodeID(filepath.Join(cfg.dataDir, "node.id")); err != nil {
+			return err
+		}
+	}
+	node := chain.NewNode(conn, st, chain.NodeConfig{Confirmations: cfg.confirms, MaxReorgDepth: cfg.maxReorg,
+		HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID}, metrics, log)
 	attrs := []any{slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex())}
 	if dev := conn.DevChain(); dev != nil {
 		attrs = append(attrs, slog.String("chainDir", filepath.Join(cfg.dataDir, "chain")), slog.String("chainRpc", dev.RPCURL()))
@@ -181,7 +215,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer func() { stopWork(); work.Wait() }()
 
 	srv := &http.Server{
-		Handler:           api.New(st, api.Options{Logger: log, Chain: node.Ops, Metrics: metrics}),
+		Handler: api.New(st, api.Options{Logger: log, Chain: node.Ops, Metrics: metrics,
+			Deployments: st, Readiness: node.Readiness}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -204,6 +239,29 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// loadOrCreateNodeID reads the node's id from path, creating a random one the
+// first time: a restarted node recognises the operations it left RUNNING and
+// resumes them at once.
+func loadOrCreateNodeID(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		if id := strings.TrimSpace(string(b)); id != "" {
+			return id, nil
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("create data dir: %w", err)
+	}
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	id := "node-" + hex.EncodeToString(b[:])
+	if err := os.WriteFile(path, []byte(id+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write node id: %w", err)
+	}
+	return id, nil
 }
 
 // openChain connects to the configured chain.

@@ -33,6 +33,9 @@ type Client interface {
 	bind.DeployBackend
 	ethereum.ChainIDReader
 	ethereum.BlockNumberReader
+	// NonceAt tells a dropped transaction (its nonce mined by another) from
+	// one still waiting.
+	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
 }
 
 // Conn is a connection to one chain with the node's signing key.
@@ -48,6 +51,11 @@ type Conn struct {
 	wg   sync.WaitGroup
 	// sendMu serialises the node's transactions so nonces are assigned in order.
 	sendMu sync.Mutex
+	// nextNonce is the lowest nonce this process has not signed with yet. A
+	// signed transaction is recorded before it is broadcast, and a broadcast may
+	// fail transiently: the chain's pending nonce then lags, and taking the
+	// larger of the two keeps a recorded transaction's nonce from being reused.
+	nextNonce uint64
 }
 
 // SimulatedChainID is the chain id of go-ethereum's simulated backend.
@@ -148,8 +156,32 @@ func (c *Conn) Transactor(ctx context.Context) *bind.TransactOpts {
 func (c *Conn) Send(ctx context.Context, send func(opts *bind.TransactOpts) (*types.Transaction, error)) (*types.Transaction, error) {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
-	return send(c.Transactor(ctx))
+	nonce, err := c.nonceLocked(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := c.Transactor(ctx)
+	opts.Nonce = new(big.Int).SetUint64(nonce)
+	tx, err := send(opts)
+	if err == nil && tx != nil {
+		c.usedNonce(tx.Nonce())
+	}
+	return tx, err
 }
+
+// nonceLocked returns the next nonce to sign with: the chain's pending nonce,
+// or higher if this process signed transactions the chain has not seen yet.
+// The caller holds sendMu.
+func (c *Conn) nonceLocked(ctx context.Context) (uint64, error) {
+	pending, err := c.Client.PendingNonceAt(ctx, c.From)
+	if err != nil {
+		return 0, fmt.Errorf("pending nonce of %s: %w", c.From.Hex(), err)
+	}
+	return max(pending, c.nextNonce), nil
+}
+
+// usedNonce notes that nonce was signed with. The caller holds sendMu.
+func (c *Conn) usedNonce(nonce uint64) { c.nextNonce = max(c.nextNonce, nonce+1) }
 
 // WaitMined polls for tx's receipt every 50 ms until ctx ends; bind.WaitMined
 // polls once a second, far too slow for a chain that seals on demand.

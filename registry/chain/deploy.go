@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/stonode/stonode/contracts/bindings"
 	"github.com/stonode/stonode/registry"
@@ -51,44 +52,55 @@ func ParamsFor(iss *registry.Issuance) TokenParams {
 	return p
 }
 
-// Deploy deploys an issuance's EligibilityRegistry and SecurityToken with the
-// node's key holding every role, and sets the registry's country rule.
-func (c *Conn) Deploy(ctx context.Context, p TokenParams) (*Deployment, error) {
+// countryRuleGas bounds setCountryRule: a base plus one new storage slot per
+// country. It is set, not estimated, because the call is signed before the
+// registry it calls exists.
+func countryRuleGas(countries int) uint64 { return 200_000 + 50_000*uint64(countries) }
+
+// DeployCalls returns the transactions that deploy an issuance's
+// EligibilityRegistry and SecurityToken (the node's key holding every role)
+// and set the registry's country rule, signed from firstNonce on: the token
+// refers to the registry by the address its creation will have.
+func (c *Conn) DeployCalls(p TokenParams, firstNonce uint64) []Call {
 	reg := bindings.NewEligibilityRegistry()
 	tok := bindings.NewSecurityToken()
-	regAddr, _, err := c.deployContract(ctx, bindings.EligibilityRegistryMetaData.Bin, reg.PackConstructor(c.From, c.From, c.From))
-	if err != nil {
-		return nil, fmt.Errorf("deploy registry: %w", err)
-	}
-	tokAddr, receipt, err := c.deployContract(ctx, bindings.SecurityTokenMetaData.Bin,
-		tok.PackConstructor(p.Name, p.Symbol, p.Decimals, regAddr, c.From, c.From, p.MaxHolders, big.NewInt(p.LockupEnd)))
-	if err != nil {
-		return nil, fmt.Errorf("deploy token: %w", err)
+	regAddr := crypto.CreateAddress(c.From, firstNonce)
+	calls := []Call{
+		{Data: append(common.FromHex(bindings.EligibilityRegistryMetaData.Bin), reg.PackConstructor(c.From, c.From, c.From)...)},
+		{Data: append(common.FromHex(bindings.SecurityTokenMetaData.Bin),
+			tok.PackConstructor(p.Name, p.Symbol, p.Decimals, regAddr, c.From, c.From, p.MaxHolders, big.NewInt(p.LockupEnd))...)},
 	}
 	if p.AllowList || len(p.Countries) > 0 {
 		codes := make([][2]byte, len(p.Countries))
 		for i, cc := range p.Countries {
 			copy(codes[i][:], cc)
 		}
-		if _, err := c.transactAndWait(ctx, reg.Instance(c.Client, regAddr), reg.PackSetCountryRule(p.AllowList, codes)); err != nil {
-			return nil, fmt.Errorf("set country rule: %w", err)
-		}
+		calls = append(calls, Call{To: &regAddr, Data: reg.PackSetCountryRule(p.AllowList, codes), Gas: countryRuleGas(len(codes))})
 	}
-	return &Deployment{ChainID: c.ChainID, RegistryAddress: regAddr, TokenAddress: tokAddr, Block: receipt.BlockNumber.Uint64()}, nil
+	return calls
 }
 
-func (c *Conn) deployContract(ctx context.Context, bin string, ctor []byte) (common.Address, *types.Receipt, error) {
-	var addr common.Address
-	tx, err := c.Send(ctx, func(opts *bind.TransactOpts) (*types.Transaction, error) {
-		a, tx, err := bind.DeployContract(opts, common.FromHex(bin), c.Client, ctor)
-		addr = a
-		return tx, err
-	})
+// Deploy deploys an issuance's contracts and waits for them, without
+// recording what it sends: for tools and tests that need no crash safety (the
+// node's deployments run as operations, see Service.runDeploy).
+func (c *Conn) Deploy(ctx context.Context, p TokenParams) (*Deployment, error) {
+	txs, _, err := c.SignRecordBroadcast(ctx, func(first uint64) ([]Call, error) { return c.DeployCalls(p, first), nil },
+		func([]*types.Transaction) error { return nil })
 	if err != nil {
-		return common.Address{}, nil, err
+		return nil, fmt.Errorf("deploy: %w", err)
 	}
-	r, err := c.mustSucceed(ctx, tx)
-	return addr, r, err
+	var tokenReceipt *types.Receipt
+	for i, tx := range txs {
+		r, err := c.mustSucceed(ctx, tx)
+		if err != nil {
+			return nil, fmt.Errorf("deploy step %d: %w", i, err)
+		}
+		if i == 1 {
+			tokenReceipt = r
+		}
+	}
+	return &Deployment{ChainID: c.ChainID, RegistryAddress: crypto.CreateAddress(c.From, txs[0].Nonce()),
+		TokenAddress: crypto.CreateAddress(c.From, txs[1].Nonce()), Block: tokenReceipt.BlockNumber.Uint64()}, nil
 }
 
 // transactAndWait sends calldata to a contract and waits for a successful receipt.

@@ -16,10 +16,16 @@ func SendWithoutBroadcastForTest(s *Syncer, ctx context.Context, t registry.Sync
 	return s.send(ctx, t, false)
 }
 
-// ApplyBatchForTest writes entries to a registry directly, as another writer would.
+// ApplyBatchForTest writes entries to a registry directly, as another writer
+// would: another process holding the same key, which knows only the chain's
+// pending nonce, not the nonces this process has signed with.
 func ApplyBatchForTest(c *Conn, ctx context.Context, reg common.Address, seq uint64, entries ...bindings.EligibilityRegistryEntry) error {
 	r := bindings.NewEligibilityRegistry()
-	_, err := c.transactAndWait(ctx, r.Instance(c.Client, reg), r.PackApplyBatch(seq, entries))
+	tx, err := bind.Transact(r.Instance(c.Client, reg), c.Transactor(ctx), r.PackApplyBatch(seq, entries))
+	if err != nil {
+		return err
+	}
+	_, err = c.mustSucceed(ctx, tx)
 	return err
 }
 

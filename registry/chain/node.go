@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -27,21 +28,46 @@ type NodeConfig struct {
 	Confirmations uint64        // mirror confirmation depth
 	SyncInterval  time.Duration // whitelist outbox poll; default 100ms (a cheap indexed read)
 	MirrorPoll    time.Duration // mirror head poll; default 1s
+	// NodeID names this node on the operations it runs (see ServiceConfig.Owner).
+	NodeID string
+	// MaxReorgDepth is the deepest reorg the mirror follows (default 64); a
+	// deeper one halts the issuance's chain work instead of rewinding.
+	MaxReorgDepth uint64
+	// HeadStallAfter makes the node not ready when the chain's head has not
+	// advanced for this long (0: never; an automining devnet idles).
+	HeadStallAfter time.Duration
+	// StuckBlocks: a sent transaction not mined within this many blocks is
+	// replaced with higher fees (default 5).
+	StuckBlocks uint64
 }
 
+// DefaultMaxReorgDepth bounds the reorgs the mirror follows.
+const DefaultMaxReorgDepth = 64
+
 // Node runs a node's chain work: queued operations, the whitelist sync and one
-// transfer mirror per deployed issuance, and exports their metrics.
+// transfer mirror per deployed issuance, and exports their metrics. Before
+// anything acts on a deployment, the node checks that the chain it talks to is
+// the deployment's (chain id and genesis hash); a deployment whose chain
+// changed, or whose mirror met a reorg deeper than the bound, is halted with an
+// alert and its record kept as last confirmed.
 type Node struct {
 	Ops    *Service
 	Syncer *Syncer
+	guard  *Guard
 	conn   *Conn
 	store  NodeStore
 	cfg    NodeConfig
 	log    *slog.Logger
 
 	mu      sync.Mutex
-	engines map[int64]*mirror.Engine
+	engines map[int64]*runningMirror
 	reorgs  prometheus.Histogram
+	halts   prometheus.Counter
+}
+
+type runningMirror struct {
+	engine *mirror.Engine
+	cancel context.CancelFunc
 }
 
 // NewNode wires a node's chain work and registers its metrics on reg.
@@ -52,14 +78,21 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, reg prometheus.Registe
 	if cfg.MirrorPoll == 0 {
 		cfg.MirrorPoll = time.Second
 	}
-	n := &Node{Ops: NewService(conn, store, log), Syncer: NewSyncer(conn, store, log, nil), conn: conn, store: store,
-		cfg: cfg, log: log, engines: map[int64]*mirror.Engine{}}
+	if cfg.MaxReorgDepth == 0 {
+		cfg.MaxReorgDepth = DefaultMaxReorgDepth
+	}
+	guard := NewGuard(conn, cfg.HeadStallAfter)
+	n := &Node{Ops: NewServiceWith(conn, store, log, ServiceConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks}),
+		Syncer: NewSyncer(conn, store, log, nil), guard: guard, conn: conn, store: store,
+		cfg: cfg, log: log, engines: map[int64]*runningMirror{}}
 	n.Ops.syncer = n.Syncer
 	n.Syncer.Confirmations = cfg.Confirmations
 	n.reorgs = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "stonode", Subsystem: "mirror",
 		Name: "reorg_depth_blocks", Help: "Depth of each reorg the transfer mirror rewound.",
 		Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100}})
-	reg.MustRegister(n.reorgs, n)
+	n.halts = prometheus.NewCounter(prometheus.CounterOpts{Namespace: "stonode", Subsystem: "chain",
+		Name: "halts_total", Help: "Issuances whose chain work this node halted (chain changed identity, or a reorg beyond the bound)."})
+	reg.MustRegister(n.reorgs, n.halts, n)
 	return n
 }
 
@@ -73,28 +106,19 @@ func (n *Node) Run(ctx context.Context) {
 	wg.Wait()
 }
 
-// superviseMirrors starts a mirror for every deployed issuance, including ones
-// deployed or attached while the node runs.
+// superviseMirrors checks every deployment against the node's chain and runs
+// a mirror for each one that passes, including ones deployed or attached while
+// the node runs; it stops the mirrors of halted or retired deployments.
 func (n *Node) superviseMirrors(ctx context.Context, wg *sync.WaitGroup) {
 	t := time.NewTicker(2 * time.Second)
 	defer t.Stop()
+	remembered := false
 	for {
-		deployed, err := n.store.Deployed(ctx, n.conn.ChainID)
-		if err != nil && ctx.Err() == nil {
-			n.log.Warn("list deployments", slog.Any("err", err))
-		}
-		for _, d := range deployed {
-			n.mu.Lock()
-			_, running := n.engines[d.IssuanceID]
-			if !running {
-				e := mirror.New(mirror.Config{ChainID: d.ChainID, Token: common.HexToAddress(d.TokenAddress),
-					StartBlock: d.DeploymentBlock, Confirmations: n.cfg.Confirmations, PollInterval: n.cfg.MirrorPoll,
-					Logger: n.log, OnReorg: func(r mirror.Reorg) { n.reorgs.Observe(float64(r.Depth)) }}, n.conn.Client, n.store)
-				n.engines[d.IssuanceID] = e
-				wg.Add(1)
-				go func() { defer wg.Done(); _ = e.Run(ctx) }()
+		if id, err := n.guard.Identity(ctx); err == nil {
+			if !remembered {
+				remembered = n.rememberChain(ctx, id)
 			}
-			n.mu.Unlock()
+			n.superviseOnce(ctx, id, wg)
 		}
 		select {
 		case <-ctx.Done():
@@ -102,6 +126,132 @@ func (n *Node) superviseMirrors(ctx context.Context, wg *sync.WaitGroup) {
 		case <-t.C:
 		}
 	}
+}
+
+// rememberChain records the chain's genesis the first time the node sees the
+// chain id, and says so loudly when the chain id was first seen with another.
+func (n *Node) rememberChain(ctx context.Context, id registry.ChainIdentity) bool {
+	known, err := n.store.RememberChain(systemCtx(ctx), id)
+	if err != nil {
+		if ctx.Err() == nil {
+			n.log.Warn("record chain identity", slog.Any("err", err))
+		}
+		return false
+	}
+	if known.GenesisHash != id.GenesisHash {
+		n.log.Error("the chain was reset or replaced: deployments made on the old one are halted",
+			slog.Int64("chainId", id.ChainID), slog.String("firstSeenGenesis", known.GenesisHash), slog.String("genesis", id.GenesisHash))
+	}
+	return true
+}
+
+func (n *Node) superviseOnce(ctx context.Context, id registry.ChainIdentity, wg *sync.WaitGroup) {
+	deployed, err := n.store.ActiveDeployments(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			n.log.Warn("list deployments", slog.Any("err", err))
+		}
+		return
+	}
+	active := map[int64]bool{}
+	for _, d := range deployed {
+		if err := compareIdentity(id, d.ChainID, d.GenesisHash); err != nil {
+			n.halt(ctx, d.IssuanceID, err)
+			continue
+		}
+		if d.GenesisHash == "" && !n.adoptGenesis(ctx, id, d) {
+			continue
+		}
+		active[d.IssuanceID] = true
+		n.startMirror(ctx, d, id.GenesisHash, wg)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for issuance, m := range n.engines {
+		if !active[issuance] {
+			m.cancel()
+			delete(n.engines, issuance)
+		}
+	}
+}
+
+// adoptGenesis gives a deployment recorded before genesis hashes were kept the
+// chain's genesis, if the chain holds its token; if not, the deployment is not
+// on this chain and is halted.
+func (n *Node) adoptGenesis(ctx context.Context, id registry.ChainIdentity, d registry.ActiveDeployment) bool {
+	code, err := n.conn.Client.CodeAt(ctx, common.HexToAddress(d.TokenAddress), nil)
+	if err != nil {
+		return false
+	}
+	if len(code) == 0 {
+		n.halt(ctx, d.IssuanceID, fmt.Errorf("%w: chain %d (genesis %s) has no contract at the token address %s",
+			registry.ErrChainChanged, id.ChainID, id.GenesisHash, d.TokenAddress))
+		return false
+	}
+	if err := n.store.AdoptGenesis(ctx, d.IssuanceID, id.GenesisHash); err != nil {
+		n.log.Warn("record deployment genesis", slog.Int64("issuance", d.IssuanceID), slog.Any("err", err))
+		return false
+	}
+	return true
+}
+
+func (n *Node) startMirror(ctx context.Context, d registry.ActiveDeployment, genesis string, wg *sync.WaitGroup) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if _, running := n.engines[d.IssuanceID]; running {
+		return
+	}
+	issuance, chainID := d.IssuanceID, d.ChainID
+	e := mirror.New(mirror.Config{ChainID: chainID, Token: common.HexToAddress(d.TokenAddress),
+		StartBlock: d.DeploymentBlock, Confirmations: n.cfg.Confirmations, PollInterval: n.cfg.MirrorPoll,
+		MaxReorgDepth: n.cfg.MaxReorgDepth, Logger: n.log,
+		OnReorg:       func(r mirror.Reorg) { n.reorgs.Observe(float64(r.Depth)) },
+		CheckChain:    func(ctx context.Context) error { return n.guard.Check(ctx, chainID, genesis) },
+		OnHalt:        func(err error) { n.halt(ctx, issuance, err) },
+	}, n.conn.Client, n.store)
+	mctx, cancel := context.WithCancel(ctx)
+	n.engines[d.IssuanceID] = &runningMirror{engine: e, cancel: cancel}
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = e.Run(mctx) }()
+}
+
+// halt stops an issuance's chain work for good, with an alert; the record
+// stays as last confirmed until the deployment is retired.
+func (n *Node) halt(ctx context.Context, issuanceID int64, why error) {
+	halted, err := n.store.HaltIssuance(systemCtx(context.WithoutCancel(ctx)), issuanceID, why.Error())
+	if err != nil {
+		n.log.Error("halt issuance's chain work", slog.Int64("issuance", issuanceID), slog.Any("reason", why), slog.Any("err", err))
+		return
+	}
+	if halted {
+		n.halts.Inc()
+		n.log.Error("issuance's chain work halted; the register is kept as last confirmed", slog.Int64("issuance", issuanceID),
+			slog.String("reason", why.Error()))
+	}
+}
+
+// Readiness lists why the node cannot do its chain work right now; empty
+// means ready. It is what /readyz reports.
+func (n *Node) Readiness(ctx context.Context) []string {
+	var out []string
+	if h := n.guard.Health(ctx); h != "" {
+		out = append(out, h)
+	}
+	halts, err := n.store.Halts(ctx)
+	if err != nil {
+		out = append(out, "halts: "+err.Error())
+	}
+	for _, h := range halts {
+		out = append(out, fmt.Sprintf("issuance %d: chain work halted: %s", h.IssuanceID, h.Reason))
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for id, m := range n.engines {
+		if s := m.engine.Stats(); !s.Healthy && s.LastError != "" {
+			out = append(out, fmt.Sprintf("issuance %d: mirror: %s", id, s.LastError))
+		}
+	}
+	return out
 }
 
 var (
@@ -116,11 +266,13 @@ var (
 	descOutboxAge = prometheus.NewDesc("stonode_whitelist_outbox_oldest_seconds", "Age of the oldest waiting whitelist change.", nil, nil)
 	descBatches   = prometheus.NewDesc("stonode_whitelist_batches_total", "Whitelist batches by outcome.", []string{"outcome"}, nil)
 	descAlerts    = prometheus.NewDesc("stonode_compliance_alerts", "Mirrored transfers into wallets the registry held ineligible.", nil, nil)
+	descHalted    = prometheus.NewDesc("stonode_chain_halted", "1 for each issuance whose chain work is halted.", []string{"issuance"}, nil)
+	descReachable = prometheus.NewDesc("stonode_chain_reachable", "1 when the node's last read of the chain succeeded.", nil, nil)
 )
 
 // Describe implements prometheus.Collector.
 func (n *Node) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descHead, descIndexed, descLag, descHealthy, descReorgs, descTransfers, descRPCErrors, descOutbox, descOutboxAge, descBatches, descAlerts} {
+	for _, d := range []*prometheus.Desc{descHead, descIndexed, descLag, descHealthy, descReorgs, descTransfers, descRPCErrors, descOutbox, descOutboxAge, descBatches, descAlerts, descHalted, descReachable} {
 		ch <- d
 	}
 }
@@ -129,8 +281,8 @@ func (n *Node) Describe(ch chan<- *prometheus.Desc) {
 // outbox at scrape time.
 func (n *Node) Collect(ch chan<- prometheus.Metric) {
 	n.mu.Lock()
-	for id, e := range n.engines {
-		s := e.Stats()
+	for id, m := range n.engines {
+		s := m.engine.Stats()
 		l := strconv.FormatInt(id, 10)
 		ch <- prometheus.MustNewConstMetric(descHead, prometheus.GaugeValue, float64(s.Head), l)
 		ch <- prometheus.MustNewConstMetric(descIndexed, prometheus.GaugeValue, float64(s.Indexed), l)
@@ -158,6 +310,16 @@ func (n *Node) Collect(ch chan<- prometheus.Metric) {
 	if count, err := n.store.AlertCount(ctx); err == nil {
 		ch <- prometheus.MustNewConstMetric(descAlerts, prometheus.GaugeValue, float64(count))
 	}
+	if halts, err := n.store.Halts(ctx); err == nil {
+		for _, h := range halts {
+			ch <- prometheus.MustNewConstMetric(descHalted, prometheus.GaugeValue, 1, strconv.FormatInt(h.IssuanceID, 10))
+		}
+	}
+	reachable := 0.0
+	if n.guard.Reachable() {
+		reachable = 1
+	}
+	ch <- prometheus.MustNewConstMetric(descReachable, prometheus.GaugeValue, reachable)
 	ch <- prometheus.MustNewConstMetric(descBatches, prometheus.CounterValue, float64(n.Syncer.Stats.BatchesConfirmed.Load()), "confirmed")
 	ch <- prometheus.MustNewConstMetric(descBatches, prometheus.CounterValue, float64(n.Syncer.Stats.BatchesFailed.Load()), "failed")
 }

@@ -2,12 +2,20 @@ package chain
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/stonode/stonode/registry"
 )
@@ -15,6 +23,7 @@ import (
 // Store is what the chain service needs of the registry.
 type Store interface {
 	registry.OperationStore
+	registry.ChainWorkStore
 	Issuance(ctx context.Context, id int64) (*registry.Issuance, error)
 	// CheckTransfer is the eligibility engine that vets mints and forced transfers.
 	CheckTransfer(ctx context.Context, issuanceID int64, c registry.TransferCheck, at time.Time) (*registry.EligibilityResult, error)
@@ -23,25 +32,68 @@ type Store interface {
 	LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error)
 	// Checkpoint is the transfer mirror's position for a token.
 	Checkpoint(ctx context.Context, chainID int64, token string) (registry.Checkpoint, bool, error)
+	// TokenHolder is the issuance a token address on a chain belongs to.
+	TokenHolder(ctx context.Context, chainID int64, token string) (int64, bool, error)
+}
+
+// ServiceConfig tunes how operations are run.
+type ServiceConfig struct {
+	// Owner names this node on the operations it runs, so that at start it
+	// resumes its own at once and another node's only once that one is
+	// silent. Default: a random id (nothing is resumed at once).
+	Owner string
+	// Guard checks the chain's identity; default: one of its own.
+	Guard *Guard
+	// StuckBlocks is how many blocks a sent transaction may wait before it is
+	// replaced with higher fees (default 5).
+	StuckBlocks uint64
+	// OutageWait bounds how long an operation not yet sent waits out an
+	// unreachable chain or database before it fails, unsent (default 10 min).
+	OutageWait time.Duration
+	// Poll is the receipt poll interval (default 100 ms).
+	Poll time.Duration
 }
 
 // Service runs chain operations for the API: it queues deployments, attaches
 // existing contracts after verifying them, and executes queued operations in
-// the background so no request waits for blocks.
+// the background so no request waits for blocks. Every transaction an
+// operation sends is recorded before it is broadcast, so a crash or an RPC
+// outage at any point ends with the operation finished exactly once.
 type Service struct {
 	syncer *Syncer // set by NewNode; reconcile needs it
 	conn   *Conn
 	store  Store
 	log    *slog.Logger
+	cfg    ServiceConfig
 	wake   chan struct{}
 	now    func() time.Time // evaluation time of eligibility checks
 }
 
 var _ registry.ChainService = (*Service)(nil)
 
-// NewService returns a service on conn and store.
+// NewService returns a service on conn and store with default settings.
 func NewService(conn *Conn, store Store, log *slog.Logger) *Service {
-	return &Service{conn: conn, store: store, log: log, wake: make(chan struct{}, 1), now: time.Now}
+	return NewServiceWith(conn, store, log, ServiceConfig{})
+}
+
+// NewServiceWith returns a service on conn and store.
+func NewServiceWith(conn *Conn, store Store, log *slog.Logger, cfg ServiceConfig) *Service {
+	if cfg.Owner == "" {
+		cfg.Owner = "node-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	if cfg.Guard == nil {
+		cfg.Guard = NewGuard(conn, 0)
+	}
+	if cfg.StuckBlocks == 0 {
+		cfg.StuckBlocks = 5
+	}
+	if cfg.OutageWait == 0 {
+		cfg.OutageWait = 10 * time.Minute
+	}
+	if cfg.Poll == 0 {
+		cfg.Poll = 100 * time.Millisecond
+	}
+	return &Service{conn: conn, store: store, log: log, cfg: cfg, wake: make(chan struct{}, 1), now: time.Now}
 }
 
 // SetClock sets the time eligibility checks are evaluated at (tests use the
@@ -94,6 +146,10 @@ func (s *Service) Attach(ctx context.Context, issuanceID int64, token, reg strin
 	}
 	callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	id, err := s.cfg.Guard.Identity(callCtx)
+	if err != nil {
+		return nil, registry.Errorf(registry.EUNAVAILABLE, "%v", err)
+	}
 	p, err := s.conn.Verify(callCtx, common.HexToAddress(tokenAddr), common.HexToAddress(regAddr))
 	if err != nil {
 		return nil, err
@@ -108,32 +164,46 @@ func (s *Service) Attach(ctx context.Context, issuanceID int64, token, reg strin
 	} else if deployedAt, err = s.conn.DeploymentBlock(callCtx, common.HexToAddress(tokenAddr)); err != nil {
 		return nil, registry.Errorf(registry.EINVALID, "give deploymentBlock: %v", err)
 	}
-	return s.store.RecordDeployment(ctx, issuanceID, registry.Deployment{ChainID: s.conn.ChainID,
+	return s.store.RecordDeployment(ctx, issuanceID, registry.Deployment{ChainID: s.conn.ChainID, GenesisHash: id.GenesisHash,
 		TokenAddress: tokenAddr, RegistryAddress: regAddr, Block: deployedAt})
 }
 
-// staleOperation is longer than any operation runs (deploys time out after five
-// minutes): a RUNNING operation older than this lost its process.
-const staleOperation = 10 * time.Minute
+const (
+	// heartbeatEvery renews this node's claim on its RUNNING operations.
+	heartbeatEvery = 5 * time.Second
+	// ownerSilentAfter: another node's RUNNING operation whose heartbeat is
+	// older than this lost its process, and this node carries it on.
+	ownerSilentAfter = 30 * time.Second
+	// resumeEvery is how often the node looks for silent owners' operations.
+	resumeEvery = 10 * time.Second
+)
 
-// Run executes queued operations until ctx ends. Operations whose process died
-// are failed (their transactions may or may not have been mined), at start and
-// then every half minute, so one node's restart never fails another's work.
+// Run executes queued operations until ctx ends. It starts by resuming the
+// operations this node left RUNNING (a crash or a shutdown mid-wait): with a
+// recorded transaction it waits for that transaction, without one it runs the
+// operation from the start, since nothing was sent.
 func (s *Service) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); s.heartbeat(ctx) }()
+	defer wg.Wait()
 	poll := time.NewTicker(time.Second) // also picks up work queued by other nodes
 	defer poll.Stop()
-	var lastSweep time.Time
+	var lastResume time.Time
 	for {
-		if time.Since(lastSweep) > 30*time.Second {
-			lastSweep = time.Now()
-			if n, err := s.store.FailInterrupted(systemCtx(ctx), staleOperation); err != nil {
-				s.log.Error("fail interrupted operations", slog.Any("err", err))
-			} else if n > 0 {
-				s.log.Warn("failed operations interrupted by a restart", slog.Int("count", n))
+		if time.Since(lastResume) >= resumeEvery {
+			lastResume = time.Now()
+			ops, err := s.store.ResumeOperations(systemCtx(ctx), s.cfg.Owner, ownerSilentAfter)
+			if err != nil && ctx.Err() == nil {
+				s.log.Error("resume operations", slog.Any("err", err))
+			}
+			for _, op := range ops {
+				s.log.Info("resuming operation", slog.Int64("operation", op.ID), slog.String("kind", string(op.Kind)))
+				s.execute(ctx, op)
 			}
 		}
-		for {
-			op, err := s.store.ClaimOperation(systemCtx(ctx))
+		for ctx.Err() == nil {
+			op, err := s.store.ClaimOperation(systemCtx(ctx), s.cfg.Owner)
 			if err != nil {
 				s.log.Error("claim operation", slog.Any("err", err))
 				break
@@ -152,46 +222,169 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 }
 
+func (s *Service) heartbeat(ctx context.Context) {
+	t := time.NewTicker(heartbeatEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.store.Heartbeat(systemCtx(ctx), s.cfg.Owner); err != nil && ctx.Err() == nil {
+				s.log.Warn("operation heartbeat", slog.Any("err", err))
+			}
+		}
+	}
+}
+
+// errHalted stops an operation of an issuance whose chain work is halted; the
+// operation stays as it is until the deployment is retired.
+var errHalted = errors.New("chain work halted")
+
 func (s *Service) execute(ctx context.Context, op *registry.Operation) {
 	log := s.log.With(slog.Int64("operation", op.ID), slog.Int64("issuance", op.IssuanceID), slog.String("kind", string(op.Kind)))
 	result, err := s.run(ctx, op)
-	if err != nil {
+	switch {
+	case ctx.Err() != nil:
+		// Shutting down: whatever was sent is on record, and the next start
+		// resumes the operation from there.
+		log.Info("operation left RUNNING for the next start")
+		return
+	case errors.Is(err, errHalted):
+		log.Error("operation stopped: the issuance's chain work is halted", slog.Any("err", err))
+		return
+	case err != nil:
 		log.Warn("operation failed", slog.Any("err", err))
-	} else {
+	default:
 		log.Info("operation succeeded", slog.Any("result", result))
 	}
-	// Record the outcome even if ctx is ending, so no operation stays RUNNING.
-	finishCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if ferr := s.store.FinishOperation(systemCtx(finishCtx), op.ID, result, err); ferr != nil {
-		log.Error("record operation outcome", slog.Any("err", ferr))
+	s.finish(ctx, log, op, result, err)
+}
+
+// finish records an operation's outcome, retrying through a database outage:
+// an outcome that cannot be written leaves the operation RUNNING, and the
+// next start finds it again from its recorded transactions.
+func (s *Service) finish(ctx context.Context, log *slog.Logger, op *registry.Operation, result map[string]string, failure error) {
+	backoff := 200 * time.Millisecond
+	deadline := time.Now().Add(s.cfg.OutageWait)
+	for {
+		finishCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err := s.store.FinishOperation(systemCtx(finishCtx), op.ID, result, failure)
+		cancel()
+		if err == nil {
+			return
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			log.Error("record operation outcome; it stays RUNNING and is resumed at the next start", slog.Any("err", err))
+			return
+		}
+		log.Warn("record operation outcome; retrying", slog.Any("err", err))
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
 	}
 }
 
 func (s *Service) run(ctx context.Context, op *registry.Operation) (map[string]string, error) {
-	switch op.Kind {
-	case registry.OpDeploy:
-		iss, err := s.store.Issuance(systemCtx(ctx), op.IssuanceID)
-		if err != nil {
-			return nil, err
-		}
-		deployCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-		defer cancel()
-		d, err := s.conn.Deploy(deployCtx, ParamsFor(iss))
-		if err != nil {
-			return nil, err
-		}
-		if _, err := s.store.RecordDeployment(systemCtx(ctx), op.IssuanceID, registry.Deployment{ChainID: d.ChainID,
-			TokenAddress: lower(d.TokenAddress), RegistryAddress: lower(d.RegistryAddress), Block: d.Block}); err != nil {
-			return nil, err
-		}
-		return map[string]string{"chainId": strconv.FormatInt(d.ChainID, 10), "tokenAddress": lower(d.TokenAddress),
-			"registryAddress": lower(d.RegistryAddress), "deploymentBlock": strconv.FormatUint(d.Block, 10)}, nil
+	var iss *registry.Issuance
+	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
+		iss, err = s.store.Issuance(systemCtx(ctx), op.IssuanceID)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("load issuance %d: %w", op.IssuanceID, err)
 	}
-	if op.Kind.TokenOperation() {
-		return s.runTokenOp(ctx, op)
+	if iss.ChainHalt != "" {
+		return nil, fmt.Errorf("%w for issuance %d: %s", errHalted, iss.ID, iss.ChainHalt)
+	}
+	switch {
+	case op.Kind == registry.OpDeploy:
+		return s.runDeploy(ctx, op, iss)
+	case op.Kind.TokenOperation():
+		return s.runTokenOp(ctx, op, iss)
 	}
 	return nil, fmt.Errorf("unknown operation kind %s", op.Kind)
+}
+
+// checkChain halts the issuance when the node's chain is not its deployment's.
+func (s *Service) checkChain(ctx context.Context, op *registry.Operation, iss *registry.Issuance) error {
+	return s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
+		err := s.cfg.Guard.Check(ctx, iss.ChainID, iss.GenesisHash)
+		if errors.Is(err, registry.ErrChainChanged) {
+			if _, herr := s.store.HaltIssuance(systemCtx(ctx), iss.ID, err.Error()); herr != nil {
+				return herr
+			}
+			return fmt.Errorf("%w: %w", errHalted, err)
+		}
+		return err
+	})
+}
+
+// retryOutage runs fn until it succeeds, fails for a reason other than an
+// unreachable chain or database, or the outage outlasts OutageWait. Only work
+// before anything is sent goes through it: failing then loses nothing.
+func (s *Service) retryOutage(ctx context.Context, op *registry.Operation, what string, fn func(ctx context.Context) error) error {
+	start := time.Now()
+	backoff := 250 * time.Millisecond
+	noted := false
+	for {
+		err := fn(ctx)
+		if err == nil || !transient(err) || ctx.Err() != nil {
+			if noted {
+				_ = s.store.NoteOperation(systemCtx(ctx), op.ID, map[string]string{"waiting": ""})
+			}
+			return err
+		}
+		if time.Since(start) > s.cfg.OutageWait {
+			return fmt.Errorf("%s stayed unreachable for %s; nothing was sent: %w", what, s.cfg.OutageWait, err)
+		}
+		if !noted {
+			noted = true
+			s.log.Warn("operation waits out an outage", slog.Int64("operation", op.ID), slog.String("for", what), slog.Any("err", err))
+			_ = s.store.NoteOperation(systemCtx(ctx), op.ID, map[string]string{"waiting": what + " (unreachable: " + shortErr(err) + ")"})
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+// transient reports an error that says the chain or the database could not be
+// asked, as opposed to one that answers: a revert, a refusal, a bad request.
+func transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	if _, ok := ethclient.RevertErrorData(err); ok {
+		return false
+	}
+	if registry.ErrorCode(err) == registry.EUNAVAILABLE {
+		return true
+	}
+	var re *registry.Error
+	if errors.As(err, &re) || errors.Is(err, errHalted) {
+		return false
+	}
+	var ne net.Error
+	var he rpc.HTTPError
+	switch {
+	case errors.As(err, &ne), errors.Is(err, context.DeadlineExceeded), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET):
+		return true
+	case errors.As(err, &he):
+		return he.StatusCode >= 500 || he.StatusCode == 429
+	}
+	msg := strings.ToLower(err.Error())
+	for _, m := range []string{"connection refused", "connection reset", "unexpected eof", "timeout", "bad gateway", "service unavailable", "broken pipe"} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func lower(a common.Address) string {
@@ -211,6 +404,21 @@ func (s *Service) Reconcile(ctx context.Context, issuanceID int64, repair bool) 
 	}
 	if s.syncer == nil {
 		return nil, registry.Errorf(registry.EUNAVAILABLE, "this node runs no whitelist sync")
+	}
+	if iss.TokenAddress == "" {
+		return nil, registry.Errorf(registry.ECONFLICT, "issuance %d has no deployment to reconcile", issuanceID)
+	}
+	if iss.ChainHalt != "" {
+		return nil, registry.Errorf(registry.ECONFLICT, "issuance %d's chain work is halted (%s): retire the deployment, then deploy or attach anew", issuanceID, iss.ChainHalt)
+	}
+	if err := s.cfg.Guard.Check(ctx, iss.ChainID, iss.GenesisHash); err != nil {
+		if errors.Is(err, registry.ErrChainChanged) {
+			if _, herr := s.store.HaltIssuance(systemCtx(ctx), issuanceID, err.Error()); herr != nil {
+				return nil, herr
+			}
+			return nil, registry.Errorf(registry.ECONFLICT, "issuance %d: %v; its chain work is halted", issuanceID, err)
+		}
+		return nil, registry.Errorf(registry.EUNAVAILABLE, "%v", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strconv"
 	"strings"
@@ -203,9 +204,12 @@ func normalizeTokenOp(t registry.TokenOp) (registry.TokenOp, error) {
 }
 
 // runTokenOp executes a queued token operation: re-check, preflight on the
-// token, send, wait, and decode a revert. The result carries the transaction
-// hash and block, or the stage and reason code of a refusal.
-func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation) (map[string]string, error) {
+// token, sign and record, broadcast, wait, and decode a revert. A resumed
+// operation with a recorded transaction only waits for it: it was checked
+// before it was signed, and sending anything new could apply it twice. The
+// result carries the transaction hash and block, or the stage and reason code
+// of a refusal.
+func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation, iss *registry.Issuance) (map[string]string, error) {
 	t, err := registry.TokenOpFrom(op)
 	if err != nil {
 		return nil, fmt.Errorf("stored request: %w", err)
@@ -213,31 +217,93 @@ func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation) (map[s
 	if t, err = normalizeTokenOp(t); err != nil {
 		return nil, fmt.Errorf("stored request: %w", err)
 	}
-	sys := systemCtx(ctx)
-	iss, err := s.store.Issuance(sys, op.IssuanceID)
-	if err != nil {
-		return nil, fmt.Errorf("load issuance %d: %w", op.IssuanceID, err)
-	}
 	if iss.TokenAddress == "" {
 		return nil, fmt.Errorf("issuance %d has no token", op.IssuanceID)
 	}
-	if iss.ChainID != s.conn.ChainID {
-		return nil, fmt.Errorf("issuance %d's token is on chain %d, this node is on chain %d", op.IssuanceID, iss.ChainID, s.conn.ChainID)
+	if err := s.checkChain(ctx, op, iss); err != nil {
+		return nil, err
 	}
+	var recorded []registry.OperationTx
+	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
+		recorded, err = s.store.OperationTxs(systemCtx(ctx), op.ID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	tok := bindings.NewSecurityToken()
+	token := common.HexToAddress(iss.TokenAddress)
+	data := packTokenOp(tok, t)
+	var steps []*opStep
+	if len(recorded) > 0 {
+		if steps, err = stepsFrom(recorded); err != nil {
+			return nil, err
+		}
+	} else {
+		if result, err := s.preflight(ctx, op, iss, t, tok, token, data); err != nil {
+			return result, err
+		}
+		record := s.recordSteps(ctx, op, &steps, func(txs []*types.Transaction) map[string]string {
+			return map[string]string{"txHash": txs[0].Hash().Hex()}
+		})
+		err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
+			_, berr, err := s.conn.SignRecordBroadcast(ctx, func(uint64) ([]Call, error) {
+				return []Call{{To: &token, Data: data}}, nil
+			}, record)
+			if berr != nil {
+				s.log.Warn("broadcast token operation; the wait re-sends it", slog.Int64("operation", op.ID), slog.Any("err", berr))
+			}
+			return err
+		})
+		if err != nil {
+			return revertFailure("send", "sending failed", err, nil)
+		}
+	}
+	st := steps[0]
+	receipt, err := s.awaitStep(ctx, op, st)
+	if err != nil {
+		if errors.Is(err, ErrDropped) {
+			return map[string]string{"stage": "send"}, fmt.Errorf("never executed: %w", err)
+		}
+		return nil, err
+	}
+	result := map[string]string{"txHash": receipt.TxHash.Hex(), "block": receipt.BlockNumber.String()}
+	if receipt.Status != types.ReceiptStatusSuccessful {
+		// A receipt has no revert data: replay the call on the block's state to
+		// recover it (the state after the block; what made the transaction
+		// revert is normally still true there).
+		callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		_, cerr := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.conn.From, To: &token, Data: data}, receipt.BlockNumber)
+		if cerr == nil {
+			cerr = errors.New("no revert data on replay")
+		}
+		return revertFailure("revert", fmt.Sprintf("transaction %s reverted", receipt.TxHash.Hex()), cerr, result)
+	}
+	return result, nil
+}
 
+// preflight runs the checks before a token operation is signed: the mirror
+// has caught up with the last balance change, the eligibility engine still
+// agrees, and the token itself would not refuse it. An unreachable chain or
+// database is waited out (nothing is sent yet); a refusal fails the operation.
+func (s *Service) preflight(ctx context.Context, op *registry.Operation, iss *registry.Issuance, t registry.TokenOp,
+	tok *bindings.SecurityToken, token common.Address, data []byte) (map[string]string, error) {
 	// Holdings rules (holder cap, minimum and maximum holding) read the
 	// mirrored balances: wait until the mirror has seen this issuance's
 	// previous balance change, or two operations in a row would both pass.
 	if t.Kind == registry.OpMint || t.Kind == registry.OpForcedTransfer {
-		if err := s.awaitMirror(ctx, iss); err != nil {
+		if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) error { return s.awaitMirror(ctx, iss) }); err != nil {
 			return map[string]string{"stage": "mirror"}, err
 		}
 	}
 	// The registry may have changed since the request was accepted. Only code
 	// names go into the operation: the engine's messages may name investors of
 	// sellers other than those who can read the operation.
-	reasons, err := s.check(sys, op.IssuanceID, t)
-	if err != nil {
+	var reasons []registry.Reason
+	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
+		reasons, err = s.check(systemCtx(ctx), op.IssuanceID, t)
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("eligibility re-check: %w", err)
 	}
 	if len(reasons) > 0 {
@@ -245,12 +311,6 @@ func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation) (map[s
 		return map[string]string{"stage": "registry", "reasons": names},
 			fmt.Errorf("refused by the eligibility engine before sending: %s", names)
 	}
-
-	tok := bindings.NewSecurityToken()
-	token := common.HexToAddress(iss.TokenAddress)
-	inst := tok.Instance(s.conn.Client, token)
-	callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 
 	// ERC-1404 view where it has the operation's semantics: from = address(0)
 	// evaluates a mint, to = address(0) a burn. A forced transfer bypasses checks
@@ -262,47 +322,28 @@ func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation) (map[s
 	case registry.OpRedeem:
 		restriction = tok.PackDetectTransferRestriction(common.HexToAddress(t.From), common.Address{}, t.Amount)
 	}
-	if restriction != nil {
-		code, err := bind.Call(inst, &bind.CallOpts{Context: callCtx}, restriction, tok.UnpackDetectTransferRestriction)
-		if err != nil {
-			return nil, fmt.Errorf("detectTransferRestriction: %w", err)
+	inst := tok.Instance(s.conn.Client, token)
+	var result map[string]string
+	err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
+		callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if restriction != nil {
+			code, err := bind.Call(inst, &bind.CallOpts{Context: callCtx}, restriction, tok.UnpackDetectTransferRestriction)
+			if err != nil {
+				return fmt.Errorf("detectTransferRestriction: %w", err)
+			}
+			if code != uint8(registry.CodeOK) {
+				result = restrictedResult("preflight", code)
+				return restrictedError("refused by the token before sending", code)
+			}
 		}
-		if code != uint8(registry.CodeOK) {
-			return restrictedResult("preflight", code), restrictedError("refused by the token before sending", code)
+		_, err := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.conn.From, To: &token, Data: data}, nil)
+		if err != nil && !transient(err) {
+			result, err = revertFailure("preflight", "the token would revert", err, nil)
 		}
-	}
-
-	data := packTokenOp(tok, t)
-	msg := ethereum.CallMsg{From: s.conn.From, To: &token, Data: data}
-	if _, err := s.conn.Client.CallContract(callCtx, msg, nil); err != nil {
-		return revertFailure("preflight", "the token would revert", err, nil)
-	}
-
-	tx, err := s.conn.Send(callCtx, func(opts *bind.TransactOpts) (*types.Transaction, error) {
-		return bind.Transact(inst, opts, data)
+		return err
 	})
-	if err != nil {
-		return revertFailure("send", "sending failed", err, nil)
-	}
-	result := map[string]string{"txHash": tx.Hash().Hex()}
-	waitCtx, cancelWait := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancelWait()
-	receipt, err := s.conn.WaitMined(waitCtx, tx.Hash())
-	if err != nil {
-		return result, fmt.Errorf("transaction %s sent but not seen mined (check the chain before retrying): %w", tx.Hash().Hex(), err)
-	}
-	result["block"] = receipt.BlockNumber.String()
-	if receipt.Status != types.ReceiptStatusSuccessful {
-		// A receipt has no revert data: replay the call on the block's state to
-		// recover it (the state after the block; what made the transaction
-		// revert is normally still true there).
-		_, cerr := s.conn.Client.CallContract(callCtx, msg, receipt.BlockNumber)
-		if cerr == nil {
-			cerr = errors.New("no revert data on replay")
-		}
-		return revertFailure("revert", fmt.Sprintf("transaction %s reverted", tx.Hash().Hex()), cerr, result)
-	}
-	return result, nil
+	return result, err
 }
 
 // packTokenOp encodes the token call for t.

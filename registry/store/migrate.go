@@ -161,6 +161,7 @@ INSERT INTO registry_generation (id, gen) VALUES (1, 0);
 	{6, "whitelist sync outbox", syncSchema},                            // migrate_sync.go
 	{7, "token operation requests", opsSchema},                          // migrate_ops.go
 	{8, "compliance alerts", alertsSchema},                              // migrate_alerts.go
+	{9, "chain identity and sent transactions", chainWorkSchema},        // migrate_chainwork.go
 	{10, "whitelist sync failures and tx versions", syncFailuresSchema}, // migrate_sync_failures.go
 }
 

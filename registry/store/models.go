@@ -67,6 +67,8 @@ type issuanceRow struct {
 	TokenAddress      string
 	RegistryAddress   string
 	DeploymentBlock   uint64
+	GenesisHash       string
+	ChainHalt         string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
@@ -84,7 +86,8 @@ func issuanceToRow(i *registry.Issuance) *issuanceRow {
 		ProductUnderlying: string(i.Product.Underlying), ProductLeverage: i.Product.Leverage,
 		SupplyCap: amountText(i.SupplyCap), OfferingStart: i.OfferingStart, OfferingEnd: i.OfferingEnd,
 		Status: string(i.Status), Paused: i.Paused, ChainID: i.ChainID, TokenAddress: i.TokenAddress,
-		RegistryAddress: i.RegistryAddress, DeploymentBlock: i.DeploymentBlock, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
+		RegistryAddress: i.RegistryAddress, DeploymentBlock: i.DeploymentBlock, GenesisHash: i.GenesisHash, ChainHalt: i.ChainHalt,
+		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
 	}
 }
 
@@ -103,7 +106,7 @@ func (r *issuanceRow) domain(handling []int64) *registry.Issuance {
 		SupplyCap: amountValue(r.SupplyCap), OfferingStart: utcPtr(r.OfferingStart), OfferingEnd: utcPtr(r.OfferingEnd),
 		Status: registry.IssuanceStatus(r.Status), Paused: r.Paused, ChainID: r.ChainID,
 		TokenAddress: r.TokenAddress, RegistryAddress: r.RegistryAddress, DeploymentBlock: r.DeploymentBlock,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		GenesisHash: r.GenesisHash, ChainHalt: r.ChainHalt, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 
@@ -292,17 +295,19 @@ func splitList(s string) []string {
 }
 
 type operationRow struct {
-	ID         int64 `gorm:"primaryKey"`
-	IssuanceID int64
-	SellerID   int64
-	Kind       string
-	Status     string
-	Error      string
-	Result     string
-	Request    string
-	CreatedBy  string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	ID          int64 `gorm:"primaryKey"`
+	IssuanceID  int64
+	SellerID    int64
+	Kind        string
+	Status      string
+	Error       string
+	Result      string
+	Request     string
+	CreatedBy   string
+	Owner       string
+	HeartbeatAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 func (operationRow) TableName() string { return "operations" }

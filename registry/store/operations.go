@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -103,12 +102,13 @@ func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, e
 	return row.domain(), nil
 }
 
-// ClaimOperation moves the oldest pending operation to RUNNING.
-func (s *Store) ClaimOperation(ctx context.Context) (*registry.Operation, error) {
+// ClaimOperation moves the oldest pending operation of an issuance whose chain
+// work runs to RUNNING, owned by owner.
+func (s *Store) ClaimOperation(ctx context.Context, owner string) (*registry.Operation, error) {
 	var out *registry.Operation
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		var row operationRow
-		err := tx.Where("status = ?", string(registry.OpPending)).Order("id").Take(&row).Error
+		err := tx.Where("status = ? AND "+notHalted, string(registry.OpPending)).Order("id").Take(&row).Error
 		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
 			return nil
 		}
@@ -117,12 +117,13 @@ func (s *Store) ClaimOperation(ctx context.Context) (*registry.Operation, error)
 		}
 		// The status guard makes the claim safe against a second node claiming
 		// the same row between the read and the update.
+		now := s.now()
 		res := tx.Model(&operationRow{}).Where("id = ? AND status = ?", row.ID, string(registry.OpPending)).
-			Updates(map[string]any{"status": string(registry.OpRunning), "updated_at": s.now()})
+			Updates(map[string]any{"status": string(registry.OpRunning), "owner": owner, "heartbeat_at": now, "updated_at": now})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		row.Status = string(registry.OpRunning)
+		row.Status, row.Owner = string(registry.OpRunning), owner
 		out = row.domain()
 		return nil
 	})
@@ -207,26 +208,6 @@ func (s *Store) applyRegistryEffect(tx *gorm.DB, op *registry.Operation) error {
 	return nil
 }
 
-// interruptedError is the error of an operation a restart interrupted. The node
-// does not resume it: a token operation's transaction may already be mined (a
-// second mint would double the allocation), so a person checks the chain —
-// the mirror's transfers, balanceOf, isFrozen, paused — before queueing it again.
-const interruptedError = "interrupted by a restart while RUNNING: its transaction may or may not have been mined; check the chain before retrying"
-
-// FailInterrupted fails operations a previous process left RUNNING: their
-// transactions may or may not have been mined, so a person decides (the
-// operation's result lists what was sent).
-func (s *Store) FailInterrupted(ctx context.Context, staleAfter time.Duration) (int, error) {
-	var n int64
-	err := s.writeState(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&operationRow{}).Where("status = ? AND updated_at < ?", string(registry.OpRunning), s.now().Add(-staleAfter)).Updates(map[string]any{
-			"status": string(registry.OpFailed), "error": interruptedError, "updated_at": s.now()})
-		n = res.RowsAffected
-		return res.Error
-	})
-	return int(n), err
-}
-
 // RecordDeployment attaches contract addresses to an issuance.
 func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d registry.Deployment) (*registry.Issuance, error) {
 	p, err := principal(ctx)
@@ -251,10 +232,20 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 		if iss.TokenAddress != "" {
 			return registry.Errorf(registry.ECONFLICT, "issuance %d already has a token at %s", issuanceID, iss.TokenAddress)
 		}
+		// A pair this node deployed for another issuance is bound to it: its
+		// constructor carried that issuance's terms.
+		other, err := deployedForAnother(tx, issuanceID, d.TokenAddress, d.RegistryAddress)
+		if err != nil {
+			return err
+		}
+		if other != 0 {
+			return registry.Errorf(registry.ECONFLICT, "contracts %s / %s were deployed for issuance %d, not %d",
+				d.TokenAddress, d.RegistryAddress, other, issuanceID)
+		}
 		now := s.now()
 		if err := tx.Model(&issuanceRow{}).Where("id = ?", issuanceID).Updates(map[string]any{
 			"chain_id": d.ChainID, "token_address": d.TokenAddress, "registry_address": d.RegistryAddress,
-			"deployment_block": d.Block, "updated_at": now}).Error; err != nil {
+			"deployment_block": d.Block, "genesis_hash": d.GenesisHash, "chain_halt": "", "updated_at": now}).Error; err != nil {
 			if registry.ErrorCode(s.translate(err)) == registry.ECONFLICT {
 				return registry.Errorf(registry.ECONFLICT, "token %s is already attached to another issuance", d.TokenAddress)
 			}
@@ -264,7 +255,8 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 		if err := s.enqueueSync(tx, "e.issuance_id = ?", issuanceID); err != nil {
 			return err
 		}
-		iss.ChainID, iss.TokenAddress, iss.RegistryAddress, iss.DeploymentBlock, iss.UpdatedAt = d.ChainID, d.TokenAddress, d.RegistryAddress, d.Block, now
+		iss.ChainID, iss.TokenAddress, iss.RegistryAddress, iss.DeploymentBlock, iss.GenesisHash, iss.UpdatedAt =
+			d.ChainID, d.TokenAddress, d.RegistryAddress, d.Block, d.GenesisHash, now
 		out = iss
 		return s.appendAudit(tx, p, &iss.LeadSellerID, "issuance.deployment", "issuance", issuanceID, d)
 	})
@@ -288,4 +280,17 @@ func (s *Store) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64,
 		return 0, false, nil
 	}
 	return block, true, nil
+}
+
+// TokenHolder returns the issuance a token address on a chain belongs to.
+func (s *Store) TokenHolder(ctx context.Context, chainID int64, token string) (int64, bool, error) {
+	var ids []int64
+	if err := s.read(ctx).Model(&issuanceRow{}).Where("chain_id = ? AND token_address = ?", chainID, token).
+		Limit(1).Pluck("id", &ids).Error; err != nil {
+		return 0, false, s.translate(err)
+	}
+	if len(ids) == 0 {
+		return 0, false, nil
+	}
+	return ids[0], true, nil
 }

@@ -99,7 +99,7 @@ func (r *batchRow) domain() registry.SyncBatch {
 // SyncTargets lists deployed issuances with wallets waiting in the outbox.
 func (s *Store) SyncTargets(ctx context.Context) ([]registry.SyncTarget, error) {
 	var rows []issuanceRow
-	err := s.read(ctx).Where("token_address <> '' AND id IN (SELECT issuance_id FROM whitelist_outbox WHERE batch_id IS NULL)").
+	err := s.read(ctx).Where("token_address <> '' AND chain_halt = '' AND id IN (SELECT issuance_id FROM whitelist_outbox WHERE batch_id IS NULL)").
 		Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, s.translate(err)
@@ -333,7 +333,7 @@ func (s *Store) ReplaceBatchTx(ctx context.Context, batchID int64, txHash string
 // OpenBatches lists batches awaiting an outcome.
 func (s *Store) OpenBatches(ctx context.Context) ([]registry.SyncBatch, error) {
 	var rows []batchRow
-	if err := s.read(ctx).Where("status = ?", string(registry.BatchSending)).Order("id").Find(&rows).Error; err != nil {
+	if err := s.read(ctx).Where("status = ? AND "+notHalted, string(registry.BatchSending)).Order("id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
 	}
 	out := make([]registry.SyncBatch, len(rows))

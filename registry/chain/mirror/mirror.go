@@ -91,6 +91,14 @@ type Config struct {
 	MaxReorgDepth uint64
 	// OnReorg, if set, is called after each rewind (for a depth histogram).
 	OnReorg func(Reorg)
+	// CheckChain, if set, is asked at the start of every pass and again right
+	// before any rewind whether the node still talks to the chain the token was
+	// deployed on; an error wrapping registry.ErrChainChanged stops the engine.
+	CheckChain func(ctx context.Context) error
+	// OnHalt, if set, is called once when the engine stops for good: the chain
+	// changed identity or a reorg went deeper than MaxReorgDepth. Nothing was
+	// rewound; the store holds the mirror as last confirmed.
+	OnHalt func(err error)
 	Logger  *slog.Logger
 }
 
@@ -181,6 +189,13 @@ func (e *Engine) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			if Fatal(err) {
+				e.log.Error("mirror halted; nothing was rewound", "err", err)
+				if e.cfg.OnHalt != nil {
+					e.cfg.OnHalt(err)
+				}
+				return err
+			}
 			e.log.Warn("mirror pass failed", "err", err)
 			wait, backoff = backoff, min(backoff*2, e.cfg.RetryMax)
 		} else {
@@ -194,6 +209,12 @@ func (e *Engine) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// Fatal reports an error no retry can cure: following on would rewrite the
+// record from a chain that is not the token's, or rewind past the node's bound.
+func Fatal(err error) bool {
+	return errors.Is(err, ErrReorgTooDeep) || errors.Is(err, registry.ErrChainChanged)
 }
 
 // Sync runs one pass: it ingests up to the node's head minus the confirmation
@@ -215,6 +236,11 @@ func (e *Engine) Sync(ctx context.Context) error {
 // step does one unit of work: a range, a block or a rewind. done means the
 // mirror has reached head − confirmations.
 func (e *Engine) step(ctx context.Context) (done bool, err error) {
+	if e.cfg.CheckChain != nil {
+		if err := e.cfg.CheckChain(ctx); err != nil {
+			return false, err
+		}
+	}
 	cp, have, err := e.store.Checkpoint(ctx, e.cfg.ChainID, e.token)
 	if err != nil {
 		return false, fmt.Errorf("read checkpoint: %w", err)
@@ -465,10 +491,8 @@ func (e *Engine) apply(ctx context.Context, b registry.MirrorBatch, blocks uint6
 func (e *Engine) reorg(ctx context.Context, cp registry.ChainBlock) error {
 	const page = 64
 	below := cp.Number
-	ancestor := e.cfg.StartBlock // nothing stored matches: start over
-	if ancestor > 0 {
-		ancestor--
-	}
+	var ancestor uint64
+	found := false
 walk:
 	for {
 		blocks, err := e.store.BlocksBelow(ctx, e.cfg.ChainID, e.token, below, page)
@@ -484,7 +508,7 @@ walk:
 				return err
 			}
 			if hexLower(h.Hash()) == b.Hash {
-				ancestor = b.Number
+				ancestor, found = b.Number, true
 				break walk
 			}
 		}
@@ -493,8 +517,22 @@ walk:
 		}
 		below = blocks[len(blocks)-1].Number - 1
 	}
+	if !found {
+		// No stored block is canonical any more: the reorg reaches below every
+		// block the mirror kept, so it starts over from the deployment block —
+		// within the bound below, and only on the same chain (CheckChain).
+		ancestor = e.cfg.StartBlock
+		if ancestor > 0 {
+			ancestor--
+		}
+	}
 	if d := e.cfg.MaxReorgDepth; d > 0 && cp.Number-ancestor > d {
 		return fmt.Errorf("%w: no common ancestor within %d blocks of %d", ErrReorgTooDeep, d, cp.Number)
+	}
+	if e.cfg.CheckChain != nil {
+		if err := e.cfg.CheckChain(ctx); err != nil {
+			return err
+		}
 	}
 	if err := e.store.Rewind(ctx, e.cfg.ChainID, e.token, ancestor); err != nil {
 		return fmt.Errorf("rewind to %d: %w", ancestor, err)
