@@ -205,9 +205,9 @@ func (n *Node) startMirror(ctx context.Context, d registry.ActiveDeployment, gen
 	e := mirror.New(mirror.Config{ChainID: chainID, Token: common.HexToAddress(d.TokenAddress),
 		StartBlock: d.DeploymentBlock, Confirmations: n.cfg.Confirmations, PollInterval: n.cfg.MirrorPoll,
 		MaxReorgDepth: n.cfg.MaxReorgDepth, Logger: n.log,
-		OnReorg:       func(r mirror.Reorg) { n.reorgs.Observe(float64(r.Depth)) },
-		CheckChain:    func(ctx context.Context) error { return n.guard.Check(ctx, chainID, genesis) },
-		OnHalt:        func(err error) { n.halt(ctx, issuance, err) },
+		OnReorg:    func(r mirror.Reorg) { n.reorgs.Observe(float64(r.Depth)) },
+		CheckChain: func(ctx context.Context) error { return n.guard.Check(ctx, chainID, genesis) },
+		OnHalt:     func(err error) { n.halt(ctx, issuance, err) },
 	}, n.conn.Client, n.store)
 	mctx, cancel := context.WithCancel(ctx)
 	n.engines[d.IssuanceID] = &runningMirror{engine: e, cancel: cancel}

@@ -99,7 +99,7 @@ type Config struct {
 	// changed identity or a reorg went deeper than MaxReorgDepth. Nothing was
 	// rewound; the store holds the mirror as last confirmed.
 	OnHalt func(err error)
-	Logger  *slog.Logger
+	Logger *slog.Logger
 }
 
 // Reorg describes one rewind.
