@@ -348,23 +348,27 @@ func (c *Chain) sealLoop(ctx context.Context, wake <-chan struct{}, interval tim
 }
 
 // sealPending seals until the pool has no executable transaction left, or a
-// block includes none (a transaction the miner will not take, e.g. priced
-// below its minimum tip: sealing again would spin).
+// block includes none (a transaction the miner will not take: sealing again
+// would spin). A wake-up whose transactions an earlier block already took
+// seals nothing, so late pool events do not add empty blocks.
 func (c *Chain) sealPending(ctx context.Context) {
 	c.sealMu.Lock()
 	defer c.sealMu.Unlock()
-	pool := c.eth.TxPool()
+	pool, bc := c.eth.TxPool(), c.eth.BlockChain()
 	for ctx.Err() == nil {
-		before := c.eth.BlockChain().CurrentBlock().Number.Uint64()
-		c.beacon.Commit()
 		if err := pool.Sync(); err != nil {
 			return
 		}
-		head := c.eth.BlockChain().CurrentBlock()
-		if pending, _ := pool.Stats(); pending == 0 || head.Number.Uint64() == before {
+		if pending, _ := pool.Stats(); pending == 0 {
 			return
 		}
-		if b := c.eth.BlockChain().GetBlock(head.Hash(), head.Number.Uint64()); b == nil || len(b.Transactions()) == 0 {
+		before := bc.CurrentBlock().Number.Uint64()
+		c.beacon.Commit()
+		head := bc.CurrentBlock()
+		if head.Number.Uint64() == before {
+			return
+		}
+		if b := bc.GetBlock(head.Hash(), head.Number.Uint64()); b == nil || len(b.Transactions()) == 0 {
 			return
 		}
 	}
