@@ -68,36 +68,70 @@ type holdersJSON struct {
 	Investors     []investorHoldingJSON `json:"investors"`
 }
 
-// mirrorTarget resolves the issuance (which enforces tenancy) and the mirror
-// reader; an issuance without a token has nothing mirrored to show.
-func (s *Server) mirrorTarget(c *gin.Context) (*registry.Issuance, registry.MirrorReader, bool) {
+// mirrorSource is where an issuance's mirrored rows are kept: its current
+// deployment's chain, or a retired deployment's own key.
+type mirrorSource struct {
+	key     int64 // chain key of the rows
+	chainID int64 // the chain, as answers show it
+	token   string
+}
+
+// mirrorTarget resolves the issuance (which enforces tenancy), the deployment
+// asked for (the current one, or a retired one with ?deployment=) and the
+// mirror reader; an issuance without a token has nothing mirrored to show.
+func (s *Server) mirrorTarget(c *gin.Context) (mirrorSource, registry.MirrorReader, bool) {
+	var src mirrorSource
 	id, ok := s.pathID(c, "id")
 	if !ok {
-		return nil, nil, false
+		return src, nil, false
+	}
+	var retired int64
+	if c.Query("deployment") != "" {
+		if retired, ok = s.queryID(c, "deployment"); !ok {
+			return src, nil, false
+		}
 	}
 	iss, err := s.svc.Issuance(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
-		return nil, nil, false
+		return src, nil, false
 	}
 	// The register names every seller's investors: the issuer's lead seller
 	// keeps it; a handling seller sees its own investors through the registry.
 	if p := registry.PrincipalFrom(c.Request.Context()); p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
 		s.fail(c, registry.Errorf(registry.EFORBIDDEN, "only the lead seller reads issuance %d's transfers and holders", id))
-		return nil, nil, false
+		return src, nil, false
 	}
 	// The store implements both the registry and the mirror reads; a service
 	// that does not has no mirror to offer.
 	mr, ok := s.svc.(registry.MirrorReader)
 	if !ok {
 		s.fail(c, registry.Errorf(registry.EUNAVAILABLE, "the transfer mirror is not available"))
-		return nil, nil, false
+		return src, nil, false
+	}
+	if retired != 0 {
+		admin, ok := s.deploymentAdmin(c)
+		if !ok {
+			return src, nil, false
+		}
+		list, err := admin.Deployments(c.Request.Context(), id)
+		if err != nil {
+			s.fail(c, err)
+			return src, nil, false
+		}
+		for _, d := range list {
+			if d.ID == retired {
+				return mirrorSource{key: d.MirrorKey, chainID: d.ChainID, token: d.TokenAddress}, mr, true
+			}
+		}
+		s.fail(c, registry.Errorf(registry.ENOTFOUND, "issuance %d has no retired deployment %d", id, retired))
+		return src, nil, false
 	}
 	if iss.TokenAddress == "" {
 		s.fail(c, registry.Errorf(registry.ECONFLICT, "issuance %d has no token deployed or attached", id))
-		return nil, nil, false
+		return src, nil, false
 	}
-	return iss, mr, true
+	return mirrorSource{key: iss.ChainID, chainID: iss.ChainID, token: iss.TokenAddress}, mr, true
 }
 
 func (s *Server) listTransfers(c *gin.Context) {
@@ -147,17 +181,17 @@ func (s *Server) listTransfers(c *gin.Context) {
 	if f.Limit, ok = s.limit(c, registry.MaxTransferPage); !ok {
 		return
 	}
-	iss, mr, ok := s.mirrorTarget(c)
+	src, mr, ok := s.mirrorTarget(c)
 	if !ok {
 		return
 	}
-	f.ChainID, f.Token = iss.ChainID, iss.TokenAddress
+	f.ChainID, f.Token = src.key, src.token
 	page, err := mr.Transfers(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := transfersJSON{ChainID: iss.ChainID, TokenAddress: strings.ToLower(iss.TokenAddress), AsOfBlock: page.AsOfBlock,
+	out := transfersJSON{ChainID: src.chainID, TokenAddress: strings.ToLower(src.token), AsOfBlock: page.AsOfBlock,
 		AsOfBlockHash: page.AsOfHash, Items: make([]transferJSON, len(page.Transfers))}
 	for i, t := range page.Transfers {
 		out.Items[i] = transferJSON{BlockNumber: t.BlockNumber, BlockHash: t.BlockHash, TxHash: t.TxHash, LogIndex: t.LogIndex,
@@ -182,16 +216,18 @@ func parseTransferCursor(v string) (*registry.TransferCursor, error) {
 }
 
 func (s *Server) holders(c *gin.Context) {
-	iss, mr, ok := s.mirrorTarget(c)
+	src, mr, ok := s.mirrorTarget(c)
 	if !ok {
 		return
 	}
-	h, err := mr.Holders(c.Request.Context(), iss.ChainID, iss.TokenAddress)
+	h, err := mr.Holders(c.Request.Context(), src.key, src.token)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toHoldersJSON(h))
+	out := toHoldersJSON(h)
+	out.ChainID = src.chainID
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) holderRegister(c *gin.Context) {
@@ -203,16 +239,18 @@ func (s *Server) holderRegister(c *gin.Context) {
 		s.fail(c, registry.Errorf(registry.EINVALID, "block is required: the block number of the record date"))
 		return
 	}
-	iss, mr, ok := s.mirrorTarget(c)
+	src, mr, ok := s.mirrorTarget(c)
 	if !ok {
 		return
 	}
-	h, err := mr.HolderRegister(c.Request.Context(), iss.ChainID, iss.TokenAddress, block)
+	h, err := mr.HolderRegister(c.Request.Context(), src.key, src.token, block)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toHoldersJSON(h))
+	out := toHoldersJSON(h)
+	out.ChainID = src.chainID
+	c.JSON(http.StatusOK, out)
 }
 
 func toHoldersJSON(h *registry.Holders) holdersJSON {

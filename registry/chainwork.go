@@ -65,6 +65,7 @@ type OperationTx struct {
 	Hash        string
 	Raw         []byte
 	Contract    string // address a contract creation will create, else ""
+	GenesisHash string // with Contract: the chain the address is on
 	CreatedAt   time.Time
 }
 

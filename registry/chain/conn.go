@@ -51,11 +51,6 @@ type Conn struct {
 	wg   sync.WaitGroup
 	// sendMu serialises the node's transactions so nonces are assigned in order.
 	sendMu sync.Mutex
-	// nextNonce is the lowest nonce this process has not signed with yet. A
-	// signed transaction is recorded before it is broadcast, and a broadcast may
-	// fail transiently: the chain's pending nonce then lags, and taking the
-	// larger of the two keeps a recorded transaction's nonce from being reused.
-	nextNonce uint64
 }
 
 // SimulatedChainID is the chain id of go-ethereum's simulated backend.
@@ -162,26 +157,21 @@ func (c *Conn) Send(ctx context.Context, send func(opts *bind.TransactOpts) (*ty
 	}
 	opts := c.Transactor(ctx)
 	opts.Nonce = new(big.Int).SetUint64(nonce)
-	tx, err := send(opts)
-	if err == nil && tx != nil {
-		c.usedNonce(tx.Nonce())
-	}
-	return tx, err
+	return send(opts)
 }
 
 // nonceLocked returns the next nonce to sign with: the chain's pending nonce,
-// or higher if this process signed transactions the chain has not seen yet.
-// The caller holds sendMu.
+// re-read every time, so a key used elsewhere or a reset chain never leaves a
+// gap. A recorded transaction whose broadcast failed may see its nonce taken
+// by the next one; it is then provably never mined (ErrDropped), which its
+// owner handles, and never executed twice. The caller holds sendMu.
 func (c *Conn) nonceLocked(ctx context.Context) (uint64, error) {
 	pending, err := c.Client.PendingNonceAt(ctx, c.From)
 	if err != nil {
 		return 0, fmt.Errorf("pending nonce of %s: %w", c.From.Hex(), err)
 	}
-	return max(pending, c.nextNonce), nil
+	return pending, nil
 }
-
-// usedNonce notes that nonce was signed with. The caller holds sendMu.
-func (c *Conn) usedNonce(nonce uint64) { c.nextNonce = max(c.nextNonce, nonce+1) }
 
 // WaitMined polls for tx's receipt every 50 ms until ctx ends; bind.WaitMined
 // polls once a second, far too slow for a chain that seals on demand.

@@ -69,7 +69,7 @@ func (s *Service) runDeploy(ctx context.Context, op *registry.Operation, iss *re
 				"tokenAddress":    lower(crypto.CreateAddress(s.conn.From, txs[1].Nonce()))}
 		}
 		err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
-			_, berr, err := s.conn.SignRecordBroadcast(ctx, build, s.recordSteps(ctx, op, &steps, result))
+			_, berr, err := s.conn.SignRecordBroadcast(ctx, build, s.recordSteps(ctx, op, genesis, &steps, result))
 			if berr != nil {
 				s.log.Warn("broadcast deployment; the wait re-sends it", slog.Int64("operation", op.ID), slog.Any("err", berr))
 			}

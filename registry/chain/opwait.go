@@ -184,28 +184,35 @@ func (s *Service) replaceStep(ctx context.Context, op *registry.Operation, st *o
 
 // recordSteps returns a record function for SignRecordBroadcast that stores
 // an operation's signed transactions (creations with the address they make)
-// and fills steps.
-func (s *Service) recordSteps(ctx context.Context, op *registry.Operation, steps *[]*opStep, result func(txs []*types.Transaction) map[string]string) func(txs []*types.Transaction) error {
+// as the steps after those in steps, and appends them there once stored.
+func (s *Service) recordSteps(ctx context.Context, op *registry.Operation, genesis string, steps *[]*opStep,
+	result func(txs []*types.Transaction) map[string]string) func(txs []*types.Transaction) error {
 	return func(txs []*types.Transaction) error {
 		rec := make([]registry.OperationTx, len(txs))
-		*steps = (*steps)[:0]
+		base := len(*steps) // a re-signed operation adds steps after its dropped ones
+		var added []*opStep
 		for i, tx := range txs {
 			raw, err := tx.MarshalBinary()
 			if err != nil {
 				return err
 			}
-			contract := ""
+			contract, onChain := "", ""
 			if tx.To() == nil {
-				contract = lower(crypto.CreateAddress(s.conn.From, tx.Nonce()))
+				contract, onChain = lower(crypto.CreateAddress(s.conn.From, tx.Nonce())), genesis
 			}
-			rec[i] = registry.OperationTx{Step: i, Nonce: tx.Nonce(), Hash: tx.Hash().Hex(), Raw: raw, Contract: contract}
-			*steps = append(*steps, &opStep{step: i, nonce: tx.Nonce(), contract: contract, txs: []*types.Transaction{tx}})
+			rec[i] = registry.OperationTx{Step: base + i, Nonce: tx.Nonce(), Hash: tx.Hash().Hex(), Raw: raw, Contract: contract,
+				GenesisHash: onChain}
+			added = append(added, &opStep{step: base + i, nonce: tx.Nonce(), contract: contract, txs: []*types.Transaction{tx}})
 		}
 		var res map[string]string
 		if result != nil {
 			res = result(txs)
 		}
-		return s.store.RecordOperationTxs(systemCtx(ctx), op.ID, rec, res)
+		if err := s.store.RecordOperationTxs(systemCtx(ctx), op.ID, rec, res); err != nil {
+			return err
+		}
+		*steps = append(*steps, added...)
+		return nil
 	}
 }
 

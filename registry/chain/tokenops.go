@@ -238,33 +238,30 @@ func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation, iss *r
 		if steps, err = stepsFrom(recorded); err != nil {
 			return nil, err
 		}
-	} else {
-		if result, err := s.preflight(ctx, op, iss, t, tok, token, data); err != nil {
-			return result, err
-		}
-		record := s.recordSteps(ctx, op, &steps, func(txs []*types.Transaction) map[string]string {
-			return map[string]string{"txHash": txs[0].Hash().Hex()}
-		})
-		err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
-			_, berr, err := s.conn.SignRecordBroadcast(ctx, func(uint64) ([]Call, error) {
-				return []Call{{To: &token, Data: data}}, nil
-			}, record)
-			if berr != nil {
-				s.log.Warn("broadcast token operation; the wait re-sends it", slog.Int64("operation", op.ID), slog.Any("err", berr))
-			}
-			return err
-		})
-		if err != nil {
-			return revertFailure("send", "sending failed", err, nil)
-		}
 	}
-	st := steps[0]
-	receipt, err := s.awaitStep(ctx, op, st)
-	if err != nil {
-		if errors.Is(err, ErrDropped) {
-			return map[string]string{"stage": "send"}, fmt.Errorf("never executed: %w", err)
+	var receipt *types.Receipt
+	for resigned := 0; ; resigned++ {
+		if len(steps) == 0 || resigned > 0 {
+			if result, err := s.signTokenOp(ctx, op, iss, t, tok, token, data, &steps); err != nil {
+				return result, err
+			}
 		}
-		return nil, err
+		// Only the newest step can still be mined: an older one was dropped
+		// (its nonce went to another transaction) before this one was signed.
+		receipt, err = s.awaitStep(ctx, op, steps[len(steps)-1])
+		if errors.Is(err, ErrDropped) && resigned < maxResigns {
+			// Never executed, and never executable: sign it again with a
+			// fresh nonce, after the checks run again.
+			s.log.Warn("token operation's transaction was dropped; signing it again", slog.Int64("operation", op.ID), slog.Any("err", err))
+			continue
+		}
+		if err != nil {
+			if errors.Is(err, ErrDropped) {
+				return map[string]string{"stage": "send"}, fmt.Errorf("never executed: %w", err)
+			}
+			return nil, err
+		}
+		break
 	}
 	result := map[string]string{"txHash": receipt.TxHash.Hex(), "block": receipt.BlockNumber.String()}
 	if receipt.Status != types.ReceiptStatusSuccessful {
@@ -280,6 +277,34 @@ func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation, iss *r
 		return revertFailure("revert", fmt.Sprintf("transaction %s reverted", receipt.TxHash.Hex()), cerr, result)
 	}
 	return result, nil
+}
+
+// maxResigns bounds how often a dropped token operation is signed again.
+const maxResigns = 3
+
+// signTokenOp runs the preflight checks, then signs, records and broadcasts
+// the operation's transaction as its next step.
+func (s *Service) signTokenOp(ctx context.Context, op *registry.Operation, iss *registry.Issuance, t registry.TokenOp,
+	tok *bindings.SecurityToken, token common.Address, data []byte, steps *[]*opStep) (map[string]string, error) {
+	if result, err := s.preflight(ctx, op, iss, t, tok, token, data); err != nil {
+		return result, err
+	}
+	record := s.recordSteps(ctx, op, "", steps, func(txs []*types.Transaction) map[string]string {
+		return map[string]string{"txHash": txs[0].Hash().Hex()}
+	})
+	err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
+		_, berr, err := s.conn.SignRecordBroadcast(ctx, func(uint64) ([]Call, error) {
+			return []Call{{To: &token, Data: data}}, nil
+		}, record)
+		if berr != nil {
+			s.log.Warn("broadcast token operation; the wait re-sends it", slog.Int64("operation", op.ID), slog.Any("err", berr))
+		}
+		return err
+	})
+	if err != nil {
+		return revertFailure("send", "sending failed", err, nil)
+	}
+	return nil, nil
 }
 
 // preflight runs the checks before a token operation is signed: the mirror

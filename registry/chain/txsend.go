@@ -66,9 +66,6 @@ func (c *Conn) SignRecordBroadcast(ctx context.Context, build func(firstNonce ui
 		return nil, nil, fmt.Errorf("record signed transactions: %w", err)
 	}
 	for _, tx := range txs {
-		c.usedNonce(tx.Nonce())
-	}
-	for _, tx := range txs {
 		if err := c.Client.SendTransaction(ctx, tx); err != nil && !alreadyKnown(err) {
 			broadcastErr = fmt.Errorf("broadcast %s: %w", tx.Hash().Hex(), err)
 			break // later nonces would only queue behind the missing one

@@ -72,6 +72,7 @@ type operationTxRow struct {
 	TxHash          string
 	RawTx           string // hex: one encoding on both engines
 	ContractAddress string
+	GenesisHash     string
 	CreatedAt       time.Time
 }
 
@@ -182,7 +183,7 @@ func (s *Store) RecordOperationTxs(ctx context.Context, operationID int64, txs [
 		now := s.now()
 		for _, t := range txs {
 			if err := tx.Create(&operationTxRow{OperationID: operationID, Step: t.Step, Nonce: t.Nonce, TxHash: t.Hash,
-				RawTx: fmt.Sprintf("%x", t.Raw), ContractAddress: t.Contract, CreatedAt: now}).Error; err != nil {
+				RawTx: fmt.Sprintf("%x", t.Raw), ContractAddress: t.Contract, GenesisHash: t.GenesisHash, CreatedAt: now}).Error; err != nil {
 				return err
 			}
 		}
@@ -208,7 +209,7 @@ func (s *Store) OperationTxs(ctx context.Context, operationID int64) ([]registry
 			return nil, fmt.Errorf("operation %d: stored transaction %s: %w", operationID, r.TxHash, err)
 		}
 		out[i] = registry.OperationTx{OperationID: r.OperationID, Step: r.Step, Nonce: r.Nonce, Hash: r.TxHash, Raw: raw,
-			Contract: r.ContractAddress, CreatedAt: r.CreatedAt.UTC()}
+			Contract: r.ContractAddress, GenesisHash: r.GenesisHash, CreatedAt: r.CreatedAt.UTC()}
 	}
 	return out, nil
 }
@@ -373,13 +374,14 @@ func (s *Store) Deployments(ctx context.Context, issuanceID int64) ([]*registry.
 	return out, nil
 }
 
-// deployedForAnother reports the issuance a contract address was deployed for
-// by this node, if it is not issuanceID: the pair is bound to that issuance.
-func deployedForAnother(tx *gorm.DB, issuanceID int64, addresses ...string) (int64, error) {
+// deployedForAnother reports the issuance a contract address on the chain with
+// genesis was deployed for by this node, if it is not issuanceID: the pair is
+// bound to that issuance (its constructor carried that issuance's terms).
+func deployedForAnother(tx *gorm.DB, issuanceID int64, genesis string, addresses ...string) (int64, error) {
 	var other []int64
 	err := tx.Raw(`SELECT o.issuance_id FROM operation_txs t JOIN operations o ON o.id = t.operation_id
-WHERE o.kind = ? AND t.contract_address IN ? AND o.issuance_id <> ? LIMIT 1`, string(registry.OpDeploy), addresses, issuanceID).
-		Scan(&other).Error
+WHERE o.kind = ? AND t.contract_address IN ? AND t.genesis_hash = ? AND o.issuance_id <> ? LIMIT 1`,
+		string(registry.OpDeploy), addresses, genesis, issuanceID).Scan(&other).Error
 	if err != nil || len(other) == 0 {
 		return 0, err
 	}

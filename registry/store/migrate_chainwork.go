@@ -10,7 +10,8 @@ package store
 //   - retired_deployments: deployments taken out of service, whose mirrored
 //     history stays readable under mirror_key (a chain key of their own);
 //   - operation_txs: every signed transaction of an operation, recorded before
-//     it is broadcast, so a crash re-sends the same bytes or finds them mined;
+//     it is broadcast, so a crash re-sends the same bytes or finds them mined
+//     (a hash is not unique: a reset chain can see the very same bytes again);
 //   - operations.owner / heartbeat_at: which node runs an operation, so a node
 //     resumes its own at start and takes over another's only once it is silent.
 const chainWorkSchema = `
@@ -50,12 +51,14 @@ CREATE TABLE operation_txs (
 	operation_id BIGINT NOT NULL REFERENCES operations(id),
 	step INTEGER NOT NULL,
 	nonce BIGINT NOT NULL,
-	tx_hash TEXT NOT NULL UNIQUE,
+	tx_hash TEXT NOT NULL,
 	raw_tx TEXT NOT NULL,
 	contract_address TEXT NOT NULL DEFAULT '',
+	genesis_hash TEXT NOT NULL DEFAULT '',
 	created_at {{ts}} NOT NULL
 );
 CREATE INDEX operation_txs_operation ON operation_txs(operation_id, step, id);
+CREATE INDEX operation_txs_contract ON operation_txs(contract_address) WHERE contract_address <> '';
 ALTER TABLE operations ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE operations ADD COLUMN heartbeat_at {{ts}};
 `

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -234,7 +235,7 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 		}
 		// A pair this node deployed for another issuance is bound to it: its
 		// constructor carried that issuance's terms.
-		other, err := deployedForAnother(tx, issuanceID, d.TokenAddress, d.RegistryAddress)
+		other, err := deployedForAnother(tx, issuanceID, d.GenesisHash, d.TokenAddress, d.RegistryAddress)
 		if err != nil {
 			return err
 		}
@@ -267,8 +268,11 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 // forced transfer or redemption.
 func (s *Store) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error) {
 	var rows []operationRow
+	// Operations on a retired deployment moved tokens on another chain (or
+	// contract) than the one mirrored now.
 	if err := s.read(ctx).Where("issuance_id = ? AND status = ? AND kind IN ?", issuanceID, string(registry.OpSucceeded),
 		[]string{string(registry.OpMint), string(registry.OpForcedTransfer), string(registry.OpRedeem)}).
+		Where("created_at > COALESCE((SELECT MAX(retired_at) FROM retired_deployments WHERE issuance_id = ?), ?)", issuanceID, time.Time{}).
 		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
 		return 0, false, s.translate(err)
 	}
