@@ -98,6 +98,9 @@ type ChainWorkStore interface {
 	ActiveDeployments(ctx context.Context) ([]ActiveDeployment, error)
 	// AdoptGenesis records the genesis of a deployment recorded without one.
 	AdoptGenesis(ctx context.Context, issuanceID int64, genesis string) error
+	// DeployedFor is the issuance this node deployed a contract address for
+	// on the chain with genesis.
+	DeployedFor(ctx context.Context, genesis, address string) (int64, bool, error)
 }
 
 // DeploymentAdmin is what the API offers for a deployment's life after a

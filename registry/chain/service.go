@@ -420,6 +420,16 @@ func (s *Service) Reconcile(ctx context.Context, issuanceID int64, repair bool) 
 		}
 		return nil, registry.Errorf(registry.EUNAVAILABLE, "%v", err)
 	}
+	// A pair this node deployed for another issuance carries that issuance's
+	// terms in its constructor: using it here is drift no sync can repair.
+	for _, addr := range []string{iss.TokenAddress, iss.RegistryAddress} {
+		if other, found, err := s.store.DeployedFor(ctx, iss.GenesisHash, addr); err != nil {
+			return nil, err
+		} else if found && other != issuanceID {
+			return nil, registry.Errorf(registry.ECONFLICT, "contract %s was deployed by this node for issuance %d, not %d: retire this deployment",
+				addr, other, issuanceID)
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	return s.syncer.Reconcile(ctx, issuanceID, repair)

@@ -409,3 +409,18 @@ func (s *Store) AdoptGenesis(ctx context.Context, issuanceID int64, genesis stri
 		return tx.Model(&issuanceRow{}).Where("id = ? AND genesis_hash = ''", issuanceID).Update("genesis_hash", genesis).Error
 	})
 }
+
+// DeployedFor returns the issuance this node deployed a contract address for
+// on the chain with genesis.
+func (s *Store) DeployedFor(ctx context.Context, genesis, address string) (int64, bool, error) {
+	var ids []int64
+	if err := s.read(ctx).Raw(`SELECT o.issuance_id FROM operation_txs t JOIN operations o ON o.id = t.operation_id
+WHERE o.kind = ? AND t.contract_address = ? AND t.genesis_hash = ? LIMIT 1`, string(registry.OpDeploy), address, genesis).
+		Scan(&ids).Error; err != nil {
+		return 0, false, s.translate(err)
+	}
+	if len(ids) == 0 {
+		return 0, false, nil
+	}
+	return ids[0], true, nil
+}

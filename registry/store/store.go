@@ -5,16 +5,21 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -258,8 +263,30 @@ func (s *Store) translate(err error) error {
 		return registry.Errorf(registry.ECONFLICT, "refers to a missing record")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
+	case unreachable(err):
+		return registry.Errorf(registry.EUNAVAILABLE, "the database is unreachable; retry shortly")
 	}
 	return fmt.Errorf("store: %w", err)
+}
+
+// unreachable reports an error that says the database could not be asked
+// (down, restarting, connection lost), not that it refused the request: the
+// API answers it with 503 and the node's workers wait it out.
+func unreachable(err error) bool {
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	switch {
+	case errors.Is(err, sql.ErrConnDone), errors.Is(err, driver.ErrBadConn), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &ne), errors.As(err, &ce):
+		return true
+	case errors.As(err, &pe):
+		// Class 08: connection exception; 57P01-57P03: shutting down or starting up.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "database is closed") || strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "connection refused") || strings.Contains(msg, "unexpected EOF")
 }
 
 // principal returns the caller or an error when the context carries none.

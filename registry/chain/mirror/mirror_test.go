@@ -3,9 +3,12 @@ package mirror_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain/mirror"
 	"github.com/stonode/stonode/registry/store"
 	"github.com/stonode/stonode/registry/store/storetest"
@@ -295,6 +298,52 @@ func TestRunFollowsUntilCancelled(t *testing.T) {
 		}
 		if cp := verify(t, c, st); cp.Number < head {
 			t.Fatalf("Run reached %d, head %d", cp.Number, head)
+		}
+	})
+}
+
+// TestReorgBeyondTheBoundHalts forks deeper than MaxReorgDepth: the engine
+// stops with ErrReorgTooDeep and calls OnHalt once, and the store keeps the
+// mirror exactly as it was (nothing is rewound); a chain that changed identity
+// (CheckChain) halts the same way before anything is read.
+func TestReorgBeyondTheBoundHalts(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		c := newTestChain(t, 5)
+		c.blocks(5, 3, 0)
+		st := storetest.Open(t, engine, nil)
+		var halts []error
+		cfg := config(c)
+		cfg.MaxReorgDepth = 3
+		cfg.OnHalt = func(err error) { halts = append(halts, err) }
+		e := mirror.New(cfg, c.client, st)
+		mustSync(t, e)
+		for i := 0; i < 8; i++ {
+			c.blocks(1, 2, 0)
+			mustSync(t, e)
+		}
+		before := verify(t, c, st)
+		c.fork(c.headerAt(before.Number - 5).Hash())
+		c.ops(7, 3, 5000, true)
+
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := e.Run(ctx) // returns at once: a halt is not retried
+		if !errors.Is(err, mirror.ErrReorgTooDeep) || !mirror.Fatal(err) || len(halts) != 1 {
+			t.Fatalf("Run: %v; halts %v", err, halts)
+		}
+		after, ok, err := st.Checkpoint(ctx, 1337, strings.ToLower(c.addr.Hex()))
+		if err != nil || !ok || after != before {
+			t.Fatalf("checkpoint after the halt %+v (%v, %v), before %+v: nothing may be rewound", after, ok, err, before)
+		}
+		if s := e.Stats(); s.Reorgs != 0 || s.Healthy {
+			t.Fatalf("stats after the halt: %+v", s)
+		}
+
+		changed := fmt.Errorf("%w: genesis differs", registry.ErrChainChanged)
+		cfg.CheckChain = func(context.Context) error { return changed }
+		halts = nil
+		if err := mirror.New(cfg, c.client, st).Run(ctx); !errors.Is(err, registry.ErrChainChanged) || len(halts) != 1 {
+			t.Fatalf("Run on a changed chain: %v; halts %v", err, halts)
 		}
 	})
 }
