@@ -123,9 +123,11 @@ type SyncStore interface {
 	// the issuance syncs without them; the next change that queues one of them
 	// retries it.
 	FailWallets(ctx context.Context, issuanceID int64, upTo int64, failures []WalletFailure) error
-	// ConfirmedBatchesSince lists CONFIRMED batches mined at or above block:
-	// the ones a reorg within the bound could still undo.
-	ConfirmedBatchesSince(ctx context.Context, block uint64) ([]SyncBatch, error)
+	// ConfirmedBatchesSince lists CONFIRMED batches mined at or above block
+	// (the ones a reorg within the bound could still undo) of issuances whose
+	// chain work runs on the chain with this genesis hash: a chain that
+	// changed identity is no reorg, and nothing is reopened for it.
+	ConfirmedBatchesSince(ctx context.Context, block uint64, genesis string) ([]SyncBatch, error)
 	// ReopenBatch turns a CONFIRMED batch whose block left the canonical
 	// chain back into an open one (its entries SENT again, its wallets claimed
 	// again), so it is re-sent or, if it can no longer be mined, failed.

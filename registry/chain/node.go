@@ -87,6 +87,10 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, reg prometheus.Registe
 		cfg: cfg, log: log, engines: map[int64]*runningMirror{}}
 	n.Ops.syncer = n.Syncer
 	n.Syncer.Confirmations = cfg.Confirmations
+	n.Syncer.ReorgWindow = cfg.MaxReorgDepth // batches are rechecked as far back as the mirror follows reorgs
+	if cfg.StuckBlocks > 0 {
+		n.Syncer.StuckBlocks = cfg.StuckBlocks
+	}
 	n.reorgs = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "stonode", Subsystem: "mirror",
 		Name: "reorg_depth_blocks", Help: "Depth of each reorg the transfer mirror rewound.",
 		Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100}})
@@ -265,6 +269,9 @@ var (
 	descOutbox    = prometheus.NewDesc("stonode_whitelist_outbox_depth", "Whitelist changes waiting to reach the chain.", nil, nil)
 	descOutboxAge = prometheus.NewDesc("stonode_whitelist_outbox_oldest_seconds", "Age of the oldest waiting whitelist change.", nil, nil)
 	descBatches   = prometheus.NewDesc("stonode_whitelist_batches_total", "Whitelist batches by outcome.", []string{"outcome"}, nil)
+	descSyncFixes = prometheus.NewDesc("stonode_whitelist_sync_recoveries_total",
+		"Whitelist sync recoveries by kind: replaced (a batch re-signed with higher fees), reopened (a confirmed batch whose block a reorg removed), entry_failed (a wallet the chain refused, its entry FAILED).",
+		[]string{"kind"}, nil)
 	descAlerts    = prometheus.NewDesc("stonode_compliance_alerts", "Mirrored transfers into wallets the registry held ineligible.", nil, nil)
 	descHalted    = prometheus.NewDesc("stonode_chain_halted", "1 for each issuance whose chain work is halted.", []string{"issuance"}, nil)
 	descReachable = prometheus.NewDesc("stonode_chain_reachable", "1 when the node's last read of the chain succeeded.", nil, nil)
@@ -272,7 +279,7 @@ var (
 
 // Describe implements prometheus.Collector.
 func (n *Node) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descHead, descIndexed, descLag, descHealthy, descReorgs, descTransfers, descRPCErrors, descOutbox, descOutboxAge, descBatches, descAlerts, descHalted, descReachable} {
+	for _, d := range []*prometheus.Desc{descHead, descIndexed, descLag, descHealthy, descReorgs, descTransfers, descRPCErrors, descOutbox, descOutboxAge, descBatches, descSyncFixes, descAlerts, descHalted, descReachable} {
 		ch <- d
 	}
 }
@@ -322,4 +329,7 @@ func (n *Node) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descReachable, prometheus.GaugeValue, reachable)
 	ch <- prometheus.MustNewConstMetric(descBatches, prometheus.CounterValue, float64(n.Syncer.Stats.BatchesConfirmed.Load()), "confirmed")
 	ch <- prometheus.MustNewConstMetric(descBatches, prometheus.CounterValue, float64(n.Syncer.Stats.BatchesFailed.Load()), "failed")
+	ch <- prometheus.MustNewConstMetric(descSyncFixes, prometheus.CounterValue, float64(n.Syncer.Stats.BatchesReplaced.Load()), "replaced")
+	ch <- prometheus.MustNewConstMetric(descSyncFixes, prometheus.CounterValue, float64(n.Syncer.Stats.BatchesReopened.Load()), "reopened")
+	ch <- prometheus.MustNewConstMetric(descSyncFixes, prometheus.CounterValue, float64(n.Syncer.Stats.EntriesFailed.Load()), "entry_failed")
 }

@@ -524,11 +524,16 @@ func (s *Syncer) replace(ctx context.Context, b registry.SyncBatch, old *types.T
 	return nil
 }
 
+// txByHash is the part of ethereum.TransactionReader inPool needs.
+type txByHash interface {
+	TransactionByHash(ctx context.Context, hash common.Hash) (tx *types.Transaction, isPending bool, err error)
+}
+
 // inPool reports whether the chain node holds tx (pending, or mined since the
 // receipt was asked for). A client that cannot say is told the transaction
 // again instead, which it answers with "already known".
 func (s *Syncer) inPool(ctx context.Context, hash common.Hash) (bool, error) {
-	tr, ok := s.conn.Client.(ethereum.TransactionReader)
+	tr, ok := s.conn.Client.(txByHash)
 	if !ok {
 		return false, nil
 	}
@@ -562,7 +567,9 @@ func (s *Syncer) revertReason(ctx context.Context, b registry.SyncBatch, r *type
 // checkReorgs rechecks the CONFIRMED batches within ReorgWindow blocks of the
 // head whenever the head changed: a batch whose block hash is no longer the
 // canonical one at its height is reopened, and the settle that follows
-// re-broadcasts it (or fails it and re-queues its wallets).
+// re-broadcasts it (or fails it and re-queues its wallets). Batches of
+// halted issuances, or of a chain with another genesis, are left alone: a
+// chain that changed identity is halted by the node, never followed.
 func (s *Syncer) checkReorgs(ctx context.Context) error {
 	if s.ReorgWindow == 0 || s.clock().Sub(s.lastCheck) < s.ReorgCheckEvery {
 		return nil
@@ -575,27 +582,29 @@ func (s *Syncer) checkReorgs(ctx context.Context) error {
 	if head.Hash() == s.lastHead {
 		return nil // a reorg changes the head's hash, even at the same height
 	}
+	genesis, err := s.conn.Client.HeaderByNumber(ctx, big.NewInt(0))
+	if err != nil {
+		return fmt.Errorf("reorg check: genesis: %w", err)
+	}
 	n := head.Number.Uint64()
-	batches, err := s.store.ConfirmedBatchesSince(ctx, n-min(n, s.ReorgWindow))
+	batches, err := s.store.ConfirmedBatchesSince(ctx, n-min(n, s.ReorgWindow), genesis.Hash().Hex())
 	if err != nil {
 		return fmt.Errorf("reorg check: %w", err)
 	}
 	canonical := map[uint64]string{}
 	for _, b := range batches {
-		if b.BlockHash == "" {
-			continue // confirmed before block hashes were kept
+		if b.BlockHash == "" || b.Block > n {
+			// Confirmed before block hashes were kept; or above a head that
+			// went back (a rollback): judged once the chain grows past it.
+			continue
 		}
 		h, ok := canonical[b.Block]
 		if !ok {
 			hdr, err := s.conn.Client.HeaderByNumber(ctx, new(big.Int).SetUint64(b.Block))
-			switch {
-			case errors.Is(err, ethereum.NotFound):
-				h = "" // the chain is shorter now
-			case err != nil:
+			if err != nil {
 				return fmt.Errorf("reorg check: header %d: %w", b.Block, err)
-			default:
-				h = hdr.Hash().Hex()
 			}
+			h = hdr.Hash().Hex()
 			canonical[b.Block] = h
 		}
 		if strings.EqualFold(h, b.BlockHash) {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/stonode/stonode/api"
@@ -636,5 +637,86 @@ func TestReorgReopensConfirmedBatch(t *testing.T) {
 		t.Fatalf("entry at block %d, receipt at %d", *after.SyncBlock, rc.BlockNumber)
 	}
 	t.Logf("batch confirmed at block %d, reorged out, confirmed again at block %d (%s)", *before.SyncBlock, *after.SyncBlock, rc.BlockHash.Hex()[:10])
+	r.outboxEmpty()
+}
+
+// holdingClient stands for a chain node that accepts transactions into its
+// mempool but does not mine them (a fee spike, a congested chain): sends are
+// held, and reported pending, until the test releases them.
+type holdingClient struct {
+	chain.Client
+	held map[common.Hash]*types.Transaction
+}
+
+func (h *holdingClient) SendTransaction(_ context.Context, tx *types.Transaction) error {
+	h.held[tx.Hash()] = tx
+	return nil
+}
+
+func (h *holdingClient) TransactionByHash(ctx context.Context, hash common.Hash) (*types.Transaction, bool, error) {
+	if tx, ok := h.held[hash]; ok {
+		return tx, true, nil
+	}
+	return h.Client.(interface {
+		TransactionByHash(context.Context, common.Hash) (*types.Transaction, bool, error)
+	}).TransactionByHash(ctx, hash)
+}
+
+func (h *holdingClient) release(ctx context.Context, hash common.Hash) error {
+	tx := h.held[hash]
+	delete(h.held, hash)
+	return h.Client.SendTransaction(ctx, tx)
+}
+
+// TestStuckBatchIsReplaced: a batch the chain holds but does not mine for
+// StuckBlocks blocks is re-signed with the same nonce and fees at least 12.5%
+// higher, recorded before it is broadcast; the batch then settles on a
+// receipt for either version (here the original is the one mined).
+func TestStuckBatchIsReplaced(t *testing.T) {
+	r := newSyncRig(t, store.SQLite)
+	hold := &holdingClient{Client: r.conn.Client, held: map[common.Hash]*types.Transaction{}}
+	r.conn.Client = hold
+	const wf = "0x00000000000000000000000000000000000000f8"
+	f := r.investor("F", wf, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := r.st.Approve(r.seller, r.iss.ID, f.ID, registry.Approval{}); err != nil {
+		t.Fatal(err)
+	}
+	r.step()
+	first := r.entry(f.ID)
+	if first.SyncState != registry.SyncSent || len(hold.held) != 1 {
+		t.Fatalf("after the first step: %s, %d held", first.SyncState, len(hold.held))
+	}
+	for i := uint64(1); i < r.syncer.StuckBlocks; i++ {
+		r.conn.Simulated().Commit()
+	}
+	r.step()
+	if len(hold.held) != 1 || r.syncer.Stats.BatchesReplaced.Load() != 0 {
+		t.Fatalf("replaced before %d blocks went by", r.syncer.StuckBlocks)
+	}
+	r.conn.Simulated().Commit()
+	r.step()
+	second := r.entry(f.ID)
+	if len(hold.held) != 2 || r.syncer.Stats.BatchesReplaced.Load() != 1 || second.SyncTxHash == first.SyncTxHash || second.SyncState != registry.SyncSent {
+		t.Fatalf("after %d blocks: %d held, %d replaced, entry %s %s", r.syncer.StuckBlocks, len(hold.held), r.syncer.Stats.BatchesReplaced.Load(), second.SyncState, second.SyncTxHash)
+	}
+	orig, repl := hold.held[common.HexToHash(first.SyncTxHash)], hold.held[common.HexToHash(second.SyncTxHash)]
+	bumped := func(n, o *big.Int) bool {
+		return new(big.Int).Mul(n, big.NewInt(8)).Cmp(new(big.Int).Mul(o, big.NewInt(9))) >= 0
+	}
+	if repl.Nonce() != orig.Nonce() || !bumped(repl.GasTipCap(), orig.GasTipCap()) || !bumped(repl.GasFeeCap(), orig.GasFeeCap()) ||
+		!bytes.Equal(repl.Data(), orig.Data()) {
+		t.Fatalf("replacement nonce %d tip %s cap %s; original nonce %d tip %s cap %s", repl.Nonce(), repl.GasTipCap(), repl.GasFeeCap(),
+			orig.Nonce(), orig.GasTipCap(), orig.GasFeeCap())
+	}
+	t.Logf("original tip %s cap %s; replacement tip %s cap %s", orig.GasTipCap(), orig.GasFeeCap(), repl.GasTipCap(), repl.GasFeeCap())
+	// The original wins the race: its receipt settles the batch.
+	if err := hold.release(r.ctx, orig.Hash()); err != nil {
+		t.Fatal(err)
+	}
+	r.step()
+	done := r.entry(f.ID)
+	if done.SyncState != registry.SyncConfirmed || done.SyncTxHash != first.SyncTxHash || r.record(wf).InvestorId != uint64(f.ID) {
+		t.Fatalf("after the original was mined: %s as %s, on-chain %+v", done.SyncState, done.SyncTxHash, r.record(wf))
+	}
 	r.outboxEmpty()
 }

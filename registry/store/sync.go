@@ -430,10 +430,13 @@ AND NOT `+entryQueued, string(registry.SyncFailed), issuanceID, issuanceID, wall
 	})
 }
 
-// ConfirmedBatchesSince lists CONFIRMED batches mined at or above block.
-func (s *Store) ConfirmedBatchesSince(ctx context.Context, block uint64) ([]registry.SyncBatch, error) {
+// ConfirmedBatchesSince lists CONFIRMED batches mined at or above block, of
+// running issuances deployed on the chain with the given genesis (or recorded
+// before genesis hashes were kept).
+func (s *Store) ConfirmedBatchesSince(ctx context.Context, block uint64, genesis string) ([]registry.SyncBatch, error) {
 	var rows []batchRow
-	if err := s.read(ctx).Where("status = ? AND block >= ?", string(registry.BatchConfirmed), block).
+	if err := s.read(ctx).Where("status = ? AND block >= ? AND "+notHalted, string(registry.BatchConfirmed), block).
+		Where("issuance_id IN (SELECT id FROM issuances WHERE genesis_hash = '' OR genesis_hash = ?)", strings.ToLower(genesis)).
 		Order("id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
 	}

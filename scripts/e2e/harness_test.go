@@ -503,9 +503,11 @@ type stonode struct {
 	rpcURL  string
 	nodeKey string
 	confirm int
-	logPath string
-	p       *proc
-	starts  int
+	// logLevel is the daemon's --log-level; "" means warn.
+	logLevel string
+	logPath  string
+	p        *proc
+	starts   int
 }
 
 func buildStonode(ctx context.Context, t *testing.T, root, dir string) string {
@@ -561,8 +563,12 @@ func (s *stonode) start(ctx context.Context) {
 		s.t.Fatal(err)
 	}
 	fmt.Fprintf(logf, "---- start %d\n", s.starts)
+	level := s.logLevel
+	if level == "" {
+		level = "warn"
+	}
 	cmd := exec.Command(s.bin, "serve", "--addr", s.addr, "--data-dir", s.dataDir, "--rpc", s.rpcURL,
-		"--confirmations", strconv.Itoa(s.confirm), "--log-level", "warn")
+		"--confirmations", strconv.Itoa(s.confirm), "--log-level", level)
 	cmd.Env = s.env()
 	cmd.Stdout, cmd.Stderr = logf, logf
 	s.p = startProc(s.t, "stonode", cmd)
