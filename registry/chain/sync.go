@@ -105,6 +105,7 @@ const (
 	DefaultStuckBlocks = 3
 	DefaultReorgWindow = 64
 	maxBackoff         = 30 * time.Second
+	freezeWait         = 30 * time.Second
 )
 
 type retryState struct {
@@ -643,7 +644,12 @@ func (s *Syncer) syncFreezes(ctx context.Context, b registry.SyncBatch) error {
 		if !r.FreezeKnown || frozen == r.Frozen {
 			continue
 		}
-		if _, err := s.conn.transactAndWait(ctx, tok, s.tok.PackSetAddressFrozen(w, r.Frozen)); err != nil {
+		// Bounded: a freeze stuck unmined must not hold up every issuance's
+		// sync; the next step reads isFrozen again before sending another.
+		wctx, cancel := context.WithTimeout(ctx, freezeWait)
+		_, err = s.conn.transactAndWait(wctx, tok, s.tok.PackSetAddressFrozen(w, r.Frozen))
+		cancel()
+		if err != nil {
 			return fmt.Errorf("setAddressFrozen %s: %w", r.Wallet, err)
 		}
 	}

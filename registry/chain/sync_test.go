@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -256,7 +257,10 @@ func TestSyncSurvivesACrashBetweenRecordAndBroadcast(t *testing.T) {
 
 // TestSyncRecoversFromASequenceConflict: when another writer moved the
 // registry's sequence after a batch was signed, that batch reverts, its wallets
-// return to the outbox and go out again with the current sequence.
+// return to the outbox and go out again with the current sequence. The other
+// writer here uses the node's own key, so it also takes the unbroadcast
+// batch's nonce: the batch is found unminable ("nonce too low", no receipt)
+// and its wallets go out again with a nonce re-read from the chain.
 func TestSyncRecoversFromASequenceConflict(t *testing.T) {
 	r := newSyncRig(t, store.SQLite)
 	const wc = "0x00000000000000000000000000000000000000c3"
@@ -719,4 +723,67 @@ func TestStuckBatchIsReplaced(t *testing.T) {
 		t.Fatalf("after the original was mined: %s as %s, on-chain %+v", done.SyncState, done.SyncTxHash, r.record(wf))
 	}
 	r.outboxEmpty()
+}
+
+// lockedBuffer is a log sink safe for the syncer's use.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), s)
+}
+
+// TestRefusedIssuanceBacksOffAndLogsOnce: a registry that refuses every batch
+// (paused) is not retried every step: after one immediate retry the issuance
+// backs off, the failure is logged once, not per try, and the sync resumes
+// (and says so) once the registry accepts batches again.
+func TestRefusedIssuanceBacksOffAndLogsOnce(t *testing.T) {
+	r := newSyncRig(t, store.SQLite)
+	var logs lockedBuffer
+	r.syncer = chain.NewSyncer(r.conn, r.st, slog.New(slog.NewTextHandler(&logs, nil)), func() time.Time { return t0 })
+	reg := r.reg.Instance(r.conn.Client, r.d.RegistryAddress)
+	if err := chain.TransactForTest(r.conn, r.ctx, reg, r.reg.PackPause()); err != nil {
+		t.Fatal(err)
+	}
+	const wg = "0x00000000000000000000000000000000000000f9"
+	g := r.investor("G", wg, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := r.st.Approve(r.seller, r.iss.ID, g.ID, registry.Approval{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		r.step()
+	}
+	if got := r.syncer.Stats.Errors.Load(); got != 2 {
+		t.Fatalf("%d failed attempts in 10 quick steps, want 2 (one retry, then backoff)", got)
+	}
+	if n := logs.count("retrying with backoff"); n != 1 || logs.count("WritesPaused()") != 1 {
+		t.Fatalf("failure logged %d times, want once:\n%s", n, logs.b.String())
+	}
+	if e := r.entry(g.ID); e.SyncState != registry.SyncPending {
+		t.Fatalf("entry %s while the registry is paused", e.SyncState)
+	}
+	if err := chain.TransactForTest(r.conn, r.ctx, reg, r.reg.PackUnpause()); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for r.entry(g.ID).SyncState != registry.SyncConfirmed && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		r.step()
+	}
+	if e := r.entry(g.ID); e.SyncState != registry.SyncConfirmed || r.record(wg).InvestorId != uint64(g.ID) {
+		t.Fatalf("after unpausing: %s, on-chain %+v", e.SyncState, r.record(wg))
+	}
+	if logs.count("recovered") != 1 {
+		t.Fatalf("recovery not logged once:\n%s", logs.b.String())
+	}
 }
