@@ -101,6 +101,11 @@ type ChainWorkStore interface {
 	// DeployedFor is the issuance this node deployed a contract address for
 	// on the chain with genesis.
 	DeployedFor(ctx context.Context, genesis, address string) (int64, bool, error)
+	// RecentOperations lists operations that succeeded since since and sent
+	// transactions: the ones a reorg could still undo.
+	RecentOperations(ctx context.Context, since time.Time) ([]*Operation, error)
+	// AnnotateOperation merges result into a finished operation's result.
+	AnnotateOperation(ctx context.Context, operationID int64, result map[string]string) error
 }
 
 // DeploymentAdmin is what the API offers for a deployment's life after a

@@ -82,7 +82,8 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, reg prometheus.Registe
 		cfg.MaxReorgDepth = DefaultMaxReorgDepth
 	}
 	guard := NewGuard(conn, cfg.HeadStallAfter)
-	n := &Node{Ops: NewServiceWith(conn, store, log, ServiceConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks}),
+	n := &Node{Ops: NewServiceWith(conn, store, log, ServiceConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks,
+		MaxReorgDepth: cfg.MaxReorgDepth}),
 		Syncer: NewSyncer(conn, store, log, nil), guard: guard, conn: conn, store: store,
 		cfg: cfg, log: log, engines: map[int64]*runningMirror{}}
 	n.Ops.syncer = n.Syncer

@@ -52,6 +52,9 @@ type ServiceConfig struct {
 	OutageWait time.Duration
 	// Poll is the receipt poll interval (default 100 ms).
 	Poll time.Duration
+	// MaxReorgDepth: an operation whose block is deeper than this is final;
+	// until then a reorg that undoes it is noticed (default 64).
+	MaxReorgDepth uint64
 }
 
 // Service runs chain operations for the API: it queues deployments, attaches
@@ -92,6 +95,9 @@ func NewServiceWith(conn *Conn, store Store, log *slog.Logger, cfg ServiceConfig
 	}
 	if cfg.Poll == 0 {
 		cfg.Poll = 100 * time.Millisecond
+	}
+	if cfg.MaxReorgDepth == 0 {
+		cfg.MaxReorgDepth = DefaultMaxReorgDepth
 	}
 	return &Service{conn: conn, store: store, log: log, cfg: cfg, wake: make(chan struct{}, 1), now: time.Now}
 }
@@ -184,8 +190,9 @@ const (
 // operation from the start, since nothing was sent.
 func (s *Service) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); s.heartbeat(ctx) }()
+	go func() { defer wg.Done(); s.watchReorgs(ctx) }()
 	defer wg.Wait()
 	poll := time.NewTicker(time.Second) // also picks up work queued by other nodes
 	defer poll.Stop()

@@ -424,3 +424,37 @@ WHERE o.kind = ? AND t.contract_address = ? AND t.genesis_hash = ? LIMIT 1`, str
 	}
 	return ids[0], true, nil
 }
+
+// RecentOperations lists the operations that succeeded since since, with a
+// recorded transaction: the ones a reorg could still undo.
+func (s *Store) RecentOperations(ctx context.Context, since time.Time) ([]*registry.Operation, error) {
+	var rows []operationRow
+	if err := s.read(ctx).Where("status = ? AND updated_at >= ? AND "+notHalted, string(registry.OpSucceeded), since).
+		Where("id IN (SELECT operation_id FROM operation_txs)").Order("id").Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]*registry.Operation, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// AnnotateOperation merges result into a finished operation's result without
+// changing its status (a reorg undid and re-sent it, say), audited.
+func (s *Store) AnnotateOperation(ctx context.Context, operationID int64, result map[string]string) error {
+	return s.writeState(ctx, func(tx *gorm.DB) error {
+		var op operationRow
+		if err := tx.Where("id = ?", operationID).Take(&op).Error; err != nil {
+			return err
+		}
+		body, err := mergeResult(op.Result, result)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&operationRow{}).Where("id = ?", operationID).Update("result", body).Error; err != nil {
+			return err
+		}
+		return s.appendAudit(tx, system, &op.SellerID, "operation.annotate", "operation", operationID, result)
+	})
+}

@@ -142,6 +142,27 @@ func TestAnvilChainTrust(t *testing.T) {
 			reported.Sub(stopped).Round(time.Millisecond), took)
 	})
 
+	e.step("anvil_reorg drops the block of a SUCCEEDED mint", func() {
+		op := e.tokenOp("mint", map[string]any{"to": e.investors[3].addr.Hex(), "amount": "13"})
+		e.waitOp(op, "SUCCEEDED", 30*time.Second)
+		var done opJSON
+		e.api.must(ctx, 200, "GET", fmt.Sprintf("/v1/operations/%d", op), e.sellerKey, nil, &done)
+		mined, _ := new(big.Int).SetString(done.Result["block"], 10)
+		head := e.chain.head(ctx, t)
+		var ignored any
+		// Replace the mint's block and everything after it with empty blocks.
+		e.chain.call(ctx, t, &ignored, "anvil_reorg", head-mined.Uint64()+1, []any{})
+		reorged := time.Now()
+		supply.Add(supply, big.NewInt(13))
+		eventually(ctx, t, 30*time.Second, 100*time.Millisecond, "the reorged mint re-sent and mined once", func() (bool, string) {
+			e.api.must(ctx, 200, "GET", fmt.Sprintf("/v1/operations/%d", op), e.sellerKey, nil, &done)
+			bal := e.balanceOf(e.investors[3].addr, nil)
+			return done.Result["reorged"] != "" && bal.Int64() == mintEach+13, fmt.Sprintf("balance %s result %v", bal, done.Result)
+		})
+		e.wantSupply(supply)
+		t.Logf("reorged mint: re-sent and mined again %s after anvil_reorg (%s)", time.Since(reorged).Round(time.Millisecond), done.Result["reorged"])
+	})
+
 	e.step("anvil restarted without its state: halt, retire, deploy anew", func() {
 		before := e.holders()
 		second := startAnvil(ctx, t, anvilBin, "--silent")
