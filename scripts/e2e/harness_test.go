@@ -505,6 +505,8 @@ type stonode struct {
 	confirm int
 	// logLevel is the daemon's --log-level; "" means warn.
 	logLevel string
+	// db is the daemon's --db; "" means SQLite in the data dir.
+	db string
 	logPath  string
 	p        *proc
 	starts   int
@@ -567,8 +569,12 @@ func (s *stonode) start(ctx context.Context) {
 	if level == "" {
 		level = "warn"
 	}
-	cmd := exec.Command(s.bin, "serve", "--addr", s.addr, "--data-dir", s.dataDir, "--rpc", s.rpcURL,
-		"--confirmations", strconv.Itoa(s.confirm), "--log-level", level)
+	args := []string{"serve", "--addr", s.addr, "--data-dir", s.dataDir, "--rpc", s.rpcURL,
+		"--confirmations", strconv.Itoa(s.confirm), "--log-level", level}
+	if s.db != "" {
+		args = append(args, "--db", s.db)
+	}
+	cmd := exec.Command(s.bin, args...)
 	cmd.Env = s.env()
 	cmd.Stdout, cmd.Stderr = logf, logf
 	s.p = startProc(s.t, "stonode", cmd)
