@@ -34,7 +34,7 @@ func startNodeTB(t testing.TB, engine store.Dialect) *node {
 	t.Helper()
 	clock := storetest.NewClock(now)
 	st := storetest.Open(t, engine, clock.Now)
-	srv := httptest.NewServer(api.New(st, api.Options{Clock: clock.Now}))
+	srv := httptest.NewServer(api.New(st, api.Options{Clock: clock.Now, Mirror: st}))
 	t.Cleanup(srv.Close)
 	return &node{t: t, url: srv.URL, st: st, clock: clock}
 }

@@ -34,7 +34,7 @@ func TestDeployAndAttachOverHTTP(t *testing.T) {
 			done := make(chan struct{})
 			go func() { _ = svc.Run(ctx); close(done) }()
 			t.Cleanup(func() { cancel(); <-done })
-			srv := httptest.NewServer(api.New(st, api.Options{Clock: clock.Now, Chain: svc}))
+			srv := httptest.NewServer(api.New(st, api.Options{Clock: clock.Now, Chain: svc, Mirror: st}))
 			t.Cleanup(srv.Close)
 			n := &node{t: t, url: srv.URL, st: st, clock: clock}
 

@@ -74,7 +74,7 @@ func FuzzRouter(f *testing.F) {
 	// The node's optional dependencies are wired as stonode serve wires them, so
 	// that no route answers 503 for want of one; all but Readiness: the chain
 	// work does not run here, and /readyz would rightly answer 503 for that.
-	srv := api.New(st, api.Options{Clock: clock.Now, Chain: fuzzChain(f, key, st), Deployments: st})
+	srv := api.New(st, api.Options{Clock: clock.Now, Chain: fuzzChain(f, key, st), Deployments: st, Mirror: st})
 	ts := httptest.NewServer(srv)
 	f.Cleanup(ts.Close)
 

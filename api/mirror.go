@@ -98,14 +98,12 @@ func (s *Server) mirrorTarget(c *gin.Context) (mirrorSource, registry.MirrorRead
 	}
 	// The register names every seller's investors: the issuer's lead seller
 	// keeps it; a handling seller sees its own investors through the registry.
-	if p := registry.PrincipalFrom(c.Request.Context()); p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
-		s.fail(c, registry.Errorf(registry.EFORBIDDEN, "only the lead seller reads issuance %d's transfers and holders", id))
+	if err := registry.RequireOperate(registry.PrincipalFrom(c.Request.Context()), iss, "reads issuance %d's transfers and holders", id); err != nil {
+		s.fail(c, err)
 		return src, nil, false
 	}
-	// The store implements both the registry and the mirror reads; a service
-	// that does not has no mirror to offer.
-	mr, ok := s.svc.(registry.MirrorReader)
-	if !ok {
+	mr := s.mirror
+	if mr == nil {
 		s.fail(c, registry.Errorf(registry.EUNAVAILABLE, "the transfer mirror is not available"))
 		return src, nil, false
 	}

@@ -72,7 +72,7 @@ func TestMirrorReadsOverHTTP(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			s := New(st, Options{})
+			s := New(st, Options{Mirror: st})
 			wired := map[string]bool{}
 			for _, r := range s.routes() {
 				wired[r.method+" "+r.path] = true

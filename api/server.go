@@ -35,6 +35,9 @@ type Options struct {
 	Chain registry.ChainService
 	// Deployments retires deployments and lists halts; nil answers 503.
 	Deployments registry.DeploymentAdmin
+	// Mirror reads mirrored transfers and holders; nil answers those routes
+	// with 503.
+	Mirror registry.MirrorReader
 	// Readiness lists why the node cannot do its chain work (a halted
 	// issuance, an unreachable or stalled chain); /readyz answers 503 with
 	// them. Nil: only the database is checked.
@@ -49,6 +52,7 @@ type Server struct {
 	svc         registry.Service
 	chain       registry.ChainService
 	deployments registry.DeploymentAdmin
+	mirror      registry.MirrorReader
 	readiness   func(ctx context.Context) []string
 	metrics     *httpMetrics
 	gather      prometheus.Gatherer
@@ -83,7 +87,7 @@ func New(svc registry.Service, opts Options) *Server {
 		opts.Metrics = NewMetricsRegistry()
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, chain: opts.Chain, deployments: opts.Deployments, readiness: opts.Readiness, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
+	s := &Server{svc: svc, chain: opts.Chain, deployments: opts.Deployments, mirror: opts.Mirror, readiness: opts.Readiness, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
 		log: opts.Logger, now: opts.Clock, engine: gin.New()}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true

@@ -51,7 +51,7 @@ func startTokenRig(t *testing.T, engine store.Dialect) *tokenRig {
 	done := make(chan struct{})
 	go func() { _ = svc.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	srv := httptest.NewServer(api.New(st, api.Options{Clock: clock.Now, Chain: svc}))
+	srv := httptest.NewServer(api.New(st, api.Options{Clock: clock.Now, Chain: svc, Mirror: st}))
 	t.Cleanup(srv.Close)
 	return &tokenRig{node: &node{t: t, url: srv.URL, st: st, clock: clock}, ctx: ctx, conn: conn,
 		syncer: chain.NewSyncer(conn, st, log, clock.Now), tok: bindings.NewSecurityToken()}

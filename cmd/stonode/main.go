@@ -216,7 +216,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := &http.Server{
 		Handler: api.New(st, api.Options{Logger: log, Chain: node.Ops, Metrics: metrics,
-			Deployments: st, Readiness: node.Readiness}),
+			Deployments: st, Mirror: st, Readiness: node.Readiness}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -406,8 +406,8 @@ func (s *Service) Reconcile(ctx context.Context, issuanceID int64, repair bool) 
 	if err != nil {
 		return nil, err
 	}
-	if p := registry.PrincipalFrom(ctx); p != nil && p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
-		return nil, registry.Errorf(registry.EFORBIDDEN, "only the lead seller reconciles issuance %d", issuanceID)
+	if err := registry.RequireOperate(registry.PrincipalFrom(ctx), iss, "reconciles issuance %d", issuanceID); err != nil {
+		return nil, err
 	}
 	if s.syncer == nil {
 		return nil, registry.Errorf(registry.EUNAVAILABLE, "this node runs no whitelist sync")

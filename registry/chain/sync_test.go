@@ -445,7 +445,7 @@ func (r *syncRig) touch(inv *registry.Investor) {
 // api serves the rig's store over HTTP and returns a seller key for it.
 func (r *syncRig) api() (url, key string) {
 	r.t.Helper()
-	srv := httptest.NewServer(api.New(r.st, api.Options{}))
+	srv := httptest.NewServer(api.New(r.st, api.Options{Mirror: r.st}))
 	r.t.Cleanup(srv.Close)
 	op := registry.WithPrincipal(r.ctx, &registry.Principal{KeyID: "cli", Role: registry.RoleOperator})
 	k, err := r.st.CreateKey(op, registry.RoleSeller, &r.iss.LeadSellerID, "sync-test")

@@ -124,8 +124,8 @@ func (s *Service) TokenOperation(ctx context.Context, issuanceID int64, t regist
 	}
 	// Authorise before evaluating, so a handling seller learns nothing more here
 	// than from the transfer-check endpoint. CreateOperation checks again.
-	if p := registry.PrincipalFrom(ctx); p == nil || p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
-		return nil, registry.Errorf(registry.EFORBIDDEN, "only the lead seller operates an issuance's token")
+	if err := registry.RequireOperate(registry.PrincipalFrom(ctx), iss, "operates an issuance's token"); err != nil {
+		return nil, err
 	}
 	if iss.TokenAddress == "" {
 		return nil, registry.Errorf(registry.ECONFLICT, "issuance %d has no token yet; deploy or attach one first", issuanceID)

@@ -142,10 +142,8 @@ func (s *Store) Alerts(ctx context.Context, f registry.AlertFilter) ([]*registry
 	if f.IssuanceID != 0 {
 		q = q.Where("issuance_id = ?", f.IssuanceID)
 	}
-	if p.Role == registry.RoleSeller {
-		// Alerts name other sellers' investors' wallets: lead sellers only.
-		q = q.Where("issuance_id IN (SELECT id FROM issuances WHERE lead_seller_id = ?)", p.SellerID)
-	}
+	// Alerts name other sellers' investors' wallets: lead sellers only.
+	q = operableByIssuance(q, p)
 	var rows []alertRow
 	if err := q.Order("id").Limit(page.Limit).Find(&rows).Error; err != nil {
 		return nil, s.translate(err)

@@ -293,8 +293,8 @@ func (s *Store) RetireDeployment(ctx context.Context, issuanceID int64, reason s
 		if err != nil {
 			return err
 		}
-		if p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
-			return registry.Errorf(registry.EFORBIDDEN, "only the lead seller retires an issuance's deployment")
+		if err := registry.RequireOperate(p, iss, "retires an issuance's deployment"); err != nil {
+			return err
 		}
 		if err := s.requireActiveSeller(tx, p); err != nil {
 			return err

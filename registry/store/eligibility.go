@@ -138,7 +138,7 @@ func (s *Store) eligibilityInputs(ctx context.Context, issuanceID int64, addrs [
 			return nil, nil, err
 		}
 	}
-	if p.Role == registry.RoleSeller && !iss.issuance.HandledBy(p.SellerID) {
+	if !registry.CanRead(p, iss.issuance) {
 		return nil, nil, registry.Errorf(registry.ENOTFOUND, "issuance %d not found", issuanceID)
 	}
 	return iss, parties, nil

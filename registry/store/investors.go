@@ -19,7 +19,7 @@ func (s *Store) CreateInvestor(ctx context.Context, inv *registry.Investor) erro
 		return err
 	}
 	if p.Role == registry.RoleSeller {
-		if inv.SellerID != 0 && inv.SellerID != p.SellerID {
+		if inv.SellerID != 0 && !registry.ActsForSeller(p, inv.SellerID) {
 			return registry.Errorf(registry.EFORBIDDEN, "a seller onboards its own customers")
 		}
 		inv.SellerID = p.SellerID

@@ -23,7 +23,7 @@ func (s *Store) CreateIssuance(ctx context.Context, i *registry.Issuance) error 
 		return err
 	}
 	if p.Role == registry.RoleSeller {
-		if i.LeadSellerID != 0 && i.LeadSellerID != p.SellerID {
+		if i.LeadSellerID != 0 && !registry.ActsForSeller(p, i.LeadSellerID) {
 			return registry.Errorf(registry.EFORBIDDEN, "a seller registers issuances it leads")
 		}
 		i.LeadSellerID = p.SellerID
@@ -106,7 +106,7 @@ func (s *Store) visibleIssuance(db *gorm.DB, p *registry.Principal, id int64) (*
 		return nil, err
 	}
 	iss := row.domain(handling[id])
-	if p.Role == registry.RoleSeller && !iss.HandledBy(p.SellerID) {
+	if !registry.CanRead(p, iss) {
 		return nil, notFound
 	}
 	return iss, nil
@@ -144,7 +144,7 @@ func (s *Store) Issuances(ctx context.Context, f registry.IssuanceFilter) ([]*re
 		sellerID = p.SellerID
 	}
 	if sellerID != 0 {
-		q = q.Where("lead_seller_id = ? OR id IN (SELECT issuance_id FROM issuance_sellers WHERE seller_id = ?)", sellerID, sellerID)
+		q = q.Where(handledBySeller, sellerID, sellerID)
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", string(f.Status))
@@ -192,8 +192,8 @@ func (s *Store) TransitionIssuance(ctx context.Context, id int64, to registry.Is
 		if err != nil {
 			return err
 		}
-		if p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
-			return registry.Errorf(registry.EFORBIDDEN, "only the lead seller changes an issuance's status")
+		if err := registry.RequireOperate(p, iss, "changes an issuance's status"); err != nil {
+			return err
 		}
 		if err := s.requireActiveSeller(tx, p); err != nil {
 			return err

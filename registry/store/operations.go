@@ -44,8 +44,8 @@ func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind regi
 		if err != nil {
 			return err
 		}
-		if p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
-			return registry.Errorf(registry.EFORBIDDEN, "only the lead seller operates an issuance's contracts")
+		if err := registry.RequireOperate(p, iss, "operates an issuance's contracts"); err != nil {
+			return err
 		}
 		if err := s.requireActiveSeller(tx, p); err != nil {
 			return err
@@ -90,7 +90,7 @@ func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, e
 	var row operationRow
 	q := s.read(ctx).Where("id = ?", id)
 	if p.Role == registry.RoleSeller {
-		q = q.Where("issuance_id IN (SELECT id FROM issuances WHERE lead_seller_id = ? UNION SELECT issuance_id FROM issuance_sellers WHERE seller_id = ?)", p.SellerID, p.SellerID)
+		q = readableByIssuance(q, p)
 	} else if p.Role != registry.RoleOperator {
 		return nil, registry.Errorf(registry.ENOTFOUND, "operation %d not found", id)
 	}
@@ -221,8 +221,8 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 		if err != nil {
 			return err
 		}
-		if p.Role == registry.RoleSeller && iss.LeadSellerID != p.SellerID {
-			return registry.Errorf(registry.EFORBIDDEN, "only the lead seller attaches an issuance's contracts")
+		if err := registry.RequireOperate(p, iss, "attaches an issuance's contracts"); err != nil {
+			return err
 		}
 		if err := s.requireActiveSeller(tx, p); err != nil {
 			return err

@@ -52,7 +52,7 @@ func (s *Store) Seller(ctx context.Context, id int64) (*registry.Seller, error) 
 	if err != nil {
 		return nil, err
 	}
-	if p.Role == registry.RoleSeller && p.SellerID != id || p.Role == registry.RoleReader {
+	if !registry.ActsForSeller(p, id) {
 		return nil, registry.Errorf(registry.ENOTFOUND, "seller %d not found", id)
 	}
 	return s.sellerByID(s.read(ctx), id)
