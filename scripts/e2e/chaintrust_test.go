@@ -19,6 +19,8 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+
+	"github.com/stonode/stonode/registry/chain"
 )
 
 // TestAnvilChainTrust checks that stonode's record never drifts from the chain
@@ -126,8 +128,11 @@ func TestAnvilChainTrust(t *testing.T) {
 		first.p.cmd.Process.Signal(syscall.SIGSTOP)
 		stopped := time.Now()
 		reported := e.waitReady(false, 20*time.Second)
+		// Work accepted meanwhile: a mint and an approval (the outsider, never
+		// approved so far, is the seller's first investor).
 		op := e.tokenOp("mint", map[string]any{"to": e.investors[2].addr.Hex(), "amount": "3"})
-		time.Sleep(4 * time.Second) // the mint waits out the outage instead of failing
+		e.api.must(ctx, 200, "PUT", fmt.Sprintf("/v1/issuances/%d/whitelist/1", e.issuance), e.sellerKey, nil, nil)
+		time.Sleep(time.Until(stopped.Add(30 * time.Second))) // anvil stays stopped for 30 s
 		var mid opJSON
 		e.api.must(ctx, 200, "GET", fmt.Sprintf("/v1/operations/%d", op), e.sellerKey, nil, &mid)
 		if mid.Status == "FAILED" {
@@ -135,11 +140,14 @@ func TestAnvilChainTrust(t *testing.T) {
 		}
 		first.p.cmd.Process.Signal(syscall.SIGCONT)
 		took := e.waitOp(op, "SUCCEEDED", 60*time.Second)
+		eventually(ctx, t, 30*time.Second, 100*time.Millisecond, "the approval made during the outage on-chain", func() (bool, string) {
+			return e.eligibleOnChain(e.outsider.addr), "not eligible yet"
+		})
 		e.waitReady(true, 20*time.Second)
 		supply.Add(supply, big.NewInt(3))
 		e.wantSupply(supply)
-		t.Logf("anvil SIGSTOP: /readyz 503 after %s; the mint queued meanwhile SUCCEEDED %s after SIGCONT, once",
-			reported.Sub(stopped).Round(time.Millisecond), took)
+		t.Logf("anvil SIGSTOP for 30 s: /readyz 503 after %s (waiting: %s); the mint and the approval made meanwhile completed %s after SIGCONT, once",
+			reported.Sub(stopped).Round(time.Millisecond), mid.Result["waiting"], took)
 	})
 
 	e.step("anvil_reorg drops the block of a SUCCEEDED mint", func() {
@@ -164,6 +172,7 @@ func TestAnvilChainTrust(t *testing.T) {
 	})
 
 	e.step("anvil restarted without its state: halt, retire, deploy anew", func() {
+		e.mirrorAtHead()
 		before := e.holders()
 		second := startAnvil(ctx, t, anvilBin, "--silent")
 		fp.SetTarget(second.url)
@@ -237,6 +246,30 @@ func TestAnvilChainTrust(t *testing.T) {
 		}
 		t.Logf("chain reset: halted %s after the switch; register unchanged; retired and redeployed at %s; mint on the new chain SUCCEEDED",
 			halted.Round(time.Millisecond), e.token)
+	})
+
+	e.step("anvil_reorg deeper than --max-reorg-depth halts, nothing rewound", func() {
+		var ignored any
+		e.chain.call(ctx, t, &ignored, "anvil_mine", hexutil.EncodeUint64(chain.DefaultMaxReorgDepth+6))
+		e.mirrorAtHead()
+		before := e.holders()
+		e.chain.call(ctx, t, &ignored, "anvil_reorg", chain.DefaultMaxReorgDepth+2, []any{})
+		e.chain.call(ctx, t, &ignored, "anvil_mine", "0x1") // the chain moves on: the mirror meets the new branch
+		var iss struct {
+			ChainHalt string `json:"chainHalt"`
+		}
+		eventually(ctx, t, 30*time.Second, 100*time.Millisecond, "the issuance halted by the deep reorg", func() (bool, string) {
+			e.api.must(ctx, 200, "GET", fmt.Sprintf("/v1/issuances/%d", e.issuance), e.sellerKey, nil, &iss)
+			return iss.ChainHalt != "", iss.ChainHalt
+		})
+		if !strings.Contains(iss.ChainHalt, "reorg") {
+			t.Fatalf("halt reason %q", iss.ChainHalt)
+		}
+		e.waitReady(false, 10*time.Second)
+		if after := e.holders(); after != before {
+			t.Fatalf("the register changed after a reorg beyond the bound:\nbefore %s\nafter  %s", before, after)
+		}
+		t.Logf("reorg of %d blocks (bound %d): halted (%s), register unchanged", chain.DefaultMaxReorgDepth+2, chain.DefaultMaxReorgDepth, iss.ChainHalt)
 	})
 }
 
@@ -330,6 +363,19 @@ func (e *e2e) wantSupply(want *big.Int) {
 	if got.Cmp(want) != 0 {
 		e.t.Fatalf("totalSupply %s, want %s", got, want)
 	}
+}
+
+// mirrorAtHead waits until the issuance's mirror has ingested the chain's head.
+func (e *e2e) mirrorAtHead() {
+	e.t.Helper()
+	head := e.chain.head(e.ctx, e.t)
+	eventually(e.ctx, e.t, 30*time.Second, 100*time.Millisecond, "the mirror at the head", func() (bool, string) {
+		var h struct {
+			AsOfBlock uint64 `json:"asOfBlock"`
+		}
+		e.api.must(e.ctx, 200, "GET", fmt.Sprintf("/v1/issuances/%d/holders", e.issuance), e.sellerKey, nil, &h)
+		return h.AsOfBlock >= head, fmt.Sprintf("as of %d, head %d", h.AsOfBlock, head)
+	})
 }
 
 // holders is the issuance's holder register as the API answers it, with the
