@@ -208,6 +208,16 @@ type Issuance struct {
 	UpdatedAt        time.Time      `json:"updatedAt"`
 }
 
+// HolderCap is the issuance's effective cap on holders, 0 for none: its
+// MaxHolders, or DefaultSmallNumberMaxHolders for a small-number private
+// placement that names none. Every default of the cap comes from here.
+func (i *Issuance) HolderCap() int {
+	if i.MaxHolders == 0 && i.OfferingType == OfferingSmallNumberPrivate {
+		return DefaultSmallNumberMaxHolders
+	}
+	return i.MaxHolders
+}
+
 // HandledBy reports whether the seller leads or handles the issuance.
 func (i *Issuance) HandledBy(sellerID int64) bool {
 	if i.LeadSellerID == sellerID {

@@ -25,6 +25,7 @@ import (
 	"github.com/stonode/stonode/api"
 	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain"
+	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 )
 
@@ -133,7 +134,7 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 }
 
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Config{DSN: cfg.db, DataDir: cfg.dataDir, Logger: log})
+	st, err := store.Open(ctx, store.Config{DSN: cfg.db, DataDir: cfg.dataDir, Logger: log, Rules: eligibility.Rules{}})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

@@ -37,10 +37,7 @@ type TokenParams struct {
 // ParamsFor derives the contract settings of an issuance. The holder cap goes
 // on-chain as a wallet count, a stricter bound than the registry's investor count.
 func ParamsFor(iss *registry.Issuance) TokenParams {
-	p := TokenParams{Name: iss.TokenName, Symbol: iss.TokenSymbol, Decimals: uint8(iss.Decimals), MaxHolders: uint32(iss.MaxHolders)}
-	if iss.MaxHolders == 0 && iss.OfferingType == registry.OfferingSmallNumberPrivate {
-		p.MaxHolders = registry.DefaultSmallNumberMaxHolders
-	}
+	p := TokenParams{Name: iss.TokenName, Symbol: iss.TokenSymbol, Decimals: uint8(iss.Decimals), MaxHolders: uint32(iss.HolderCap())}
 	if iss.LockupEnd != nil {
 		p.LockupEnd = iss.LockupEnd.Unix()
 	}

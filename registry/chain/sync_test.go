@@ -28,6 +28,7 @@ import (
 	"github.com/stonode/stonode/contracts/bindings"
 	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain"
+	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 	"github.com/stonode/stonode/registry/store/storetest"
 )
@@ -53,7 +54,7 @@ func newSyncRig(t *testing.T, engine store.Dialect, mods ...func(*registry.Issua
 	t.Helper()
 	ctx := context.Background()
 	dsn := storetest.DSN(t, engine)
-	st, err := store.Open(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }})
+	st, err := store.Open(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
 	if err != nil {
 		t.Fatalf("open %s store: %v", engine, err)
 	}

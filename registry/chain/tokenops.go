@@ -18,6 +18,7 @@ import (
 
 	"github.com/stonode/stonode/contracts/bindings"
 	"github.com/stonode/stonode/registry"
+	"github.com/stonode/stonode/registry/eligibility"
 )
 
 // Token operations (mint, forced transfer, redemption, freezes, pause) are
@@ -33,12 +34,12 @@ import (
 //  3. by the chain: a transaction that still reverts has its revert data
 //     decoded (TransferRestricted(code) → the code's name) into the operation.
 //
-// Which engine reasons refuse which operation follows what the token enforces
-// (contracts/README.md):
+// Which engine reasons refuse which operation (eligibility.Refusals) follows
+// what the token enforces (contracts/README.md):
 //
 //   - MINT: every reason except TOKEN_PAUSED — a primary allocation works while
 //     the token is paused (and lock-up never applies to a mint).
-//   - FORCED_TRANSFER: only the receiver's eligibility (forcedTransferRules). A
+//   - FORCED_TRANSFER: only the receiver's eligibility (eligibility.Refusals). A
 //     forced transfer is the tool for court orders, lost keys and corrections:
 //     the token bypasses pause, wallet freezes (sender and receiver) and
 //     lock-up, and debits the total, not the free, balance; so the engine's
@@ -47,49 +48,6 @@ import (
 //   - REDEEM: none — a burn is explicitly exempt from receiver eligibility; the
 //     token checks the holder's balance.
 //   - FREEZE, UNFREEZE, PAUSE, UNPAUSE: none; they restrict rather than move.
-
-// forcedTransferRules are the engine rules (eligibility.RuleOrder names) that
-// refuse a forced transfer: the receiver's investor must be eligible to hold
-// the token.
-var forcedTransferRules = map[string]bool{
-	"receiver.wallet":            true, // WALLET_UNKNOWN
-	"seller.investor_status":     true, // the receiver's onboarding seller
-	"seller.investor_authorised": true,
-	"seller.investor_licence":    true,
-	"whitelist.approved":         true, // NOT_WHITELISTED
-	"whitelist.expiry":           true, // WHITELIST_EXPIRED
-	"kyc.status":                 true,
-	"kyc.expiry":                 true,
-	"screening.sanctions":        true,
-	"screening.antisocial":       true,
-	"screening.missing":          true,
-	"category.required":          true,
-	"country.residence":          true,
-	"holdings.max_holders":       true, // the token enforces its (wallet) cap too
-	"holdings.min":               true, // the receiver's resulting holding
-	"holdings.max":               true,
-}
-
-// mintExemptRules are the engine rules a mint ignores.
-var mintExemptRules = map[string]bool{"issuance.paused": true}
-
-// refusals returns the reasons of d that refuse an operation of kind.
-func refusals(kind registry.OperationKind, d registry.Decision) []registry.Reason {
-	var out []registry.Reason
-	for _, r := range d.Reasons {
-		switch kind {
-		case registry.OpMint:
-			if !mintExemptRules[r.Rule] {
-				out = append(out, r)
-			}
-		case registry.OpForcedTransfer:
-			if forcedTransferRules[r.Rule] {
-				out = append(out, r)
-			}
-		}
-	}
-	return out
-}
 
 // check asks the eligibility engine about a mint or forced transfer and returns
 // the reasons that refuse it (none for the other kinds).
@@ -107,7 +65,7 @@ func (s *Service) check(ctx context.Context, issuanceID int64, t registry.TokenO
 	if err != nil {
 		return nil, err
 	}
-	return refusals(t.Kind, res.Decision), nil
+	return eligibility.Refusals(t.Kind, res.Decision), nil
 }
 
 // TokenOperation validates a token operation, checks it with the eligibility
@@ -350,7 +308,9 @@ func (s *Service) preflight(ctx context.Context, op *registry.Operation, iss *re
 	inst := tok.Instance(s.conn.Client, token)
 	var result map[string]string
 	err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
-		callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		// Short deadlines: a chain that does not answer is waited out by
+		// retryOutage, which says so on the operation.
+		callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		if restriction != nil {
 			code, err := bind.Call(inst, &bind.CallOpts{Context: callCtx}, restriction, tok.UnpackDetectTransferRestriction)

@@ -3,7 +3,6 @@ package chain
 import (
 	"errors"
 	"math/big"
-	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +12,6 @@ import (
 
 	"github.com/stonode/stonode/contracts/bindings"
 	"github.com/stonode/stonode/registry"
-	"github.com/stonode/stonode/registry/eligibility"
 )
 
 // packError encodes a SecurityToken custom error as revert data.
@@ -77,52 +75,6 @@ func TestRevertFailure(t *testing.T) {
 	plain := errors.New("connection refused")
 	if result, err = revertFailure("send", "sending failed", plain, nil); !errors.Is(err, plain) || result["stage"] != "send" {
 		t.Fatalf("non-revert error: %v %v", result, err)
-	}
-}
-
-// The rule names the filters use exist in the engine, so a renamed rule
-// cannot silently stop refusing forced transfers.
-func TestRefusalRulesExist(t *testing.T) {
-	rules := eligibility.RuleOrder()
-	for r := range forcedTransferRules {
-		if !slices.Contains(rules, r) {
-			t.Errorf("forced-transfer rule %q is not an engine rule", r)
-		}
-	}
-	for r := range mintExemptRules {
-		if !slices.Contains(rules, r) {
-			t.Errorf("mint-exempt rule %q is not an engine rule", r)
-		}
-	}
-}
-
-func TestRefusals(t *testing.T) {
-	d := registry.Decision{Reasons: []registry.Reason{
-		{Code: registry.CodeTokenPaused, Rule: "issuance.paused"},
-		{Code: registry.CodeAccountFrozen, Rule: "sender.frozen"},
-		{Code: registry.CodeLockupActive, Rule: "issuance.lockup"},
-		{Code: registry.CodeNotWhitelisted, Rule: "whitelist.approved"},
-	}}
-	codes := func(rs []registry.Reason) []registry.ReasonCode {
-		var out []registry.ReasonCode
-		for _, r := range rs {
-			out = append(out, r.Code)
-		}
-		return out
-	}
-	cases := []struct {
-		kind registry.OperationKind
-		want []registry.ReasonCode
-	}{
-		{registry.OpMint, []registry.ReasonCode{registry.CodeAccountFrozen, registry.CodeLockupActive, registry.CodeNotWhitelisted}},
-		{registry.OpForcedTransfer, []registry.ReasonCode{registry.CodeNotWhitelisted}},
-		{registry.OpRedeem, nil},
-		{registry.OpPause, nil},
-	}
-	for _, c := range cases {
-		if got := codes(refusals(c.kind, d)); !slices.Equal(got, c.want) {
-			t.Errorf("%s: refused on %v, want %v", c.kind, got, c.want)
-		}
 	}
 }
 

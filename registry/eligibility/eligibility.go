@@ -91,41 +91,41 @@ type Request struct {
 
 // Rule machine names, in evaluation order.
 const (
-	ruleIssuanceStatus     = "issuance.status"
-	ruleIssuancePaused     = "issuance.paused"
-	ruleSenderWallet       = "sender.wallet"
-	ruleSenderFrozen       = "sender.frozen"
-	ruleReceiverFrozen     = "receiver.frozen"
-	ruleSenderBalance      = "sender.balance"
-	ruleLeadStatus         = "seller.lead_status"
-	ruleLeadLicence        = "seller.lead_licence"
-	ruleReceiverWallet     = "receiver.wallet"
-	ruleInvestorSeller     = "seller.investor_status"
-	ruleInvestorAuthorised = "seller.investor_authorised"
-	ruleInvestorLicence    = "seller.investor_licence"
-	ruleWhitelistApproved  = "whitelist.approved"
-	ruleWhitelistExpiry    = "whitelist.expiry"
-	ruleKYCStatus          = "kyc.status"
-	ruleKYCExpiry          = "kyc.expiry"
-	ruleSanctions          = "screening.sanctions"
-	ruleAntisocial         = "screening.antisocial"
-	ruleScreeningMissing   = "screening.missing"
-	ruleCategory           = "category.required"
-	ruleCountry            = "country.residence"
-	ruleMaxHolders         = "holdings.max_holders"
-	ruleMinHolding         = "holdings.min"
-	ruleMaxHolding         = "holdings.max"
-	rulePartialTransfer    = "sender.partial_transfer"
-	ruleLockup             = "issuance.lockup"
+	RuleIssuanceStatus     = "issuance.status"
+	RuleIssuancePaused     = "issuance.paused"
+	RuleSenderWallet       = "sender.wallet"
+	RuleSenderFrozen       = "sender.frozen"
+	RuleReceiverFrozen     = "receiver.frozen"
+	RuleSenderBalance      = "sender.balance"
+	RuleLeadStatus         = "seller.lead_status"
+	RuleLeadLicence        = "seller.lead_licence"
+	RuleReceiverWallet     = "receiver.wallet"
+	RuleInvestorSeller     = "seller.investor_status"
+	RuleInvestorAuthorised = "seller.investor_authorised"
+	RuleInvestorLicence    = "seller.investor_licence"
+	RuleWhitelistApproved  = "whitelist.approved"
+	RuleWhitelistExpiry    = "whitelist.expiry"
+	RuleKYCStatus          = "kyc.status"
+	RuleKYCExpiry          = "kyc.expiry"
+	RuleSanctions          = "screening.sanctions"
+	RuleAntisocial         = "screening.antisocial"
+	RuleScreeningMissing   = "screening.missing"
+	RuleCategory           = "category.required"
+	RuleCountry            = "country.residence"
+	RuleMaxHolders         = "holdings.max_holders"
+	RuleMinHolding         = "holdings.min"
+	RuleMaxHolding         = "holdings.max"
+	RulePartialTransfer    = "sender.partial_transfer"
+	RuleLockup             = "issuance.lockup"
 )
 
 var ruleOrder = [...]string{
-	ruleIssuanceStatus, ruleIssuancePaused, ruleSenderWallet, ruleSenderFrozen,
-	ruleReceiverFrozen, ruleSenderBalance, ruleLeadStatus, ruleLeadLicence,
-	ruleReceiverWallet, ruleInvestorSeller, ruleInvestorAuthorised, ruleInvestorLicence,
-	ruleWhitelistApproved, ruleWhitelistExpiry, ruleKYCStatus, ruleKYCExpiry,
-	ruleSanctions, ruleAntisocial, ruleScreeningMissing, ruleCategory, ruleCountry,
-	ruleMaxHolders, ruleMinHolding, ruleMaxHolding, rulePartialTransfer, ruleLockup,
+	RuleIssuanceStatus, RuleIssuancePaused, RuleSenderWallet, RuleSenderFrozen,
+	RuleReceiverFrozen, RuleSenderBalance, RuleLeadStatus, RuleLeadLicence,
+	RuleReceiverWallet, RuleInvestorSeller, RuleInvestorAuthorised, RuleInvestorLicence,
+	RuleWhitelistApproved, RuleWhitelistExpiry, RuleKYCStatus, RuleKYCExpiry,
+	RuleSanctions, RuleAntisocial, RuleScreeningMissing, RuleCategory, RuleCountry,
+	RuleMaxHolders, RuleMinHolding, RuleMaxHolding, RulePartialTransfer, RuleLockup,
 }
 
 // RuleOrder returns the machine names of the rules in the order Evaluate
@@ -150,7 +150,7 @@ func Evaluate(req Request) registry.Decision {
 	iss := req.Issuance
 	if iss == nil {
 		// Nothing to evaluate against; refuse rather than panic.
-		r.fail(registry.CodeIssuanceNotActive, ruleIssuanceStatus, "no issuance given")
+		r.fail(registry.CodeIssuanceNotActive, RuleIssuanceStatus, "no issuance given")
 		return registry.Decision{Reasons: r.reasons}
 	}
 	at := req.At.Unix()
@@ -166,32 +166,32 @@ func Evaluate(req Request) registry.Decision {
 
 	// Issuance.
 	if !iss.Status.Active() {
-		r.fail(registry.CodeIssuanceNotActive, ruleIssuanceStatus,
+		r.fail(registry.CodeIssuanceNotActive, RuleIssuanceStatus,
 			fmt.Sprintf("issuance %d is %s; tokens move only while OFFERING or ISSUED", iss.ID, statusText(string(iss.Status))))
 	}
 	if iss.Paused {
-		r.fail(registry.CodeTokenPaused, ruleIssuancePaused, fmt.Sprintf("token of issuance %d is paused", iss.ID))
+		r.fail(registry.CodeTokenPaused, RuleIssuancePaused, fmt.Sprintf("token of issuance %d is paused", iss.ID))
 	}
 
 	// Sender wallet, freezes and free balance.
 	if from != nil {
 		if !fromKnown {
-			r.fail(registry.CodeWalletUnknown, ruleSenderWallet,
+			r.fail(registry.CodeWalletUnknown, RuleSenderWallet,
 				fmt.Sprintf("sender wallet %s belongs to no registered investor", from.Address))
 		} else if msg, frozen := frozenText(from, fromWallet); frozen {
-			r.fail(registry.CodeAccountFrozen, ruleSenderFrozen, "sender "+msg)
+			r.fail(registry.CodeAccountFrozen, RuleSenderFrozen, "sender "+msg)
 		}
 	}
 	if toKnown {
 		if msg, frozen := frozenText(to, toWallet); frozen {
-			r.fail(registry.CodeAccountFrozen, ruleReceiverFrozen, "receiver "+msg)
+			r.fail(registry.CodeAccountFrozen, RuleReceiverFrozen, "receiver "+msg)
 		}
 	}
 	// The balance is a chain fact, checked even for a sender the registry
 	// does not know (as the contract does).
 	if from != nil && req.Amount != nil && req.Holdings.SenderBalance != nil &&
 		req.Holdings.SenderBalance.Cmp(req.Amount) < 0 {
-		r.fail(registry.CodeInsufficientBalance, ruleSenderBalance,
+		r.fail(registry.CodeInsufficientBalance, RuleSenderBalance,
 			fmt.Sprintf("sender wallet %s has a free balance of %s, less than the %s to transfer",
 				from.Address, req.Holdings.SenderBalance, req.Amount))
 	}
@@ -200,21 +200,21 @@ func Evaluate(req Request) registry.Decision {
 	if !same {
 		lead := req.LeadSeller
 		if lead == nil {
-			r.fail(registry.CodeSellerNotRegistered, ruleLeadStatus,
+			r.fail(registry.CodeSellerNotRegistered, RuleLeadStatus,
 				fmt.Sprintf("lead seller %d of issuance %d is not registered", iss.LeadSellerID, iss.ID))
 		} else {
 			if code, bad := sellerStatus(lead); bad {
-				r.fail(code, ruleLeadStatus, fmt.Sprintf("lead seller %d (%s) is %s", lead.ID, lead.LegalName, statusText(string(lead.Status))))
+				r.fail(code, RuleLeadStatus, fmt.Sprintf("lead seller %d (%s) is %s", lead.ID, lead.LegalName, statusText(string(lead.Status))))
 			}
 			if !licenceCovers(lead.Licence, iss.FIEAClass) {
-				r.fail(registry.CodeSellerLicenseMismatch, ruleLeadLicence, licenceText("lead seller", lead, iss.FIEAClass))
+				r.fail(registry.CodeSellerLicenseMismatch, RuleLeadLicence, licenceText("lead seller", lead, iss.FIEAClass))
 			}
 		}
 	}
 
 	// Receiver: everything below is about the receiver's investor.
 	if !toKnown {
-		r.fail(registry.CodeWalletUnknown, ruleReceiverWallet,
+		r.fail(registry.CodeWalletUnknown, RuleReceiverWallet,
 			fmt.Sprintf("receiver wallet %s belongs to no registered investor", to.Address))
 	} else if !same {
 		receiverRules(&r, &req, iss, at)
@@ -225,7 +225,7 @@ func Evaluate(req Request) registry.Decision {
 	if from != nil && !same && req.Amount != nil && req.Holdings.SenderBalance != nil && iss.MinHolding != nil &&
 		req.Holdings.SenderBalance.Cmp(req.Amount) >= 0 {
 		if rem := cmpDiff(req.Holdings.SenderBalance, req.Amount, iss.MinHolding); rem.positive && rem.cmp < 0 {
-			r.fail(registry.CodePartialTransferNotAllowed, rulePartialTransfer,
+			r.fail(registry.CodePartialTransferNotAllowed, RulePartialTransfer,
 				fmt.Sprintf("sender wallet %s would keep %s, below the minimum holding of %s; transfer all or leave at least the minimum",
 					from.Address, new(big.Int).Sub(req.Holdings.SenderBalance, req.Amount), iss.MinHolding))
 		}
@@ -234,7 +234,7 @@ func Evaluate(req Request) registry.Decision {
 	// Lock-up binds holders, so it applies to transfers only: not to a mint
 	// (no sender) and not to a receive-only look-up.
 	if from != nil && iss.LockupEnd != nil && at < iss.LockupEnd.Unix() {
-		r.fail(registry.CodeLockupActive, ruleLockup,
+		r.fail(registry.CodeLockupActive, RuleLockup,
 			fmt.Sprintf("issuance %d is locked up until %s", iss.ID, stamp(*iss.LockupEnd)))
 	}
 
@@ -252,20 +252,20 @@ func receiverRules(r *result, req *Request, iss *registry.Issuance, at int64) {
 	s := to.Seller
 	switch {
 	case s == nil:
-		r.fail(registry.CodeSellerNotRegistered, ruleInvestorSeller,
+		r.fail(registry.CodeSellerNotRegistered, RuleInvestorSeller,
 			fmt.Sprintf("investor %d's onboarding seller %d is not registered", inv.ID, inv.SellerID))
 	case req.LeadSeller != nil && s.ID == req.LeadSeller.ID:
 	default:
 		if code, bad := sellerStatus(s); bad {
-			r.fail(code, ruleInvestorSeller,
+			r.fail(code, RuleInvestorSeller,
 				fmt.Sprintf("investor %d's seller %d (%s) is %s", inv.ID, s.ID, s.LegalName, statusText(string(s.Status))))
 		}
 		if !iss.HandledBy(s.ID) {
-			r.fail(registry.CodeSellerNotAuthorisedForIssuance, ruleInvestorAuthorised,
+			r.fail(registry.CodeSellerNotAuthorisedForIssuance, RuleInvestorAuthorised,
 				fmt.Sprintf("investor %d's seller %d (%s) neither leads nor handles issuance %d", inv.ID, s.ID, s.LegalName, iss.ID))
 		}
 		if !licenceCovers(s.Licence, iss.FIEAClass) {
-			r.fail(registry.CodeSellerLicenseMismatch, ruleInvestorLicence, licenceText("investor's seller", s, iss.FIEAClass))
+			r.fail(registry.CodeSellerLicenseMismatch, RuleInvestorLicence, licenceText("investor's seller", s, iss.FIEAClass))
 		}
 	}
 
@@ -273,32 +273,32 @@ func receiverRules(r *result, req *Request, iss *registry.Issuance, at int64) {
 	e := to.Entry
 	switch {
 	case e == nil:
-		r.fail(registry.CodeNotWhitelisted, ruleWhitelistApproved,
+		r.fail(registry.CodeNotWhitelisted, RuleWhitelistApproved,
 			fmt.Sprintf("investor %d is not approved for issuance %d", inv.ID, iss.ID))
 	case e.Status != registry.WhitelistApproved:
-		r.fail(registry.CodeNotWhitelisted, ruleWhitelistApproved,
+		r.fail(registry.CodeNotWhitelisted, RuleWhitelistApproved,
 			fmt.Sprintf("investor %d's approval for issuance %d is %s", inv.ID, iss.ID, statusText(string(e.Status))))
 	case e.ValidUntil != nil && at > e.ValidUntil.Unix():
-		r.fail(registry.CodeWhitelistExpired, ruleWhitelistExpiry,
+		r.fail(registry.CodeWhitelistExpired, RuleWhitelistExpiry,
 			fmt.Sprintf("investor %d's approval for issuance %d expired at %s", inv.ID, iss.ID, stamp(*e.ValidUntil)))
 	}
 
 	// KYC.
 	if inv.KYCStatus != registry.KYCVerified {
-		r.fail(registry.CodeKYCMissing, ruleKYCStatus,
+		r.fail(registry.CodeKYCMissing, RuleKYCStatus,
 			fmt.Sprintf("investor %d's KYC is %s, not VERIFIED", inv.ID, statusText(string(inv.KYCStatus))))
 	} else if inv.KYCReviewDue != nil && at > inv.KYCReviewDue.Unix() {
-		r.fail(registry.CodeKYCExpired, ruleKYCExpiry,
+		r.fail(registry.CodeKYCExpired, RuleKYCExpiry,
 			fmt.Sprintf("investor %d's KYC review was due at %s", inv.ID, stamp(*inv.KYCReviewDue)))
 	}
 
 	// Screening. Anything but CLEAR or HIT (NONE, empty, unknown) counts as
 	// not screened.
 	if inv.Sanctions == registry.ScreeningHit {
-		r.fail(registry.CodeSanctionsHit, ruleSanctions, fmt.Sprintf("investor %d matched a sanctions list", inv.ID))
+		r.fail(registry.CodeSanctionsHit, RuleSanctions, fmt.Sprintf("investor %d matched a sanctions list", inv.ID))
 	}
 	if inv.Antisocial == registry.ScreeningHit {
-		r.fail(registry.CodeAntisocialHit, ruleAntisocial, fmt.Sprintf("investor %d matched the anti-social forces screening", inv.ID))
+		r.fail(registry.CodeAntisocialHit, RuleAntisocial, fmt.Sprintf("investor %d matched the anti-social forces screening", inv.ID))
 	}
 	sMissing := !screened(inv.Sanctions)
 	aMissing := !screened(inv.Antisocial)
@@ -309,27 +309,24 @@ func receiverRules(r *result, req *Request, iss *registry.Issuance, at int64) {
 		} else if !aMissing {
 			what = "sanctions screening"
 		}
-		r.fail(registry.CodeScreeningMissing, ruleScreeningMissing, fmt.Sprintf("investor %d has no %s", inv.ID, what))
+		r.fail(registry.CodeScreeningMissing, RuleScreeningMissing, fmt.Sprintf("investor %d has no %s", inv.ID, what))
 	}
 
 	// Category required by the offering type.
 	if code, msg, bad := categoryRule(inv, iss.OfferingType, at); bad {
-		r.fail(code, ruleCategory, msg)
+		r.fail(code, RuleCategory, msg)
 	}
 
 	// Country of residence.
 	if countryRestricted(inv.ResidenceCountry, iss) {
-		r.fail(registry.CodeCountryRestricted, ruleCountry,
+		r.fail(registry.CodeCountryRestricted, RuleCountry,
 			fmt.Sprintf("investor %d resides in %q, which issuance %d does not allow", inv.ID, inv.ResidenceCountry, iss.ID))
 	}
 
 	// Holder cap: only a new holder can breach it.
-	limit := iss.MaxHolders
-	if limit == 0 && iss.OfferingType == registry.OfferingSmallNumberPrivate {
-		limit = registry.DefaultSmallNumberMaxHolders
-	}
+	limit := iss.HolderCap()
 	if limit > 0 && !req.Holdings.ReceiverHolds && req.Holdings.Holders >= limit {
-		r.fail(registry.CodeMaxHoldersReached, ruleMaxHolders,
+		r.fail(registry.CodeMaxHoldersReached, RuleMaxHolders,
 			fmt.Sprintf("issuance %d already has %d holders, its maximum is %d", iss.ID, req.Holdings.Holders, limit))
 	}
 
@@ -337,11 +334,11 @@ func receiverRules(r *result, req *Request, iss *registry.Issuance, at int64) {
 	if req.Amount != nil && req.Holdings.ReceiverBalance != nil {
 		bal := req.Holdings.ReceiverBalance
 		if iss.MinHolding != nil && cmpSum(bal, req.Amount, iss.MinHolding) < 0 {
-			r.fail(registry.CodeAmountBelowMin, ruleMinHolding,
+			r.fail(registry.CodeAmountBelowMin, RuleMinHolding,
 				fmt.Sprintf("investor %d would hold %s, below the minimum holding of %s", inv.ID, new(big.Int).Add(bal, req.Amount), iss.MinHolding))
 		}
 		if iss.MaxHolding != nil && cmpSum(bal, req.Amount, iss.MaxHolding) > 0 {
-			r.fail(registry.CodeAmountAboveMax, ruleMaxHolding,
+			r.fail(registry.CodeAmountAboveMax, RuleMaxHolding,
 				fmt.Sprintf("investor %d would hold %s, above the maximum holding of %s", inv.ID, new(big.Int).Add(bal, req.Amount), iss.MaxHolding))
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/stonode/stonode/registry"
-	"github.com/stonode/stonode/registry/eligibility"
 )
 
 var _ registry.AlertService = (*Store)(nil)
@@ -45,30 +44,16 @@ func (r *alertRow) domain() *registry.Alert {
 	return a
 }
 
-// receiverRule reports whether a reason is about the receiver's eligibility —
-// the rules the token enforces through the registry and freezes. Issuance-level
-// states (pause, lock-up, status) and holdings are the token's own business.
-func receiverRule(c registry.ReasonCode) bool {
-	switch c {
-	case registry.CodeTokenPaused, registry.CodeLockupActive, registry.CodeIssuanceNotActive,
-		registry.CodeMaxHoldersReached, registry.CodeAmountBelowMin, registry.CodeAmountAboveMax,
-		registry.CodeInsufficientBalance, registry.CodePartialTransferNotAllowed:
-		return false
-	}
-	return true
-}
-
 // alertIneligibleReceivers raises an alert, in the caller's transaction, for
-// each transfer whose receiver the registry holds ineligible. Burns are exempt.
+// each transfer the rules hold should not have happened (registry.Compliance.AlertCodes).
 // The registry is consulted as it stands at ingestion (it keeps no history of
 // eligibility), which is the block's time when the mirror follows the head.
 func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
-	const zero = "0x0000000000000000000000000000000000000000"
 	var receivers []string
 	seen := map[string]bool{}
 	for _, t := range transfers {
 		to := strings.ToLower(t.To)
-		if to != zero && !seen[to] {
+		if !seen[to] {
 			seen[to] = true
 			receivers = append(receivers, to)
 		}
@@ -84,11 +69,7 @@ func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token strin
 	if err != nil {
 		return err
 	}
-	snap, err := s.loadIssuanceSnap(tx, iss.ID)
-	if err != nil {
-		return err
-	}
-	parties, err := s.loadParties(tx, iss.ID, receivers)
+	f, err := s.loadFacts(tx, iss.ID, receivers)
 	if err != nil {
 		return err
 	}
@@ -96,15 +77,9 @@ func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token strin
 	var rows []alertRow
 	for _, t := range transfers {
 		to := strings.ToLower(t.To)
-		if to == zero {
-			continue
-		}
-		d := eligibility.Evaluate(eligibility.Request{Issuance: snap.issuance, LeadSeller: snap.lead, To: parties[to].party(to), At: now})
 		var codes []string
-		for _, r := range d.Reasons {
-			if receiverRule(r.Code) {
-				codes = append(codes, strconv.Itoa(int(r.Code)))
-			}
+		for _, c := range s.rules.AlertCodes(f, to, now) {
+			codes = append(codes, strconv.Itoa(int(c)))
 		}
 		if len(codes) == 0 {
 			continue

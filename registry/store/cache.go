@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"math/big"
 	"sync"
 	"time"
 
@@ -22,8 +21,8 @@ type readCache struct {
 	mu        sync.RWMutex
 	gen       int64
 	keys      map[string]*registry.Principal // by key hash
-	issuances map[int64]*issuanceSnap
-	parties   map[partyKey]*partySnap
+	issuances map[int64]*registry.IssuanceFacts
+	parties   map[partyKey]*registry.PartyFacts
 }
 
 // maxCachedParties bounds memory; past it the cache starts over.
@@ -32,33 +31,6 @@ const maxCachedParties = 200_000
 type partyKey struct {
 	issuanceID int64
 	address    string
-}
-
-// issuanceSnap is an issuance with the facts every decision on it shares.
-type issuanceSnap struct {
-	issuance *registry.Issuance
-	lead     *registry.Seller
-	// ranked lists the investors with an approved entry in approval order; it is
-	// the holder register's stand-in while the issuance has no mirrored token.
-	ranked []rankedEntry
-	// holdings is the mirrored register once the issuance has a token.
-	holdings *mirrorHoldings
-}
-
-// mirrorHoldings is the transfer mirror's register, by wallet and by investor.
-type mirrorHoldings struct {
-	wallets   map[string]*big.Int
-	investors map[int64]*big.Int
-	holders   int // distinct holders: investors, plus wallets the registry does not know
-}
-
-// partySnap is what the registry knows of one address for one issuance; a nil
-// wallet means the address belongs to no investor.
-type partySnap struct {
-	wallet   *registry.Wallet
-	investor *registry.Investor
-	seller   *registry.Seller
-	entry    *registry.WhitelistEntry
 }
 
 func newReadCache() *readCache {
@@ -70,8 +42,8 @@ func newReadCache() *readCache {
 func (c *readCache) resetLocked(gen int64) {
 	c.gen = gen
 	c.keys = map[string]*registry.Principal{}
-	c.issuances = map[int64]*issuanceSnap{}
-	c.parties = map[partyKey]*partySnap{}
+	c.issuances = map[int64]*registry.IssuanceFacts{}
+	c.parties = map[partyKey]*registry.PartyFacts{}
 }
 
 // observe moves the cache to generation gen, dropping older facts.
@@ -108,8 +80,8 @@ func (c *readCache) putKey(gen int64, hash string, p *registry.Principal) {
 }
 
 // lookup returns the cached issuance and parties; missing lists addresses not cached.
-func (c *readCache) lookup(gen, issuanceID int64, addrs []string) (iss *issuanceSnap, parties map[string]*partySnap, missing []string) {
-	parties = make(map[string]*partySnap, len(addrs))
+func (c *readCache) lookup(gen, issuanceID int64, addrs []string) (iss *registry.IssuanceFacts, parties map[string]*registry.PartyFacts, missing []string) {
+	parties = make(map[string]*registry.PartyFacts, len(addrs))
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.gen != gen {
@@ -126,7 +98,7 @@ func (c *readCache) lookup(gen, issuanceID int64, addrs []string) (iss *issuance
 	return iss, parties, missing
 }
 
-func (c *readCache) store(gen int64, iss *issuanceSnap, parties map[string]*partySnap) {
+func (c *readCache) store(gen int64, iss *registry.IssuanceFacts, parties map[string]*registry.PartyFacts) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen {
@@ -135,9 +107,9 @@ func (c *readCache) store(gen int64, iss *issuanceSnap, parties map[string]*part
 	if len(c.parties)+len(parties) > maxCachedParties {
 		c.resetLocked(gen)
 	}
-	c.issuances[iss.issuance.ID] = iss
+	c.issuances[iss.Issuance.ID] = iss
 	for a, p := range parties {
-		c.parties[partyKey{iss.issuance.ID, a}] = p
+		c.parties[partyKey{iss.Issuance.ID, a}] = p
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/stonode/stonode/registry"
-	"github.com/stonode/stonode/registry/eligibility"
 )
 
 // MaxBatchAddresses bounds one batch eligibility request.
@@ -29,7 +28,7 @@ func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []s
 		}
 		norm[i] = n
 	}
-	iss, parties, err := s.eligibilityInputs(ctx, issuanceID, norm)
+	f, err := s.eligibilityFacts(ctx, issuanceID, norm)
 	if err != nil {
 		return nil, err
 	}
@@ -37,8 +36,7 @@ func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []s
 	p := registry.PrincipalFrom(ctx)
 	out := make([]registry.EligibilityResult, len(norm))
 	for i, addr := range norm {
-		req := iss.request(addr, parties[addr], at)
-		d := redact(p, eligibility.Evaluate(req), parties[addr])
+		d := s.rules.Decide(p, f, "", addr, nil, at)
 		out[i] = registry.EligibilityResult{Address: addr, Decision: d, At: at}
 	}
 	return out, nil
@@ -65,66 +63,34 @@ func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.
 	if from != "" {
 		addrs = append(addrs, from)
 	}
-	iss, parties, err := s.eligibilityInputs(ctx, issuanceID, addrs)
+	f, err := s.eligibilityFacts(ctx, issuanceID, addrs)
 	if err != nil {
 		return nil, err
 	}
 	at = at.UTC().Truncate(time.Second)
-	req := iss.request(to, parties[to], at)
-	if from != "" {
-		sender := parties[from].party(from)
-		req.From = &sender
-		req.Holdings.SenderBalance = iss.senderBalance(from)
-	}
-	req.Amount = c.Amount
-	d := redact(registry.PrincipalFrom(ctx), eligibility.Evaluate(req), parties[from], parties[to])
+	d := s.rules.Decide(registry.PrincipalFrom(ctx), f, from, to, c.Amount, at)
 	return &registry.EligibilityResult{Address: to, Decision: d, At: at}, nil
 }
 
-// redact replaces the engine's specific messages (which name investors, sellers
-// and freeze reasons) with each code's generic text unless the caller is the
-// operator or the seller that onboarded every investor involved: codes are the
-// product's public answer, the particulars are the tenant's data.
-func redact(p *registry.Principal, d registry.Decision, parties ...*partySnap) registry.Decision {
-	if p.Role == registry.RoleOperator || len(d.Reasons) == 0 {
-		return d
-	}
-	own := p.Role == registry.RoleSeller
-	for _, ps := range parties {
-		if ps != nil && ps.investor != nil && ps.investor.SellerID != p.SellerID {
-			own = false
-		}
-	}
-	if own {
-		return d
-	}
-	reasons := make([]registry.Reason, len(d.Reasons))
-	for i, r := range d.Reasons {
-		info, _ := r.Code.Info()
-		reasons[i] = registry.Reason{Code: r.Code, Rule: r.Rule, Message: info.Message}
-	}
-	d.Reasons = reasons
-	return d
-}
-
-// eligibilityInputs returns the issuance and the parties behind addrs, from the
-// cache when it holds them for the current generation, else from one snapshot.
-func (s *Store) eligibilityInputs(ctx context.Context, issuanceID int64, addrs []string) (*issuanceSnap, map[string]*partySnap, error) {
+// eligibilityFacts returns the facts of the issuance and the addresses, from
+// the cache when it holds them for the current generation, else from one
+// snapshot.
+func (s *Store) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []string) (*registry.Facts, error) {
 	p, err := principal(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	gen := p.Generation
 	if gen == 0 {
 		if gen, err = s.currentGeneration(ctx); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	iss, parties, missing := s.cache.lookup(gen, issuanceID, addrs)
 	if iss == nil || len(missing) > 0 {
 		err := s.snapshot(ctx, func(db *gorm.DB, snapGen int64) error {
 			var err error
-			if iss, err = s.loadIssuanceSnap(db, issuanceID); err != nil {
+			if iss, err = s.loadIssuanceFacts(db, issuanceID); err != nil {
 				return err
 			}
 			if parties, err = s.loadParties(db, issuanceID, addrs); err != nil {
@@ -135,49 +101,57 @@ func (s *Store) eligibilityInputs(ctx context.Context, issuanceID int64, addrs [
 			return nil
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	if !registry.CanRead(p, iss.issuance) {
-		return nil, nil, registry.Errorf(registry.ENOTFOUND, "issuance %d not found", issuanceID)
+	if !registry.CanRead(p, iss.Issuance) {
+		return nil, registry.Errorf(registry.ENOTFOUND, "issuance %d not found", issuanceID)
 	}
-	return iss, parties, nil
+	return &registry.Facts{IssuanceFacts: iss, Parties: parties}, nil
 }
 
-type rankedEntry struct {
-	investorID int64
-	validUntil *time.Time
+// loadFacts reads the facts of the issuance and the addresses with db.
+func (s *Store) loadFacts(db *gorm.DB, issuanceID int64, addrs []string) (*registry.Facts, error) {
+	iss, err := s.loadIssuanceFacts(db, issuanceID)
+	if err != nil {
+		return nil, err
+	}
+	parties, err := s.loadParties(db, issuanceID, addrs)
+	if err != nil {
+		return nil, err
+	}
+	return &registry.Facts{IssuanceFacts: iss, Parties: parties}, nil
 }
 
-func (s *Store) loadIssuanceSnap(db *gorm.DB, issuanceID int64) (*issuanceSnap, error) {
+func (s *Store) loadIssuanceFacts(db *gorm.DB, issuanceID int64) (*registry.IssuanceFacts, error) {
 	iss, err := s.visibleIssuance(db, &registry.Principal{Role: registry.RoleOperator}, issuanceID)
 	if err != nil {
 		return nil, err
 	}
-	snap := &issuanceSnap{issuance: iss}
+	snap := &registry.IssuanceFacts{Issuance: iss}
 	var lead sellerRow
 	if err := db.Where("id = ?", iss.LeadSellerID).Take(&lead).Error; err != nil {
 		return nil, s.translate(err)
 	}
-	snap.lead = lead.domain()
+	snap.Lead = lead.domain()
 	if iss.TokenAddress != "" {
 		h, err := s.loadHoldings(db, iss)
 		if err != nil {
 			return nil, err
 		}
-		snap.holdings = h
+		snap.Holdings = h
 		return snap, nil
 	}
-	if holderCap(iss) > 0 {
+	if iss.HolderCap() > 0 {
 		var rows []whitelistRow
 		if err := db.Select("investor_id, valid_until, approved_at").
 			Where("issuance_id = ? AND status = ?", issuanceID, string(registry.WhitelistApproved)).
 			Order("approved_at, investor_id").Find(&rows).Error; err != nil {
 			return nil, s.translate(err)
 		}
-		snap.ranked = make([]rankedEntry, len(rows))
+		snap.Ranked = make([]registry.RankedHolder, len(rows))
 		for i := range rows {
-			snap.ranked[i] = rankedEntry{investorID: rows[i].InvestorID, validUntil: rows[i].ValidUntil}
+			snap.Ranked[i] = registry.RankedHolder{InvestorID: rows[i].InvestorID, ValidUntil: rows[i].ValidUntil}
 		}
 	}
 	return snap, nil
@@ -185,10 +159,10 @@ func (s *Store) loadIssuanceSnap(db *gorm.DB, issuanceID int64) (*issuanceSnap, 
 
 // loadParties reads wallets, their investors (with categories and wallets), the
 // investors' sellers and their whitelist entries, a query per table.
-func (s *Store) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[string]*partySnap, error) {
-	out := make(map[string]*partySnap, len(addrs))
+func (s *Store) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[string]*registry.PartyFacts, error) {
+	out := make(map[string]*registry.PartyFacts, len(addrs))
 	for _, a := range addrs {
-		out[a] = &partySnap{}
+		out[a] = &registry.PartyFacts{}
 	}
 	var walletRows []walletRow
 	if err := db.Where("address IN ?", addrs).Find(&walletRows).Error; err != nil {
@@ -233,9 +207,9 @@ func (s *Store) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[
 	}
 	for i := range walletRows {
 		w := walletRows[i].domain()
-		ps := &partySnap{wallet: w, investor: investors[w.InvestorID], entry: entries[w.InvestorID]}
-		if ps.investor != nil {
-			ps.seller = sellers[ps.investor.SellerID]
+		ps := &registry.PartyFacts{Wallet: w, Investor: investors[w.InvestorID], Entry: entries[w.InvestorID]}
+		if ps.Investor != nil {
+			ps.Seller = sellers[ps.Investor.SellerID]
 		}
 		out[w.Address] = ps
 	}
@@ -244,7 +218,7 @@ func (s *Store) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[
 
 // loadHoldings reads the mirrored balances of an issuance's token with the
 // registry's wallet-to-investor mapping.
-func (s *Store) loadHoldings(db *gorm.DB, iss *registry.Issuance) (*mirrorHoldings, error) {
+func (s *Store) loadHoldings(db *gorm.DB, iss *registry.Issuance) (*registry.MirrorHoldings, error) {
 	var rows []struct {
 		Wallet     string
 		Balance    string
@@ -255,95 +229,23 @@ LEFT JOIN wallets w ON w.address = b.wallet WHERE b.chain_id = ? AND b.token = ?
 		Scan(&rows).Error; err != nil {
 		return nil, s.translate(err)
 	}
-	h := &mirrorHoldings{wallets: map[string]*big.Int{}, investors: map[int64]*big.Int{}}
+	h := &registry.MirrorHoldings{Wallets: map[string]*big.Int{}, Investors: map[int64]*big.Int{}}
 	for _, r := range rows {
 		bal := amountValue(&r.Balance)
 		if bal == nil || bal.Sign() <= 0 {
 			continue
 		}
-		h.wallets[r.Wallet] = bal
+		h.Wallets[r.Wallet] = bal
 		if r.InvestorID == nil {
-			h.holders++
+			h.Holders++
 			continue
 		}
-		if cur, ok := h.investors[*r.InvestorID]; ok {
+		if cur, ok := h.Investors[*r.InvestorID]; ok {
 			cur.Add(cur, bal)
 		} else {
-			h.investors[*r.InvestorID] = new(big.Int).Set(bal)
-			h.holders++
+			h.Investors[*r.InvestorID] = new(big.Int).Set(bal)
+			h.Holders++
 		}
 	}
 	return h, nil
-}
-
-func holderCap(iss *registry.Issuance) int {
-	if iss.MaxHolders == 0 && iss.OfferingType == registry.OfferingSmallNumberPrivate {
-		return registry.DefaultSmallNumberMaxHolders
-	}
-	return iss.MaxHolders
-}
-
-func (ps *partySnap) party(addr string) eligibility.Party {
-	party := eligibility.Party{Address: addr}
-	if ps == nil || ps.wallet == nil {
-		return party
-	}
-	party.Wallet, party.Investor, party.Seller, party.Entry = ps.wallet, ps.investor, ps.seller, ps.entry
-	return party
-}
-
-func (snap *issuanceSnap) request(to string, receiver *partySnap, at time.Time) eligibility.Request {
-	req := eligibility.Request{Issuance: snap.issuance, LeadSeller: snap.lead, To: receiver.party(to), At: at}
-	var investorID int64
-	if req.To.Investor != nil {
-		investorID = req.To.Investor.ID
-	}
-	if h := snap.holdings; h != nil {
-		// The mirrored register: holders are investors with a balance (and
-		// wallets the registry does not know), the receiver counted apart.
-		bal := h.wallets[to]
-		if investorID != 0 {
-			bal = h.investors[investorID]
-		}
-		if bal == nil {
-			bal = new(big.Int)
-		}
-		req.Holdings.ReceiverBalance = bal
-		req.Holdings.ReceiverHolds = bal.Sign() > 0
-		req.Holdings.Holders = h.holders
-		if req.Holdings.ReceiverHolds {
-			req.Holdings.Holders--
-		}
-		return req
-	}
-	req.Holdings.Holders = snap.holdersBefore(investorID, at)
-	return req
-}
-
-// senderBalance is the sender wallet's mirrored balance, or nil without a mirror.
-func (snap *issuanceSnap) senderBalance(from string) *big.Int {
-	if snap.holdings == nil {
-		return nil
-	}
-	if b := snap.holdings.wallets[from]; b != nil {
-		return b
-	}
-	return new(big.Int)
-}
-
-// holdersBefore counts investors holding a place before investorID: those with an
-// approved, unexpired entry approved earlier. Until the transfer mirror supplies
-// real holdings, approval order is the register: the first MaxHolders approved
-// investors may acquire, later ones are refused with MAX_HOLDERS_REACHED.
-func (snap *issuanceSnap) holdersBefore(investorID int64, at time.Time) int {
-	n := 0
-	for _, e := range snap.ranked {
-		if e.investorID == investorID {
-			return n
-		}
-		if e.validUntil == nil || !at.After(*e.validUntil) {
-			n++
-		}
-	}
-	return n
 }

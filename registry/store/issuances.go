@@ -8,7 +8,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/stonode/stonode/registry"
-	"github.com/stonode/stonode/registry/policy"
 )
 
 // CreateIssuance registers an offering in DRAFT. A seller creates issuances it
@@ -40,9 +39,7 @@ func (s *Store) CreateIssuance(ctx context.Context, i *registry.Issuance) error 
 	if i.Product.Underlying == "" {
 		i.Product.Underlying = registry.UnderlyingNone
 	}
-	if i.OfferingType == registry.OfferingSmallNumberPrivate && i.MaxHolders == 0 {
-		i.MaxHolders = registry.DefaultSmallNumberMaxHolders
-	}
+	i.MaxHolders = i.HolderCap()
 	i.Status = registry.IssuanceDraft
 	if err := i.Validate(); err != nil {
 		return err
@@ -54,7 +51,7 @@ func (s *Store) CreateIssuance(ctx context.Context, i *registry.Issuance) error 
 		i.HandlingSellers = []int64{}
 	}
 	now := s.now()
-	if reasons := policy.Check(i.Product, now); len(reasons) > 0 {
+	if reasons := s.rules.ProductRefusals(i.Product, now); len(reasons) > 0 {
 		return &registry.Error{Code: registry.EREFUSED, Message: "the product policy refuses this issuance", Reasons: reasons}
 	}
 	i.CreatedAt, i.UpdatedAt = now, now
@@ -203,7 +200,7 @@ func (s *Store) TransitionIssuance(ctx context.Context, id int64, to registry.Is
 		}
 		now := s.now()
 		if to == registry.IssuanceRegistered {
-			if reasons := policy.Check(iss.Product, now); len(reasons) > 0 {
+			if reasons := s.rules.ProductRefusals(iss.Product, now); len(reasons) > 0 {
 				return &registry.Error{Code: registry.EREFUSED, Message: "the product policy refuses this issuance", Reasons: reasons}
 			}
 		}

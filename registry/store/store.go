@@ -45,6 +45,10 @@ type Config struct {
 	Logger  *slog.Logger
 	// Clock returns the current time; nil means time.Now. Tests pin it.
 	Clock func() time.Time
+	// Rules decide compliance from the facts the store loads (eligibility
+	// look-ups, on-chain records, alerts, product policy); required.
+	// registry/eligibility.Rules is the node's.
+	Rules registry.Compliance
 }
 
 // Store implements registry.Service.
@@ -55,6 +59,7 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 	cache   *readCache
+	rules   registry.Compliance
 	genMu   sync.Mutex
 	genStmt *sql.Stmt // prepared on first use on the reader pool; retried after a failure
 	gens    *generationReader
@@ -70,13 +75,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
+	if cfg.Rules == nil {
+		return nil, errors.New("store: no compliance rules (Config.Rules)")
+	}
 	gcfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
 		SkipDefaultTransaction: true, // every write already runs in an explicit transaction
 		NowFunc:                func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) },
 	}
-	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache()}
+	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache(), rules: cfg.Rules}
 	s.gens = &generationReader{query: func(ctx context.Context) (int64, error) {
 		stmt, err := s.generationStmt(ctx)
 		if err != nil {

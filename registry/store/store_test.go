@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stonode/stonode/registry"
+	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 	"github.com/stonode/stonode/registry/store/storetest"
 )
@@ -44,7 +45,7 @@ func TestMigrationsAreIdempotentAndVersioned(t *testing.T) {
 		dsn := storetest.DSN(t, engine)
 		ctx := context.Background()
 		for i := 0; i < 2; i++ { // a second start finds everything applied
-			st, err := store.Open(ctx, store.Config{DSN: dsn})
+			st, err := store.Open(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 			if err != nil {
 				t.Fatalf("open #%d: %v", i, err)
 			}
@@ -61,7 +62,7 @@ func TestMigrationUpgradesAnExistingDatabase(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine store.Dialect) {
 		dsn := storetest.DSN(t, engine)
 		ctx := context.Background()
-		old, err := store.OpenAtVersion(ctx, store.Config{DSN: dsn}, 1)
+		old, err := store.OpenAtVersion(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +73,7 @@ func TestMigrationUpgradesAnExistingDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 		old.Close()
-		st, err := store.Open(ctx, store.Config{DSN: dsn})
+		st, err := store.Open(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 		if err != nil {
 			t.Fatalf("upgrade: %v", err)
 		}
@@ -257,7 +258,7 @@ func TestCachedDecisionsFollowEveryWrite(t *testing.T) {
 		dsn := storetest.DSN(t, engine)
 		ctx := context.Background()
 		open := func() *store.Store {
-			st, err := store.Open(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }})
+			st, err := store.Open(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,7 +372,7 @@ func TestNodesMigrateAFreshDatabaseTogether(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				st, err := store.Open(context.Background(), store.Config{DSN: dsn})
+				st, err := store.Open(context.Background(), store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 				if err == nil {
 					st.Close()
 				}

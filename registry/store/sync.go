@@ -9,7 +9,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/stonode/stonode/registry"
-	"github.com/stonode/stonode/registry/eligibility"
 )
 
 var _ registry.SyncStore = (*Store)(nil)
@@ -178,103 +177,23 @@ AND o.wallet IN (SELECT w.address FROM wallets w WHERE w.investor_id = whitelist
 const entryRefusedElsewhere = `EXISTS (SELECT 1 FROM whitelist_sync_failures f
 WHERE f.issuance_id = whitelist_entries.issuance_id AND f.investor_id = whitelist_entries.investor_id AND f.wallet NOT IN ?)`
 
-// DesiredRecords derives each wallet's on-chain record from the registry: the
-// engine decides, and its reasons sort into three kinds. Reasons the chain
-// enforces itself with the same code (country rule, token freeze, pause,
-// lock-up, its own holder cap) and issuance-level ones keep the record. Expiries
-// travel as valid-until, so they need no transaction when they pass. Any other
-// reason (unknown wallet, no approval, KYC missing, screening, seller, missing
-// category) removes the record.
+// DesiredRecords derives each wallet's on-chain record from the registry's
+// facts as of one snapshot; the rules (registry.Compliance.WalletRecord) decide.
 func (s *Store) DesiredRecords(ctx context.Context, issuanceID int64, wallets []string, at time.Time) ([]registry.WalletRecord, error) {
-	var out []registry.WalletRecord
+	var f *registry.Facts
 	err := s.snapshot(ctx, func(db *gorm.DB, _ int64) error {
-		snap, err := s.loadIssuanceSnap(db, issuanceID)
-		if err != nil {
-			return err
-		}
-		parties, err := s.loadParties(db, issuanceID, wallets)
-		if err != nil {
-			return err
-		}
-		out = make([]registry.WalletRecord, len(wallets))
-		for i, w := range wallets {
-			out[i] = desiredRecord(snap.issuance, snap.lead, w, parties[w], at)
-		}
-		return nil
+		var err error
+		f, err = s.loadFacts(db, issuanceID, wallets)
+		return err
 	})
-	return out, err
-}
-
-func desiredRecord(iss *registry.Issuance, lead *registry.Seller, wallet string, ps *partySnap, at time.Time) registry.WalletRecord {
-	rec := registry.WalletRecord{Wallet: wallet}
-	party := ps.party(wallet)
-	if party.Investor == nil {
-		return rec
+	if err != nil {
+		return nil, err
 	}
-	rec.FreezeKnown = true
-	d := eligibility.Evaluate(eligibility.Request{Issuance: iss, LeadSeller: lead, To: party, At: at})
-	for _, r := range d.Reasons {
-		switch r.Code {
-		case registry.CodeWhitelistExpired, registry.CodeKYCExpired, registry.CodeCategoryExpired,
-			registry.CodeCountryRestricted, registry.CodeAccountFrozen, registry.CodeTokenPaused,
-			registry.CodeLockupActive, registry.CodeIssuanceNotActive, registry.CodeMaxHoldersReached,
-			registry.CodeAmountBelowMin, registry.CodeAmountAboveMax:
-		default:
-			rec.Frozen = party.Investor.Frozen || party.Wallet.Frozen
-			return rec
-		}
+	out := make([]registry.WalletRecord, len(wallets))
+	for i, w := range wallets {
+		out[i] = s.rules.WalletRecord(f, w, at)
 	}
-	inv := party.Investor
-	rec.InvestorID = uint64(inv.ID)
-	rec.Country = inv.ResidenceCountry
-	rec.Frozen = inv.Frozen || party.Wallet.Frozen
-	rec.ValidUntil = registry.NoExpiry
-	earliest := func(t *time.Time) {
-		if t != nil && t.Unix() >= 0 && uint64(t.Unix()) < rec.ValidUntil {
-			rec.ValidUntil = uint64(t.Unix())
-		}
-	}
-	earliest(party.Entry.ValidUntil)
-	earliest(inv.KYCReviewDue)
-	var required []registry.Category
-	switch iss.OfferingType {
-	case registry.OfferingQIIPrivate:
-		required = []registry.Category{registry.CategoryQII}
-	case registry.OfferingSpecifiedInvestorPrivate:
-		required = []registry.Category{registry.CategorySpecifiedInvestor, registry.CategoryQII}
-	}
-	var categoryEnd *time.Time
-	for _, g := range inv.Categories {
-		switch g.Category {
-		case registry.CategoryGeneral:
-			rec.Categories |= registry.FlagGeneral
-		case registry.CategoryQII:
-			rec.Categories |= registry.FlagQII
-		case registry.CategorySpecifiedInvestor:
-			rec.Categories |= registry.FlagSpecifiedInvestor
-		}
-		for _, c := range required {
-			if g.Category == c && !g.ValidFrom.After(at) && (categoryEnd == nil || g.ValidTo.After(*categoryEnd)) {
-				end := g.ValidTo
-				categoryEnd = &end
-			}
-		}
-	}
-	// A grant that continues the current one (a renewal dated in advance)
-	// extends the window, so the record does not lapse at the seam.
-	for extended := categoryEnd != nil; extended; {
-		extended = false
-		for _, g := range inv.Categories {
-			for _, c := range required {
-				if g.Category == c && !g.ValidFrom.After(categoryEnd.Add(time.Second)) && g.ValidTo.After(*categoryEnd) {
-					end := g.ValidTo
-					categoryEnd, extended = &end, true
-				}
-			}
-		}
-	}
-	earliest(categoryEnd)
-	return rec
+	return out, nil
 }
 
 // RecordBatch stores a signed batch before broadcast and claims its wallets'

@@ -35,6 +35,7 @@ import (
 
 	"github.com/stonode/stonode/contracts/bindings"
 	"github.com/stonode/stonode/registry/chain"
+	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 )
 
@@ -156,7 +157,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer dropSchema()
-	st, err := store.Open(ctx, store.Config{DSN: dsn, DataDir: o.dataDir, Logger: slog.New(slog.DiscardHandler)})
+	st, err := store.Open(ctx, store.Config{DSN: dsn, DataDir: o.dataDir, Logger: slog.New(slog.DiscardHandler), Rules: eligibility.Rules{}})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}

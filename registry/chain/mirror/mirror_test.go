@@ -10,6 +10,7 @@ import (
 
 	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain/mirror"
+	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 	"github.com/stonode/stonode/registry/store/storetest"
 )
@@ -150,7 +151,7 @@ func TestRestartMidBackfill(t *testing.T) {
 			eachEngine(t, func(t *testing.T, engine store.Dialect) {
 				dsn := storetest.DSN(t, engine)
 				ctx := context.Background()
-				st, err := store.Open(ctx, store.Config{DSN: dsn})
+				st, err := store.Open(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -179,7 +180,7 @@ func TestRestartMidBackfill(t *testing.T) {
 				}
 				st.Close()
 
-				st2, err := store.Open(ctx, store.Config{DSN: dsn})
+				st2, err := store.Open(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 				if err != nil {
 					t.Fatal(err)
 				}

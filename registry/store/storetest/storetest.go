@@ -17,6 +17,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for schema set-up
 
+	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 )
 
@@ -80,7 +81,7 @@ func DSN(t testing.TB, engine store.Dialect) string {
 // Open returns a migrated store on a fresh database of the given engine.
 func Open(t testing.TB, engine store.Dialect, clock func() time.Time) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Config{DSN: DSN(t, engine), Clock: clock})
+	st, err := store.Open(context.Background(), store.Config{DSN: DSN(t, engine), Clock: clock, Rules: eligibility.Rules{}})
 	if err != nil {
 		t.Fatalf("open %s store: %v", engine, err)
 	}
