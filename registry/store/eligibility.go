@@ -13,9 +13,9 @@ import (
 // MaxBatchAddresses bounds one batch eligibility request.
 const MaxBatchAddresses = 1000
 
-// Eligibility decides, for each address, whether it may receive the issuance's
+// Eligibility answers, for each address, whether it may receive the issuance's
 // token at the given time. The facts come from one consistent snapshot of the
-// registry, cached until the next committed write.
+// registry, cached until the next committed write; the rules decide.
 func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []string, at time.Time) ([]registry.EligibilityResult, error) {
 	if len(addresses) == 0 || len(addresses) > MaxBatchAddresses {
 		return nil, registry.Errorf(registry.EINVALID, "between 1 and %d addresses", MaxBatchAddresses)
@@ -42,8 +42,8 @@ func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []s
 	return out, nil
 }
 
-// CheckTransfer decides whether a transfer of Amount from From to To may
-// happen; an empty From checks a mint (an allocation to To).
+// CheckTransfer answers whether a transfer of Amount from From to To may
+// happen; an empty From checks a mint (an allocation to To). The rules decide.
 func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.TransferCheck, at time.Time) (*registry.EligibilityResult, error) {
 	var from string
 	var err error
