@@ -155,10 +155,15 @@ func (s *Store) IssuanceHalts(ctx context.Context, issuanceID int64) ([]registry
 	return out, nil
 }
 
-// mergeResult decodes a stored result, sets the given keys and encodes it.
-func mergeResult(stored string, add map[string]string) (string, error) {
+// mergedResult loads an operation in tx and returns it with its result, as
+// JSON, after setting the given keys (an empty value removes its key).
+func mergedResult(tx *gorm.DB, operationID int64, add map[string]string) (*operationRow, string, error) {
+	var op operationRow
+	if err := tx.Where("id = ?", operationID).Take(&op).Error; err != nil {
+		return nil, "", err
+	}
 	m := map[string]string{}
-	_ = json.Unmarshal([]byte(stored), &m)
+	_ = json.Unmarshal([]byte(op.Result), &m)
 	for k, v := range add {
 		if v == "" {
 			delete(m, k)
@@ -167,14 +172,14 @@ func mergeResult(stored string, add map[string]string) (string, error) {
 		}
 	}
 	b, err := json.Marshal(m)
-	return string(b), err
+	return &op, string(b), err
 }
 
 // RecordOperationTxs stores signed transactions before they are broadcast.
 func (s *Store) RecordOperationTxs(ctx context.Context, operationID int64, txs []registry.OperationTx, result map[string]string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
-		var op operationRow
-		if err := tx.Where("id = ?", operationID).Take(&op).Error; err != nil {
+		op, body, err := mergedResult(tx, operationID, result)
+		if err != nil {
 			return err
 		}
 		if op.Status != string(registry.OpRunning) {
@@ -186,10 +191,6 @@ func (s *Store) RecordOperationTxs(ctx context.Context, operationID int64, txs [
 				RawTx: fmt.Sprintf("%x", t.Raw), ContractAddress: t.Contract, GenesisHash: t.GenesisHash, CreatedAt: now}).Error; err != nil {
 				return err
 			}
-		}
-		body, err := mergeResult(op.Result, result)
-		if err != nil {
-			return err
 		}
 		return tx.Model(&operationRow{}).Where("id = ?", operationID).
 			Updates(map[string]any{"result": body, "heartbeat_at": now, "updated_at": now}).Error
@@ -217,11 +218,7 @@ func (s *Store) OperationTxs(ctx context.Context, operationID int64) ([]registry
 // NoteOperation merges result into a RUNNING operation and renews its heartbeat.
 func (s *Store) NoteOperation(ctx context.Context, operationID int64, result map[string]string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
-		var op operationRow
-		if err := tx.Where("id = ?", operationID).Take(&op).Error; err != nil {
-			return err
-		}
-		body, err := mergeResult(op.Result, result)
+		_, body, err := mergedResult(tx, operationID, result)
 		if err != nil {
 			return err
 		}
@@ -444,11 +441,7 @@ func (s *Store) RecentOperations(ctx context.Context, since time.Time) ([]*regis
 // changing its status (a reorg undid and re-sent it, say), audited.
 func (s *Store) AnnotateOperation(ctx context.Context, operationID int64, result map[string]string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
-		var op operationRow
-		if err := tx.Where("id = ?", operationID).Take(&op).Error; err != nil {
-			return err
-		}
-		body, err := mergeResult(op.Result, result)
+		op, body, err := mergedResult(tx, operationID, result)
 		if err != nil {
 			return err
 		}

@@ -147,6 +147,21 @@ func sqlitePath(cfg Config) (string, error) {
 	return path, nil
 }
 
+// openSQLiteRetrying opens a SQLite DSN, retrying "database is locked" for a
+// few seconds: switching a fresh file to WAL needs an exclusive lock that
+// SQLite refuses at once, without its busy handler, while another process
+// opens the same file.
+func openSQLiteRetrying(dsn string, gcfg *gorm.Config) (*gorm.DB, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		db, err := gorm.Open(sqlite.Open(dsn), gcfg)
+		if err == nil || !strings.Contains(err.Error(), "database is locked") || time.Now().After(deadline) {
+			return db, err
+		}
+		time.Sleep(wait)
+	}
+}
+
 func (s *Store) openSQLite(path string, gcfg *gorm.Config) error {
 	common := url.Values{}
 	common.Set("_journal_mode", "WAL")
@@ -161,7 +176,7 @@ func (s *Store) openSQLite(path string, gcfg *gorm.Config) error {
 	// deadlock upgrading from a read lock.
 	w.Set("_txlock", "immediate")
 	var err error
-	s.writer, err = gorm.Open(sqlite.Open("file:"+path+"?"+w.Encode()), gcfg)
+	s.writer, err = openSQLiteRetrying("file:"+path+"?"+w.Encode(), gcfg)
 	if err != nil {
 		return fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -172,7 +187,7 @@ func (s *Store) openSQLite(path string, gcfg *gorm.Config) error {
 		r[k] = v
 	}
 	r.Set("_query_only", "1")
-	s.reader, err = gorm.Open(sqlite.Open("file:"+path+"?"+r.Encode()), gcfg)
+	s.reader, err = openSQLiteRetrying("file:"+path+"?"+r.Encode(), gcfg)
 	if err != nil {
 		return fmt.Errorf("open sqlite reader %s: %w", path, err)
 	}

@@ -43,25 +43,9 @@ func TestAnvilChainTrust(t *testing.T) {
 
 	first := startAnvil(ctx, t, anvilBin, "--silent")
 	fp := startFaultProxy(t, first.url)
-	node := &stonode{t: t, bin: bin, dataDir: filepath.Join(dir, "data"), addr: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
-		rpcURL: fp.srv.URL, nodeKey: anvilKeys[0], confirm: 0, logPath: filepath.Join(dir, "stonode.log")}
-	t.Cleanup(func() {
-		if node.p != nil {
-			_ = node.p.stop(syscall.SIGKILL, 10*time.Second)
-		}
-		if t.Failed() {
-			t.Log(node.logTail(80))
-		}
-	})
-	e := &e2e{t: t, ctx: ctx, chain: first, node: node,
-		api: &apiClient{t: t, base: "http://" + node.addr, hc: &http.Client{}}, rng: rand.New(rand.NewPCG(7, 2026))}
-	for i := 1; i <= 5; i++ {
-		e.investors = append(e.investors, anvilAccount(t, i))
-	}
-	e.outsider = anvilAccount(t, 9)
-	e.opKey = node.run(ctx, "keys", "create", "--role", "operator", "--name", "e2e", "--data-dir", node.dataDir, "--log-level", "warn")
-	node.start(ctx)
-	e.setUp()
+	e := startScenario(ctx, t, first, &stonode{bin: bin, dataDir: filepath.Join(dir, "data"), rpcURL: fp.srv.URL,
+		logPath: filepath.Join(dir, "stonode.log")}, 7)
+	node := e.node
 	supply := big.NewInt(5 * mintEach)
 
 	e.step("kill -9 between broadcast and receipt of a mint", func() {
@@ -271,6 +255,36 @@ func TestAnvilChainTrust(t *testing.T) {
 		}
 		t.Logf("reorg of %d blocks (bound %d): halted (%s), register unchanged", chain.DefaultMaxReorgDepth+2, chain.DefaultMaxReorgDepth, iss.ChainHalt)
 	})
+}
+
+// startScenario starts node (bin, dataDir, rpcURL, logPath and db set by the
+// caller) against chain with an operator key, and runs setUp: a seller, a
+// deployed PUBLIC issuance, five whitelisted investors holding mintEach each.
+func startScenario(ctx context.Context, t *testing.T, chain *anvil, node *stonode, seed uint64) *e2e {
+	t.Helper()
+	node.t, node.addr, node.nodeKey = t, fmt.Sprintf("127.0.0.1:%d", freePort(t)), anvilKeys[0]
+	t.Cleanup(func() {
+		if node.p != nil {
+			_ = node.p.stop(syscall.SIGKILL, 10*time.Second)
+		}
+		if t.Failed() {
+			t.Log(node.logTail(80))
+		}
+	})
+	e := &e2e{t: t, ctx: ctx, chain: chain, node: node,
+		api: &apiClient{t: t, base: "http://" + node.addr, hc: &http.Client{}}, rng: rand.New(rand.NewPCG(seed, 2026))}
+	for i := 1; i <= 5; i++ {
+		e.investors = append(e.investors, anvilAccount(t, i))
+	}
+	e.outsider = anvilAccount(t, 9)
+	args := []string{"keys", "create", "--role", "operator", "--name", "e2e", "--data-dir", node.dataDir, "--log-level", "warn"}
+	if node.db != "" {
+		args = append(args, "--db", node.db)
+	}
+	e.opKey = node.run(ctx, args...)
+	node.start(ctx)
+	e.setUp()
+	return e
 }
 
 type opJSON struct {

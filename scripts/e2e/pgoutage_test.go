@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"math/rand/v2"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -42,26 +39,8 @@ func TestPostgresOutage(t *testing.T) {
 	dsn, pgStop, pgStart := throwawayCluster(ctx, t)
 
 	chain := startAnvil(ctx, t, anvilBin, "--silent")
-	node := &stonode{t: t, bin: bin, dataDir: filepath.Join(dir, "data"), addr: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
-		rpcURL: chain.url, nodeKey: anvilKeys[0], confirm: 0, logPath: filepath.Join(dir, "stonode.log"), db: dsn}
-	t.Cleanup(func() {
-		if node.p != nil {
-			_ = node.p.stop(syscall.SIGKILL, 10*time.Second)
-		}
-		if t.Failed() {
-			t.Log(node.logTail(80))
-		}
-	})
-	e := &e2e{t: t, ctx: ctx, chain: chain, node: node,
-		api: &apiClient{t: t, base: "http://" + node.addr, hc: &http.Client{}}, rng: rand.New(rand.NewPCG(9, 2026))}
-	for i := 1; i <= 5; i++ {
-		e.investors = append(e.investors, anvilAccount(t, i))
-	}
-	e.outsider = anvilAccount(t, 9)
-	e.opKey = node.run(ctx, "keys", "create", "--role", "operator", "--name", "e2e", "--data-dir", node.dataDir,
-		"--db", dsn, "--log-level", "warn")
-	node.start(ctx)
-	e.setUp()
+	e := startScenario(ctx, t, chain, &stonode{bin: bin, dataDir: filepath.Join(dir, "data"), rpcURL: chain.url,
+		logPath: filepath.Join(dir, "stonode.log"), db: dsn}, 9)
 
 	e.step("PostgreSQL stopped for 20 s between a mint's broadcast and receipt", func() {
 		// The mint is broadcast, then the database goes away, then the mint
