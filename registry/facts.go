@@ -66,4 +66,7 @@ type Compliance interface {
 	// ProductRefusals are the product-policy reasons that refuse registering
 	// an issuance of product p.
 	ProductRefusals(p Product, at time.Time) []Reason
+	// ApprovalRefusals are the reasons that refuse putting inv on iss's
+	// whitelist.
+	ApprovalRefusals(iss *Issuance, inv *Investor) []Reason
 }

@@ -38,6 +38,26 @@ func (Rules) ProductRefusals(p registry.Product, at time.Time) []registry.Reason
 	return policy.Check(p, at)
 }
 
+// ApprovalRefusals implements registry.Compliance.
+func (Rules) ApprovalRefusals(iss *registry.Issuance, inv *registry.Investor) []registry.Reason {
+	return ApprovalRefusals(iss, inv)
+}
+
+// RuleApprovalAuthorised names the approval-time form of
+// RuleInvestorAuthorised, as whitelist refusals have reported it.
+const RuleApprovalAuthorised = "seller.authorised"
+
+// ApprovalRefusals are the reasons that refuse putting inv on iss's whitelist:
+// the investor's seller must lead or handle the issuance, or every transfer to
+// the investor would fail RuleInvestorAuthorised.
+func ApprovalRefusals(iss *registry.Issuance, inv *registry.Investor) []registry.Reason {
+	if iss.HandledBy(inv.SellerID) {
+		return nil
+	}
+	return []registry.Reason{{Code: registry.CodeSellerNotAuthorisedForIssuance, Rule: RuleApprovalAuthorised,
+		Message: "the investor's seller does not lead or handle this issuance"}}
+}
+
 // Decide evaluates a look-up (from empty, amount nil) or a transfer check
 // (from empty for a mint) on the facts and redacts the answer for p.
 func Decide(p *registry.Principal, f *registry.Facts, from, to string, amount *big.Int, at time.Time) registry.Decision {

@@ -255,3 +255,27 @@ func TestRefusals(t *testing.T) {
 		}
 	}
 }
+
+func TestApprovalRefusals(t *testing.T) {
+	iss := &registry.Issuance{ID: 7, LeadSellerID: leadID, HandlingSellers: []int64{handlerID}}
+	for _, c := range []struct {
+		seller int64
+		want   []C
+	}{
+		{leadID, nil},
+		{handlerID, nil},
+		{outsiderID, codes(notAuthorised)},
+	} {
+		got := ApprovalRefusals(iss, &registry.Investor{ID: receiverID, SellerID: c.seller})
+		var gotCodes []C
+		for _, r := range got {
+			gotCodes = append(gotCodes, r.Code)
+			if r.Rule != RuleApprovalAuthorised || r.Message == "" {
+				t.Errorf("seller %d: reason %+v", c.seller, r)
+			}
+		}
+		if !slices.Equal(gotCodes, c.want) {
+			t.Errorf("seller %d: refused with %v, want %v", c.seller, gotCodes, c.want)
+		}
+	}
+}

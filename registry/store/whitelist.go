@@ -13,15 +13,15 @@ import (
 
 // Approve puts an investor on an issuance's whitelist, or updates the approval's
 // valid-until if it is already there. The caller must see both the issuance and
-// the investor, and the investor's seller must lead or handle the issuance.
+// the investor, and the rules must allow the approval (the investor's seller
+// leads or handles the issuance).
 func (s *Store) Approve(ctx context.Context, issuanceID, investorID int64, a registry.Approval) (*registry.WhitelistEntry, error) {
 	if err := registry.CheckTime("validUntil", a.ValidUntil); err != nil {
 		return nil, err
 	}
 	return s.changeWhitelist(ctx, issuanceID, investorID, func(tx *gorm.DB, p *registry.Principal, iss *registry.Issuance, inv *registry.Investor, cur *whitelistRow) (*whitelistRow, string, error) {
-		if !iss.HandledBy(inv.SellerID) {
-			return nil, "", &registry.Error{Code: registry.EREFUSED, Message: "the investor's seller does not lead or handle this issuance",
-				Reasons: []registry.Reason{{Code: registry.CodeSellerNotAuthorisedForIssuance, Rule: "seller.authorised", Message: "the investor's seller does not lead or handle this issuance"}}}
+		if reasons := s.rules.ApprovalRefusals(iss, inv); len(reasons) > 0 {
+			return nil, "", &registry.Error{Code: registry.EREFUSED, Message: reasons[0].Message, Reasons: reasons}
 		}
 		if iss.Status == registry.IssuanceRedeemed {
 			return nil, "", registry.Errorf(registry.ECONFLICT, "issuance %d is redeemed", iss.ID)
