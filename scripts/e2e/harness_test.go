@@ -506,10 +506,10 @@ type stonode struct {
 	// logLevel is the daemon's --log-level; "" means warn.
 	logLevel string
 	// db is the daemon's --db; "" means SQLite in the data dir.
-	db string
-	logPath  string
-	p        *proc
-	starts   int
+	db      string
+	logPath string
+	p       *proc
+	starts  int
 }
 
 func buildStonode(ctx context.Context, t *testing.T, root, dir string) string {
