@@ -9,15 +9,6 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-func (s *Server) alertRoutes() []route {
-	return []route{
-		{http.MethodGet, "/v1/alerts", administrator, s.listAlerts},
-		{http.MethodGet, "/v1/issuances/:id/alerts", administrator, s.listIssuanceAlerts},
-		{http.MethodGet, "/v1/issuances/:id/reconcile", administrator, s.reconcile(false)},
-		{http.MethodPost, "/v1/issuances/:id/reconcile", administrator, s.reconcile(true)},
-	}
-}
-
 type driftJSON struct {
 	Wallet  string           `json:"wallet"`
 	Want    walletRecordJSON `json:"want"`

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -151,4 +152,55 @@ func (s *Server) decodeTokenOp(c *gin.Context, kind registry.OperationKind) (reg
 		}
 	}
 	return op, true
+}
+
+type operationJSON struct {
+	ID         int64             `json:"id"`
+	IssuanceID int64             `json:"issuanceId"`
+	Kind       string            `json:"kind"`
+	Status     string            `json:"status"`
+	Error      string            `json:"error,omitempty"`
+	Request    map[string]string `json:"request"`
+	Result     map[string]string `json:"result"`
+	CreatedBy  string            `json:"createdBy"`
+	CreatedAt  time.Time         `json:"createdAt"`
+	UpdatedAt  time.Time         `json:"updatedAt"`
+}
+
+func toOperationJSON(op *registry.Operation) operationJSON {
+	req := op.Request
+	if req == nil {
+		req = map[string]string{}
+	}
+	return operationJSON{op.ID, op.IssuanceID, string(op.Kind), string(op.Status), op.Error, req, op.Result, op.CreatedBy, op.CreatedAt, op.UpdatedAt}
+}
+
+type attachRequest struct {
+	TokenAddress    string  `json:"tokenAddress"`
+	RegistryAddress string  `json:"registryAddress"`
+	DeploymentBlock *uint64 `json:"deploymentBlock"`
+}
+
+// Token operation requests. Amounts are decimal strings of base units.
+
+type mintRequest struct {
+	To     string `json:"to"`
+	Amount string `json:"amount"`
+}
+
+type forcedTransferRequest struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Amount string `json:"amount"`
+}
+
+type redemptionRequest struct {
+	From   string `json:"from"`
+	Amount string `json:"amount"`
+}
+
+// tokenFreezeRequest freezes (or unfreezes) on the token the whole wallet, or Amount tokens of it.
+type tokenFreezeRequest struct {
+	Wallet string  `json:"wallet"`
+	Amount *string `json:"amount"`
 }

@@ -17,14 +17,6 @@ import (
 // transfers and holders routes), and the issuance can be deployed or attached
 // anew.
 
-func (s *Server) deploymentRoutes() []route {
-	return []route{
-		{http.MethodPost, "/v1/issuances/:id/deployment/retire", administrator, s.retireDeployment},
-		{http.MethodGet, "/v1/issuances/:id/deployments", administrator, s.listRetiredDeployments},
-		{http.MethodGet, "/v1/issuances/:id/halts", administrator, s.listHalts},
-	}
-}
-
 type retireRequest struct {
 	Reason string `json:"reason"`
 }

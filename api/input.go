@@ -1,8 +1,15 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
 	"math"
+	"net/http"
 	"net/url"
+	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -157,4 +164,73 @@ func (s *Server) valid(c *gin.Context, err error) bool {
 		return false
 	}
 	return true
+}
+
+// bodyKey is where decode leaves the raw request body in the gin context.
+const bodyKey = "stonode.body"
+
+// decode reads a JSON body strictly: bounded size, no unknown fields, one value.
+func (s *Server) decode(c *gin.Context, dst any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.fail(c, registry.Errorf(registry.ETOOLARGE, "request body exceeds %d bytes", MaxBodyBytes))
+		} else {
+			s.fail(c, registry.Errorf(registry.EINVALID, "could not read request body"))
+		}
+		return false
+	}
+	c.Set(bodyKey, body) // for the audit record should the request be refused
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		// No body is the same as {}: endpoints with optional fields accept it, and
+		// missing required fields are reported by validation like any other.
+		return true
+	}
+	// Every request body is an object. encoding/json would take null as "leave
+	// every field unset", i.e. {}, which for PUT .../categories meant "clear all".
+	if trimmed[0] != '{' {
+		s.fail(c, registry.Errorf(registry.EINVALID, "request body must be a JSON object"))
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		s.fail(c, jsonError(err))
+		return false
+	}
+	if err := dec.Decode(&struct{}{}); err != io.EOF {
+		s.fail(c, registry.Errorf(registry.EINVALID, "request body must hold exactly one JSON value"))
+		return false
+	}
+	return true
+}
+
+func jsonError(err error) error {
+	var de *registry.Error
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var timeErr *time.ParseError
+	switch {
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &typeErr):
+		return registry.Errorf(registry.EINVALID, "field %q must be of type %s", typeErr.Field, typeErr.Type)
+	case errors.As(err, &syntaxErr):
+		return registry.Errorf(registry.EINVALID, "malformed JSON at byte %d", syntaxErr.Offset)
+	case errors.As(err, &timeErr):
+		return registry.Errorf(registry.EINVALID, "timestamps must be RFC 3339, e.g. 2026-01-02T15:04:05Z")
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return registry.Errorf(registry.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return registry.Errorf(registry.EINVALID, "invalid JSON body")
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

@@ -12,16 +12,7 @@ import (
 )
 
 // Mirror reads: transfers, holders and the holder register at a record date of
-// an issuance's token. Every answer says which block it is as of. The routes
-// are wired into routes() by the server (s.mirrorRoutes()).
-
-func (s *Server) mirrorRoutes() []route {
-	return []route{
-		{http.MethodGet, "/v1/issuances/:id/transfers", administrator, s.listTransfers},
-		{http.MethodGet, "/v1/issuances/:id/holders", administrator, s.holders},
-		{http.MethodGet, "/v1/issuances/:id/holders/register", administrator, s.holderRegister},
-	}
-}
+// an issuance's token. Every answer says which block it is as of.
 
 type transferJSON struct {
 	BlockNumber    uint64 `json:"blockNumber"`

@@ -3,12 +3,9 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -112,8 +109,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.Se
 // OpenAPI returns the embedded OpenAPI 3 document.
 func OpenAPI() []byte { return openAPIDocument }
 
+// routes is the API's one route table: every endpoint, its roles and its
+// handler. Handlers and their JSON shapes live in one file per resource.
 func (s *Server) routes() []route {
-	return append([]route{
+	return []route{
 		{http.MethodGet, "/healthz", nil, s.healthz},
 		{http.MethodGet, "/readyz", nil, s.readyz},
 		{http.MethodGet, "/openapi.yaml", nil, s.openapi},
@@ -167,7 +166,22 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/investors/:id/unfreeze", administrator, s.setFrozen(false)},
 
 		{http.MethodGet, "/v1/audit", administrator, s.audit},
-	}, append(append(s.mirrorRoutes(), s.alertRoutes()...), s.deploymentRoutes()...)...)
+
+		// Mirror reads: transfers, holders and the holder register at a record date.
+		{http.MethodGet, "/v1/issuances/:id/transfers", administrator, s.listTransfers},
+		{http.MethodGet, "/v1/issuances/:id/holders", administrator, s.holders},
+		{http.MethodGet, "/v1/issuances/:id/holders/register", administrator, s.holderRegister},
+
+		{http.MethodGet, "/v1/alerts", administrator, s.listAlerts},
+		{http.MethodGet, "/v1/issuances/:id/alerts", administrator, s.listIssuanceAlerts},
+		{http.MethodGet, "/v1/issuances/:id/reconcile", administrator, s.reconcile(false)},
+		{http.MethodPost, "/v1/issuances/:id/reconcile", administrator, s.reconcile(true)},
+
+		// The way out of a halt (see deployments.go).
+		{http.MethodPost, "/v1/issuances/:id/deployment/retire", administrator, s.retireDeployment},
+		{http.MethodGet, "/v1/issuances/:id/deployments", administrator, s.listRetiredDeployments},
+		{http.MethodGet, "/v1/issuances/:id/halts", administrator, s.listHalts},
+	}
 }
 
 // authenticate resolves the bearer key and admits only the given roles.
@@ -224,67 +238,6 @@ func (s *Server) accessLog(c *gin.Context) {
 		slog.String("key", c.GetString("keyID")))
 }
 
-// bodyKey is where decode leaves the raw request body in the gin context.
-const bodyKey = "stonode.body"
-
-// decode reads a JSON body strictly: bounded size, no unknown fields, one value.
-func (s *Server) decode(c *gin.Context, dst any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.fail(c, registry.Errorf(registry.ETOOLARGE, "request body exceeds %d bytes", MaxBodyBytes))
-		} else {
-			s.fail(c, registry.Errorf(registry.EINVALID, "could not read request body"))
-		}
-		return false
-	}
-	c.Set(bodyKey, body) // for the audit record should the request be refused
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		// No body is the same as {}: endpoints with optional fields accept it, and
-		// missing required fields are reported by validation like any other.
-		return true
-	}
-	// Every request body is an object. encoding/json would take null as "leave
-	// every field unset", i.e. {}, which for PUT .../categories meant "clear all".
-	if trimmed[0] != '{' {
-		s.fail(c, registry.Errorf(registry.EINVALID, "request body must be a JSON object"))
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		s.fail(c, jsonError(err))
-		return false
-	}
-	if err := dec.Decode(&struct{}{}); err != io.EOF {
-		s.fail(c, registry.Errorf(registry.EINVALID, "request body must hold exactly one JSON value"))
-		return false
-	}
-	return true
-}
-
-func jsonError(err error) error {
-	var de *registry.Error
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
-	var timeErr *time.ParseError
-	switch {
-	case errors.As(err, &de):
-		return de
-	case errors.As(err, &typeErr):
-		return registry.Errorf(registry.EINVALID, "field %q must be of type %s", typeErr.Field, typeErr.Type)
-	case errors.As(err, &syntaxErr):
-		return registry.Errorf(registry.EINVALID, "malformed JSON at byte %d", syntaxErr.Offset)
-	case errors.As(err, &timeErr):
-		return registry.Errorf(registry.EINVALID, "timestamps must be RFC 3339, e.g. 2026-01-02T15:04:05Z")
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return registry.Errorf(registry.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	return registry.Errorf(registry.EINVALID, "invalid JSON body")
-}
-
 // list writes a page of items with the cursor of the next page when it is full.
 func list[T any](c *gin.Context, items []T, limit int, lastID func(T) int64) {
 	out := listJSON[T]{Items: items}
@@ -298,29 +251,9 @@ func list[T any](c *gin.Context, items []T, limit int, lastID func(T) int64) {
 	c.JSON(http.StatusOK, out)
 }
 
-func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
-
-func (s *Server) readyz(c *gin.Context) {
-	if err := s.svc.Ping(c.Request.Context()); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if s.readiness != nil {
-		if reasons := s.readiness(c.Request.Context()); len(reasons) > 0 {
-			c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reasons": reasons,
-				"error": errorDetail{Code: registry.EUNAVAILABLE, Message: strings.Join(reasons, "; ")}})
-			return
-		}
-	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
-}
-
-func (s *Server) openapi(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openAPIDocument) }
-
-func (s *Server) reasonCodes(c *gin.Context) {
-	var out []reasonCodeJSON
-	for _, r := range registry.Reasons() {
-		out = append(out, reasonCodeJSON{Code: r.Name, Number: int(r.Code), Area: r.Area, OnChain: r.OnChain, Message: r.Message})
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+// listJSON is the envelope of every list response; Next is the cursor for the
+// following page, absent on the last one.
+type listJSON[T any] struct {
+	Items []T    `json:"items"`
+	Next  *int64 `json:"next,omitempty"`
 }
