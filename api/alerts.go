@@ -35,11 +35,7 @@ func (s *Server) reconcile(repair bool) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		chain, ok := s.chainService(c)
-		if !ok {
-			return
-		}
-		r, err := chain.Reconcile(c.Request.Context(), id, repair)
+		r, err := s.chain.Reconcile(c.Request.Context(), id, repair)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -10,26 +10,12 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-// chainService returns the chain service or answers 503 when the node runs
-// without a chain.
-func (s *Server) chainService(c *gin.Context) (registry.ChainService, bool) {
-	if s.chain == nil {
-		s.fail(c, registry.Errorf(registry.EUNAVAILABLE, "this node has no chain connection"))
-		return nil, false
-	}
-	return s.chain, true
-}
-
 func (s *Server) deploy(c *gin.Context) {
 	id, ok := s.pathID(c, "id")
 	if !ok {
 		return
 	}
-	chain, ok := s.chainService(c)
-	if !ok {
-		return
-	}
-	op, err := chain.Deploy(c.Request.Context(), id)
+	op, err := s.chain.Deploy(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -52,11 +38,7 @@ func (s *Server) attach(c *gin.Context) {
 	if !s.decode(c, &req) {
 		return
 	}
-	chain, ok := s.chainService(c)
-	if !ok {
-		return
-	}
-	iss, err := chain.Attach(c.Request.Context(), id, req.TokenAddress, req.RegistryAddress, req.DeploymentBlock)
+	iss, err := s.chain.Attach(c.Request.Context(), id, req.TokenAddress, req.RegistryAddress, req.DeploymentBlock)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -69,11 +51,7 @@ func (s *Server) getOperation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	chain, ok := s.chainService(c)
-	if !ok {
-		return
-	}
-	op, err := chain.Operation(c.Request.Context(), id)
+	op, err := s.chain.Operation(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -94,11 +72,7 @@ func (s *Server) tokenOp(kind registry.OperationKind) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		chain, ok := s.chainService(c)
-		if !ok {
-			return
-		}
-		queued, err := chain.TokenOperation(c.Request.Context(), id, op)
+		queued, err := s.chain.TokenOperation(c.Request.Context(), id, op)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -50,15 +50,6 @@ type haltJSON struct {
 	ClearedAt  *time.Time `json:"clearedAt,omitempty"`
 }
 
-// deploymentAdmin returns the deployment administration or answers 503.
-func (s *Server) deploymentAdmin(c *gin.Context) (registry.DeploymentAdmin, bool) {
-	if s.deployments == nil {
-		s.fail(c, registry.Errorf(registry.EUNAVAILABLE, "this node does not administer deployments"))
-		return nil, false
-	}
-	return s.deployments, true
-}
-
 func (s *Server) retireDeployment(c *gin.Context) {
 	id, ok := s.pathID(c, "id")
 	if !ok {
@@ -76,11 +67,7 @@ func (s *Server) retireDeployment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	admin, ok := s.deploymentAdmin(c)
-	if !ok {
-		return
-	}
-	d, err := admin.RetireDeployment(c.Request.Context(), id, req.Reason)
+	d, err := s.deployments.RetireDeployment(c.Request.Context(), id, req.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -93,11 +80,7 @@ func (s *Server) listRetiredDeployments(c *gin.Context) {
 	if !ok {
 		return
 	}
-	admin, ok := s.deploymentAdmin(c)
-	if !ok {
-		return
-	}
-	list, err := admin.Deployments(c.Request.Context(), id)
+	list, err := s.deployments.Deployments(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -114,11 +97,7 @@ func (s *Server) listHalts(c *gin.Context) {
 	if !ok {
 		return
 	}
-	admin, ok := s.deploymentAdmin(c)
-	if !ok {
-		return
-	}
-	halts, err := admin.IssuanceHalts(c.Request.Context(), id)
+	halts, err := s.deployments.IssuanceHalts(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -99,11 +99,7 @@ func (s *Server) mirrorTarget(c *gin.Context) (mirrorSource, registry.MirrorRead
 		return src, nil, false
 	}
 	if retired != 0 {
-		admin, ok := s.deploymentAdmin(c)
-		if !ok {
-			return src, nil, false
-		}
-		list, err := admin.Deployments(c.Request.Context(), id)
+		list, err := s.deployments.Deployments(c.Request.Context(), id)
 		if err != nil {
 			s.fail(c, err)
 			return src, nil, false

@@ -28,9 +28,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock returns the evaluation time of eligibility decisions; nil means time.Now.
 	Clock func() time.Time
-	// Chain deploys and attaches contracts; nil answers those routes with 503.
+	// Chain deploys and attaches contracts and runs token operations; nil
+	// means a node without a chain, whose chain routes answer 503.
 	Chain registry.ChainService
-	// Deployments retires deployments and lists halts; nil answers 503.
+	// Deployments retires deployments and lists halts; nil answers those
+	// routes with 503.
 	Deployments registry.DeploymentAdmin
 	// Mirror reads mirrored transfers and holders; nil answers those routes
 	// with 503.
@@ -79,6 +81,12 @@ func New(svc registry.Service, opts Options) *Server {
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
+	}
+	if opts.Chain == nil {
+		opts.Chain = noChain{}
+	}
+	if opts.Deployments == nil {
+		opts.Deployments = noDeployments{}
 	}
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetricsRegistry()
