@@ -11,52 +11,69 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-// readCache keeps the registry facts that API-key checks and eligibility look-ups
-// need, valid for one registry generation. Every committed write bumps the
-// generation in the database, so a reader that sees a new generation drops
-// everything: the cache can never answer from a state older than the last commit
-// it has seen, whichever process or node made it. Facts are cached, decisions are
-// not: time-dependent rules are evaluated on every request.
+// Cached facts are stamped with the generations of the scopes they were read
+// from (see migrate_scopes.go): the shared scope (keys, sellers, investors,
+// wallets), the issuance's own scope and its token's mirror. Every committed
+// write bumps the scopes whose rows it changes, in its own transaction, so a
+// request that reads the counters after it arrived and finds an entry stamped
+// at or above them knows no write committed before it is missing from the
+// entry, whichever process or node made it. A write to one issuance, or a
+// mirrored batch of one token, thus leaves every other issuance's facts cached.
+// Facts are cached, decisions are not: time-dependent rules are evaluated on
+// every request.
+type stamp struct{ shared, issuance, mirror int64 }
+
+// covers reports facts stamped a being at least as new as b in every scope.
+func (a stamp) covers(b stamp) bool {
+	return a.shared >= b.shared && a.issuance >= b.issuance && a.mirror >= b.mirror
+}
+
+// sameRegistry reports a and b naming one registry state: only the mirror may differ.
+func (a stamp) sameRegistry(b stamp) bool { return a.shared == b.shared && a.issuance == b.issuance }
+
+// readCache keeps the registry facts that API-key checks and eligibility
+// look-ups need. Keys live in the shared scope only; an issuance's facts and its
+// parties are one entry, read from one snapshot.
 type readCache struct {
 	mu        sync.RWMutex
-	gen       int64
+	keysGen   int64
 	keys      map[string]*registry.Principal // by key hash
-	issuances map[int64]*registry.IssuanceFacts
-	parties   map[partyKey]*registry.PartyFacts
+	issuances map[int64]*issuanceEntry
+	parties   int // cached parties over all entries
+}
+
+type issuanceEntry struct {
+	at      stamp
+	facts   *registry.IssuanceFacts
+	parties map[string]*registry.PartyFacts
 }
 
 // maxCachedParties bounds memory; past it the cache starts over.
 const maxCachedParties = 200_000
 
-type partyKey struct {
-	issuanceID int64
-	address    string
-}
-
 func newReadCache() *readCache {
-	c := &readCache{gen: -1}
-	c.resetLocked(-1)
+	c := &readCache{}
+	c.resetKeysLocked(-1)
+	c.issuances = map[int64]*issuanceEntry{}
 	return c
 }
 
-func (c *readCache) resetLocked(gen int64) {
-	c.gen = gen
+func (c *readCache) resetKeysLocked(gen int64) {
+	c.keysGen = gen
 	c.keys = map[string]*registry.Principal{}
-	c.issuances = map[int64]*registry.IssuanceFacts{}
-	c.parties = map[partyKey]*registry.PartyFacts{}
 }
 
-// observe moves the cache to generation gen, dropping older facts.
+// observe moves the key cache to shared generation gen, dropping older keys.
 func (c *readCache) observe(gen int64) {
 	c.mu.RLock()
-	same := c.gen == gen
+	same := c.keysGen == gen
 	c.mu.RUnlock()
 	if same {
 		return
 	}
 	c.mu.Lock()
-	if gen > c.gen {
-		c.resetLocked(gen)
+	if gen > c.keysGen {
+		c.resetKeysLocked(gen)
 	}
 	c.mu.Unlock()
 }
@@ -64,7 +81,7 @@ func (c *readCache) observe(gen int64) {
 func (c *readCache) key(gen int64, hash string) (*registry.Principal, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if c.gen != gen {
+	if c.keysGen != gen {
 		return nil, false
 	}
 	p, ok := c.keys[hash]
@@ -74,55 +91,97 @@ func (c *readCache) key(gen int64, hash string) (*registry.Principal, bool) {
 func (c *readCache) putKey(gen int64, hash string, p *registry.Principal) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen == gen {
+	if c.keysGen == gen {
 		c.keys[hash] = p
 	}
 }
 
-// lookup returns the cached issuance and parties; missing lists addresses not cached.
-func (c *readCache) lookup(gen, issuanceID int64, addrs []string) (iss *registry.IssuanceFacts, parties map[string]*registry.PartyFacts, missing []string) {
+// lookup returns the cached issuance and parties when an entry covers at;
+// missing lists addresses the entry lacks (all of them without an entry).
+func (c *readCache) lookup(at stamp, issuanceID int64, addrs []string) (iss *registry.IssuanceFacts, parties map[string]*registry.PartyFacts, missing []string) {
 	parties = make(map[string]*registry.PartyFacts, len(addrs))
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if c.gen != gen {
+	e := c.issuances[issuanceID]
+	if e == nil || !e.at.covers(at) {
 		return nil, parties, addrs
 	}
-	iss = c.issuances[issuanceID]
 	for _, a := range addrs {
-		if p, ok := c.parties[partyKey{issuanceID, a}]; ok {
+		if p, ok := e.parties[a]; ok {
 			parties[a] = p
 		} else {
 			missing = append(missing, a)
 		}
 	}
-	return iss, parties, missing
+	return e.facts, parties, missing
 }
 
-func (c *readCache) store(gen int64, iss *registry.IssuanceFacts, parties map[string]*registry.PartyFacts) {
+// sameState returns the entry's facts and the parties it holds among addrs when
+// its registry state is exactly at's (its holdings may be older); nil otherwise.
+func (c *readCache) sameState(at stamp, issuanceID int64, addrs []string) (*registry.IssuanceFacts, stamp, map[string]*registry.PartyFacts) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e := c.issuances[issuanceID]
+	if e == nil || !e.at.sameRegistry(at) || e.at.mirror > at.mirror {
+		return nil, stamp{}, nil
+	}
+	parties := make(map[string]*registry.PartyFacts, len(addrs))
+	for _, a := range addrs {
+		if p, ok := e.parties[a]; ok {
+			parties[a] = p
+		}
+	}
+	return e.facts, e.at, parties
+}
+
+// store keeps facts read at stamp at, unless a newer entry is already there;
+// parties of an entry with the same registry state are kept.
+func (c *readCache) store(at stamp, iss *registry.IssuanceFacts, parties map[string]*registry.PartyFacts) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen {
+	id := iss.Issuance.ID
+	e := c.issuances[id]
+	if e != nil && e.at != at && e.at.covers(at) {
 		return
 	}
-	if len(c.parties)+len(parties) > maxCachedParties {
-		c.resetLocked(gen)
+	if e == nil || !e.at.sameRegistry(at) {
+		if e != nil {
+			c.parties -= len(e.parties)
+		}
+		e = &issuanceEntry{parties: make(map[string]*registry.PartyFacts, len(parties))}
+		c.issuances[id] = e
 	}
-	c.issuances[iss.Issuance.ID] = iss
+	if c.parties+len(parties) > maxCachedParties {
+		c.issuances = map[int64]*issuanceEntry{id: e}
+		c.parties = len(e.parties)
+	}
+	e.at, e.facts = at, iss
 	for a, p := range parties {
-		c.parties[partyKey{iss.Issuance.ID, a}] = p
+		if _, ok := e.parties[a]; !ok {
+			c.parties++
+		}
+		e.parties[a] = p
 	}
 }
 
-// generation reads the registry generation with db (a pool or a transaction).
+// generation reads the shared generation with db (a pool or a transaction).
 func generation(db *gorm.DB) (int64, error) {
 	var gen int64
 	err := db.Raw(`SELECT gen FROM registry_generation WHERE id = 1`).Scan(&gen).Error
 	return gen, err
 }
 
-// currentGeneration returns the registry generation as of some moment after the
-// call began, and moves the cache to it. It runs on every authenticated request,
-// so concurrent callers share reads (see generationReader).
+// issuanceGenerations reads an issuance's own generation and its token's mirror
+// generation; a missing row reads as 0, below any bump.
+const issuanceGenerationsSQL = `SELECT COALESCE((SELECT gen FROM issuance_generation WHERE issuance_id = ?), 0),
+COALESCE((SELECT m.gen FROM issuances i JOIN mirror_generation m ON m.chain_id = i.chain_id AND m.token = i.token_address WHERE i.id = ?), 0)`
+
+// issuanceGens is an issuance's own generation and its token's mirror generation.
+type issuanceGens struct{ gen, mirror int64 }
+
+// currentGeneration returns the shared generation as of some moment after the
+// call began, and moves the key cache to it. It runs on every authenticated
+// request, so concurrent callers share reads (see generationReader).
 func (s *Store) currentGeneration(ctx context.Context) (int64, error) {
 	gen, err := s.gens.read(ctx)
 	if err != nil {
@@ -132,28 +191,50 @@ func (s *Store) currentGeneration(ctx context.Context) (int64, error) {
 	return gen, nil
 }
 
+// issuanceGenerations returns an issuance's generations as of some moment after
+// the call began; concurrent callers for one issuance share reads.
+func (s *Store) issuanceGenerations(ctx context.Context, issuanceID int64) (issuanceGens, error) {
+	s.genMu.Lock()
+	r := s.issGens[issuanceID]
+	if r == nil {
+		r = &generationReader[issuanceGens]{query: func(ctx context.Context) (issuanceGens, error) {
+			var g issuanceGens
+			stmt, err := s.prepared(ctx, &s.issGenStmt, s.rebind(issuanceGenerationsSQL))
+			if err != nil {
+				return g, err
+			}
+			err = stmt.QueryRowContext(ctx, issuanceID, issuanceID).Scan(&g.gen, &g.mirror)
+			return g, err
+		}}
+		s.issGens[issuanceID] = r
+	}
+	s.genMu.Unlock()
+	g, err := r.read(ctx)
+	return g, s.translate(err)
+}
+
 // generationReader coalesces generation reads the way a database coalesces
 // commits: a caller joins the read that has not been sent yet, or starts it; a
 // read already in flight may predate the caller, so the caller waits for the next
 // one instead. Every caller thus gets a value read after it arrived — never a
 // stale one — while a burst of N concurrent requests costs about two queries, not N.
-type generationReader struct {
-	query   func(context.Context) (int64, error)
+type generationReader[T any] struct {
+	query   func(context.Context) (T, error)
 	mu      sync.Mutex
-	next    *generationCall // waiting to be sent; joined by newcomers
+	next    *generationCall[T] // waiting to be sent; joined by newcomers
 	running bool
 }
 
-type generationCall struct {
+type generationCall[T any] struct {
 	done chan struct{}
-	gen  int64
+	gen  T
 	err  error
 }
 
-func (g *generationReader) read(ctx context.Context) (int64, error) {
+func (g *generationReader[T]) read(ctx context.Context) (T, error) {
 	g.mu.Lock()
 	if g.next == nil {
-		g.next = &generationCall{done: make(chan struct{})}
+		g.next = &generationCall[T]{done: make(chan struct{})}
 	}
 	c := g.next
 	if !g.running {
@@ -165,12 +246,13 @@ func (g *generationReader) read(ctx context.Context) (int64, error) {
 	case <-c.done:
 		return c.gen, c.err
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		var zero T
+		return zero, ctx.Err()
 	}
 }
 
 // run sends queued reads one after another until none is waiting.
-func (g *generationReader) run() {
+func (g *generationReader[T]) run() {
 	for {
 		g.mu.Lock()
 		c := g.next
@@ -188,20 +270,42 @@ func (g *generationReader) run() {
 	}
 }
 
-// snapshot runs fn in a read-only transaction that sees one consistent state
-// (SQLite: a WAL snapshot; PostgreSQL: REPEATABLE READ) and passes it the
-// generation of that state.
-func (s *Store) snapshot(ctx context.Context, fn func(db *gorm.DB, gen int64) error) error {
+// readSnapshot runs fn in a read-only transaction that sees one consistent
+// state (SQLite: a WAL snapshot; PostgreSQL: REPEATABLE READ).
+func (s *Store) readSnapshot(ctx context.Context, fn func(db *gorm.DB) error) error {
 	var opts []*sql.TxOptions
 	if s.dialect == Postgres {
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	}
-	err := s.read(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.translate(s.read(ctx).Transaction(fn, opts...))
+}
+
+// snapshot runs fn in one consistent read-only state and passes it the shared
+// generation of that state.
+func (s *Store) snapshot(ctx context.Context, fn func(db *gorm.DB, gen int64) error) error {
+	return s.readSnapshot(ctx, func(tx *gorm.DB) error {
 		gen, err := generation(tx)
 		if err != nil {
 			return err
 		}
 		return fn(tx, gen)
-	}, opts...)
-	return s.translate(err)
+	})
+}
+
+// issuanceSnapshot runs fn in one consistent read-only state and passes it the
+// stamp of that state for the issuance; the counters are read first, so facts
+// read after them are at least that new.
+func (s *Store) issuanceSnapshot(ctx context.Context, issuanceID int64, fn func(db *gorm.DB, at stamp) error) error {
+	return s.readSnapshot(ctx, func(tx *gorm.DB) error {
+		var at stamp
+		var err error
+		if at.shared, err = generation(tx); err != nil {
+			return err
+		}
+		row := tx.Raw(issuanceGenerationsSQL, issuanceID, issuanceID).Row()
+		if err := row.Scan(&at.issuance, &at.mirror); err != nil {
+			return err
+		}
+		return fn(tx, at)
+	})
 }

@@ -16,7 +16,7 @@ func TestGenerationReaderNeverAnswersFromAReadThatPredatesTheCaller(t *testing.T
 	started := make(chan struct{}, 10)
 	release := make(chan struct{})
 	var queries atomic.Int64
-	g := &generationReader{query: func(context.Context) (int64, error) {
+	g := &generationReader[int64]{query: func(context.Context) (int64, error) {
 		v := committed.Load() // the value this read observes
 		queries.Add(1)
 		started <- struct{}{}
@@ -56,7 +56,7 @@ func TestGenerationReaderNeverAnswersFromAReadThatPredatesTheCaller(t *testing.T
 func TestGenerationReaderHonoursCallerContext(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	g := &generationReader{query: func(context.Context) (int64, error) { <-release; return 0, nil }}
+	g := &generationReader[int64]{query: func(context.Context) (int64, error) { <-release; return 0, nil }}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if _, err := g.read(ctx); err != context.DeadlineExceeded {

@@ -95,10 +95,10 @@ func (s *Store) RememberChain(ctx context.Context, id registry.ChainIdentity) (r
 }
 
 // HaltIssuance halts an issuance's chain work and raises the alert, once. It
-// goes through write: the halt is a fact eligibility look-ups may show.
+// goes through writeIssuance: the halt is a fact eligibility look-ups may show.
 func (s *Store) HaltIssuance(ctx context.Context, issuanceID int64, reason string) (bool, error) {
 	halted := false
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeIssuance(ctx, issuanceID, func(tx *gorm.DB) error {
 		var iss issuanceRow
 		if err := tx.Where("id = ?", issuanceID).Take(&iss).Error; err != nil {
 			return err
@@ -285,7 +285,7 @@ func (s *Store) RetireDeployment(ctx context.Context, issuanceID int64, reason s
 		return nil, err
 	}
 	var out *registry.RetiredDeployment
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.writeIssuance(ctx, issuanceID, func(tx *gorm.DB) error {
 		iss, err := s.visibleIssuance(tx, p, issuanceID)
 		if err != nil {
 			return err

@@ -73,31 +73,48 @@ func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.
 }
 
 // eligibilityFacts returns the facts of the issuance and the addresses, from
-// the cache when it holds them for the current generation, else from one
-// snapshot.
+// the cache when it holds them at or above the generations read for this
+// request, else from one snapshot (reusing what the cache holds for exactly
+// that snapshot's registry state, so a mirrored batch costs a holdings read,
+// not a reload of every party).
 func (s *Store) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []string) (*registry.Facts, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	gen := p.Generation
-	if gen == 0 {
-		if gen, err = s.currentGeneration(ctx); err != nil {
+	at := stamp{shared: p.Generation}
+	if at.shared == 0 {
+		if at.shared, err = s.currentGeneration(ctx); err != nil {
 			return nil, err
 		}
 	}
-	iss, parties, missing := s.cache.lookup(gen, issuanceID, addrs)
+	ig, err := s.issuanceGenerations(ctx, issuanceID)
+	if err != nil {
+		return nil, err
+	}
+	at.issuance, at.mirror = ig.gen, ig.mirror
+	iss, parties, missing := s.cache.lookup(at, issuanceID, addrs)
 	if iss == nil || len(missing) > 0 {
-		err := s.snapshot(ctx, func(db *gorm.DB, snapGen int64) error {
+		err := s.issuanceSnapshot(ctx, issuanceID, func(db *gorm.DB, snap stamp) error {
 			var err error
-			if iss, err = s.loadIssuanceFacts(db, issuanceID); err != nil {
+			if iss, parties, missing, err = s.loadFactsAt(db, snap, issuanceID, addrs); err != nil {
 				return err
 			}
-			if parties, err = s.loadParties(db, issuanceID, addrs); err != nil {
-				return err
+			if iss == nil {
+				if iss, err = s.loadIssuanceFacts(db, issuanceID); err != nil {
+					return err
+				}
 			}
-			s.cache.observe(snapGen)
-			s.cache.store(snapGen, iss, parties)
+			if len(missing) > 0 {
+				more, err := s.loadParties(db, issuanceID, missing)
+				if err != nil {
+					return err
+				}
+				for a, pf := range more {
+					parties[a] = pf
+				}
+			}
+			s.cache.store(snap, iss, parties)
 			return nil
 		})
 		if err != nil {
@@ -108,6 +125,33 @@ func (s *Store) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []
 		return nil, registry.Errorf(registry.ENOTFOUND, "issuance %d not found", issuanceID)
 	}
 	return &registry.Facts{IssuanceFacts: iss, Parties: parties}, nil
+}
+
+// loadFactsAt returns what the cache holds for exactly the registry state of
+// snap, with the holdings read again with db when only the mirror moved; a nil
+// issuance when the cache holds nothing for that state. missing lists the
+// addresses still to load.
+func (s *Store) loadFactsAt(db *gorm.DB, snap stamp, issuanceID int64, addrs []string) (*registry.IssuanceFacts, map[string]*registry.PartyFacts, []string, error) {
+	base, was, parties := s.cache.sameState(snap, issuanceID, addrs)
+	if base == nil {
+		return nil, map[string]*registry.PartyFacts{}, addrs, nil
+	}
+	var missing []string
+	for _, a := range addrs {
+		if _, ok := parties[a]; !ok {
+			missing = append(missing, a)
+		}
+	}
+	if was.mirror == snap.mirror || base.Issuance.TokenAddress == "" {
+		return base, parties, missing, nil
+	}
+	h, err := s.loadHoldings(db, base.Issuance)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	next := *base
+	next.Holdings = h
+	return &next, parties, missing, nil
 }
 
 // loadFacts reads the facts of the issuance and the addresses with db.

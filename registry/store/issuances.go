@@ -184,7 +184,7 @@ func (s *Store) TransitionIssuance(ctx context.Context, id int64, to registry.Is
 		return nil, registry.Errorf(registry.EINVALID, "status must be one of REGISTERED, OFFERING, ISSUED, SUSPENDED, REDEEMED")
 	}
 	var out *registry.Issuance
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.writeIssuance(ctx, id, func(tx *gorm.DB) error {
 		iss, err := s.visibleIssuance(tx, p, id)
 		if err != nil {
 			return err

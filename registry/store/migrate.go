@@ -163,6 +163,7 @@ INSERT INTO registry_generation (id, gen) VALUES (1, 0);
 	{8, "compliance alerts", alertsSchema},                              // migrate_alerts.go
 	{9, "chain identity and sent transactions", chainWorkSchema},        // migrate_chainwork.go
 	{10, "whitelist sync failures and tx versions", syncFailuresSchema}, // migrate_sync_failures.go
+	{11, "cache generations per issuance and token", scopesSchema},      // migrate_scopes.go
 }
 
 var dialectSQL = map[Dialect]map[string]string{

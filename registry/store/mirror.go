@@ -87,9 +87,10 @@ func loadCheckpoint(db *gorm.DB, chainID int64, token string) (registry.Checkpoi
 }
 
 // Apply stores one batch: blocks, transfers, recomputed balances and the new
-// checkpoint, in one transaction. The registry generation is bumped only when
-// the batch carries transfers: holdings feed eligibility decisions, but an empty
-// block must not invalidate every cached registry fact.
+// checkpoint, in one transaction. Only the token's mirror generation is bumped,
+// and only when the batch carries transfers: holdings feed eligibility
+// decisions, so its issuance reads them again, but no registry fact changed, so
+// every cached fact stays (see migrate_scopes.go).
 func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 	b.Token = strings.ToLower(b.Token)
 	if b.Parent != nil {
@@ -137,6 +138,11 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 				return fmt.Errorf("insert mirror transfers: %w", err)
 			}
 		}
+		if len(rows) > 0 {
+			if err := bumpMirror(tx, b.ChainID, b.Token); err != nil {
+				return err
+			}
+		}
 		if err := s.addBatchToBalances(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return err
 		}
@@ -145,12 +151,7 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		}
 		return s.moveCheckpoint(tx, b.ChainID, b.Token, b.Parent, b.Head)
 	}
-	var err error
-	if len(b.Transfers) > 0 {
-		err = s.write(ctx, fn)
-	} else {
-		err = s.writeState(ctx, fn) // no registry fact changes: keep readers' caches
-	}
+	err := s.writeMirror(ctx, fn)
 	if errors.Is(err, errAlreadyApplied) {
 		return nil
 	}
@@ -217,9 +218,12 @@ func (s *Store) moveCheckpoint(tx *gorm.DB, chainID int64, token string, prev *r
 // transaction.
 func (s *Store) Rewind(ctx context.Context, chainID int64, token string, toBlock uint64) error {
 	token = strings.ToLower(token)
-	return s.write(ctx, func(tx *gorm.DB) error {
+	return s.writeMirror(ctx, func(tx *gorm.DB) error {
 		cur, ok, err := loadCheckpoint(tx, chainID, token)
 		if err != nil || !ok || toBlock >= cur.Number {
+			return err
+		}
+		if err := bumpMirror(tx, chainID, token); err != nil {
 			return err
 		}
 		var touched []string

@@ -216,7 +216,7 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 		return nil, err
 	}
 	var out *registry.Issuance
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.writeIssuance(ctx, issuanceID, func(tx *gorm.DB) error {
 		iss, err := s.visibleIssuance(tx, p, issuanceID)
 		if err != nil {
 			return err

@@ -53,16 +53,18 @@ type Config struct {
 
 // Store implements registry.Service.
 type Store struct {
-	dialect Dialect
-	writer  *gorm.DB // SQLite: one connection, immediate transactions
-	reader  *gorm.DB // SQLite: a read-only pool; PostgreSQL: the same pool as writer
-	log     *slog.Logger
-	now     func() time.Time
-	cache   *readCache
-	rules   registry.Compliance
-	genMu   sync.Mutex
-	genStmt *sql.Stmt // prepared on first use on the reader pool; retried after a failure
-	gens    *generationReader
+	dialect    Dialect
+	writer     *gorm.DB // SQLite: one connection, immediate transactions
+	reader     *gorm.DB // SQLite: a read-only pool; PostgreSQL: the same pool as writer
+	log        *slog.Logger
+	now        func() time.Time
+	cache      *readCache
+	rules      registry.Compliance
+	genMu      sync.Mutex
+	genStmt    *sql.Stmt // prepared on first use on the reader pool; retried after a failure
+	issGenStmt *sql.Stmt // likewise, for issuanceGenerationsSQL
+	gens       *generationReader[int64]
+	issGens    map[int64]*generationReader[issuanceGens] // by issuance id
 }
 
 var _ registry.Service = (*Store)(nil)
@@ -85,8 +87,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		NowFunc:                func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) },
 	}
 	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache(), rules: cfg.Rules}
-	s.gens = &generationReader{query: func(ctx context.Context) (int64, error) {
-		stmt, err := s.generationStmt(ctx)
+	s.issGens = map[int64]*generationReader[issuanceGens]{}
+	s.gens = &generationReader[int64]{query: func(ctx context.Context) (int64, error) {
+		stmt, err := s.prepared(ctx, &s.genStmt, `SELECT gen FROM registry_generation WHERE id = 1`)
 		if err != nil {
 			return 0, err
 		}
@@ -221,8 +224,10 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	var errs []error
 	s.genMu.Lock()
-	if s.genStmt != nil {
-		errs = append(errs, s.genStmt.Close())
+	for _, st := range []*sql.Stmt{s.genStmt, s.issGenStmt} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
 	}
 	s.genMu.Unlock()
 	for _, db := range []*gorm.DB{s.writer, s.reader} {
@@ -236,12 +241,14 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// write runs fn in one write transaction that changes registry facts; the
-// audit record fn adds commits with it, and so does the bump of the registry
-// generation that tells every reader (in this process or another node) that its
-// cached facts are stale. The bump comes first: its row lock serialises writers
-// on PostgreSQL as SQLite's immediate transactions do, so every check fn makes
-// sees all writes committed before it.
+// write runs fn in one write transaction that changes facts of the shared
+// scope (keys, sellers, investors, wallets; see migrate_scopes.go); the audit
+// record fn adds commits with it, and so does the bump of the shared generation
+// that tells every reader (in this process or another node) that its cached
+// facts are stale. The bump comes first: its row lock serialises these writers
+// on PostgreSQL as SQLite's immediate transactions do, and excludes every
+// scoped writer (which holds the row FOR SHARE), so every check fn makes sees
+// all writes committed before it.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(`UPDATE registry_generation SET gen = gen + 1 WHERE id = 1`).Error; err != nil {
@@ -250,6 +257,57 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		return fn(tx)
 	})
 	return s.translate(err)
+}
+
+// writeIssuance runs fn in one write transaction that changes the facts of one
+// issuance only (its row, status, deployment, whitelist) and bumps that
+// issuance's generation, so other issuances stay cached. On PostgreSQL it holds
+// the shared generation row FOR SHARE first: shared writers (a seller
+// suspended, an investor frozen) still serialise with it, so its checks see
+// them, while writers of other issuances run beside it; the bump's row lock
+// serialises writers of the same issuance. Locks are always taken shared row
+// first, so the two kinds cannot deadlock.
+func (s *Store) writeIssuance(ctx context.Context, issuanceID int64, fn func(tx *gorm.DB) error) error {
+	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.shareGeneration(tx); err != nil {
+			return err
+		}
+		if err := tx.Exec(`INSERT INTO issuance_generation (issuance_id, gen) VALUES (?, 1)
+ON CONFLICT (issuance_id) DO UPDATE SET gen = issuance_generation.gen + 1`, issuanceID).Error; err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+	return s.translate(err)
+}
+
+// writeMirror runs fn, a mirror write, serialised like writeIssuance; fn bumps
+// the token's mirror generation (bumpMirror) when it changes balances. Writers
+// of one token already serialise on its checkpoint row.
+func (s *Store) writeMirror(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.shareGeneration(tx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+	return s.translate(err)
+}
+
+// bumpMirror tells readers that a token's mirrored balances changed: the
+// holdings of its issuance are read again, its registry facts are not.
+func bumpMirror(tx *gorm.DB, chainID int64, token string) error {
+	return tx.Exec(`INSERT INTO mirror_generation (chain_id, token, gen) VALUES (?, ?, 1)
+ON CONFLICT (chain_id, token) DO UPDATE SET gen = mirror_generation.gen + 1`, chainID, token).Error
+}
+
+// shareGeneration holds the shared generation row FOR SHARE on PostgreSQL
+// (SQLite has one writer at a time anyway).
+func (s *Store) shareGeneration(tx *gorm.DB) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	return tx.Exec(`SELECT gen FROM registry_generation WHERE id = 1 FOR SHARE`).Error
 }
 
 // writeState runs fn in one write transaction serialised like write, for state
@@ -330,22 +388,42 @@ func requireRole(p *registry.Principal, roles ...registry.Role) error {
 	return registry.Errorf(registry.EFORBIDDEN, "role %s may not do this", p.Role)
 }
 
-// generationStmt prepares the generation query once; a failed prepare (say, the
-// database was briefly down) is retried on the next call, not remembered.
-func (s *Store) generationStmt(ctx context.Context) (*sql.Stmt, error) {
+// prepared prepares query on the reader pool once into *slot; a failed prepare
+// (say, the database was briefly down) is retried on the next call, not
+// remembered.
+func (s *Store) prepared(ctx context.Context, slot **sql.Stmt, query string) (*sql.Stmt, error) {
 	s.genMu.Lock()
 	defer s.genMu.Unlock()
-	if s.genStmt != nil {
-		return s.genStmt, nil
+	if *slot != nil {
+		return *slot, nil
 	}
 	db, err := s.reader.DB()
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := db.PrepareContext(ctx, `SELECT gen FROM registry_generation WHERE id = 1`)
+	stmt, err := db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	s.genStmt = stmt
+	*slot = stmt
 	return stmt, nil
+}
+
+// rebind turns ? placeholders into PostgreSQL's $n for statements sent through
+// database/sql directly (gorm does this itself).
+func (s *Store) rebind(query string) string {
+	if s.dialect != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

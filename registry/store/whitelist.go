@@ -72,7 +72,7 @@ func (s *Store) changeWhitelist(ctx context.Context, issuanceID, investorID int6
 		return nil, err
 	}
 	var out *registry.WhitelistEntry
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.writeIssuance(ctx, issuanceID, func(tx *gorm.DB) error {
 		iss, err := s.visibleIssuance(tx, p, issuanceID)
 		if err != nil {
 			return err
