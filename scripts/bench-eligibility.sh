@@ -55,7 +55,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # stonode reads STONODE_* from the environment; pass everything explicitly instead.
-unset STONODE_ADDR STONODE_DATA_DIR STONODE_DB STONODE_LOG_LEVEL
+unset STONODE_ADDR STONODE_DATA_DIR STONODE_DB STONODE_LOG_LEVEL STONODE_CHAIN STONODE_CHAIN_RPC_ADDR STONODE_RPC \
+  STONODE_KEY STONODE_KEY_FILE STONODE_CONFIRMATIONS STONODE_MAX_REORG_DEPTH STONODE_HEAD_STALL_AFTER STONODE_STUCK_BLOCKS STONODE_NODE_ID
 
 wait_ready() { # url pid name
   for _ in $(seq 1 100); do
@@ -90,7 +91,9 @@ op_key="$("$stonode" keys create --role operator --name bench "${db_args[@]}" --
 
 stonode_port="$("$lt" freeport)"
 echo "== starting stonode serve on 127.0.0.1:$stonode_port (log level $LOG_LEVEL, stderr to $work/stonode.log)"
-"$stonode" serve --addr "127.0.0.1:$stonode_port" "${db_args[@]}" --log-level "$LOG_LEVEL" 2>>"$work/stonode.log" &
+# The embedded chain (in $work/data/chain) serves no JSON-RPC: nothing here needs it, and
+# 127.0.0.1:8545 may belong to anvil or another node.
+"$stonode" serve --addr "127.0.0.1:$stonode_port" "${db_args[@]}" --chain-rpc-addr "" --log-level "$LOG_LEVEL" 2>>"$work/stonode.log" &
 pids+=($!)
 stonode_pid=$!
 wait_ready "http://127.0.0.1:$stonode_port/readyz" "$stonode_pid" stonode
