@@ -104,6 +104,7 @@ func (s *Store) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []
 				if iss, err = s.loadIssuanceFacts(db, issuanceID); err != nil {
 					return err
 				}
+				s.factLoads.Add(1)
 			}
 			if len(missing) > 0 {
 				more, err := s.loadParties(db, issuanceID, missing)
@@ -149,6 +150,7 @@ func (s *Store) loadFactsAt(db *gorm.DB, snap stamp, issuanceID int64, addrs []s
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	s.holdingLoads.Add(1)
 	next := *base
 	next.Holdings = h
 	return &next, parties, missing, nil

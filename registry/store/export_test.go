@@ -27,3 +27,9 @@ func (s *Store) TamperAuditForTest(ctx context.Context) error {
 func (s *Store) ExecForTest(ctx context.Context, sql string, args ...any) error {
 	return s.writer.WithContext(ctx).Exec(sql, args...).Error
 }
+
+// CacheLoadsForTest reports how many times look-ups read an issuance's facts
+// and, separately, only its holdings from the database.
+func (s *Store) CacheLoadsForTest() (facts, holdings int64) {
+	return s.factLoads.Load(), s.holdingLoads.Load()
+}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -65,6 +66,9 @@ type Store struct {
 	issGenStmt *sql.Stmt // likewise, for issuanceGenerationsSQL
 	gens       *generationReader[int64]
 	issGens    map[int64]*generationReader[issuanceGens] // by issuance id
+	// factLoads and holdingLoads count the issuance facts and the holdings
+	// read from the database by look-ups, for tests of cache scoping.
+	factLoads, holdingLoads atomic.Int64
 }
 
 var _ registry.Service = (*Store)(nil)
