@@ -126,7 +126,7 @@ func FuzzRouter(f *testing.F) {
 
 // fuzzChain is a node's chain service over the simulated chain, its background
 // work not running: operations are queued, never sent.
-func fuzzChain(tb testing.TB, key *ecdsa.PrivateKey, st *store.Store) *chain.Service {
+func fuzzChain(tb testing.TB, key *ecdsa.PrivateKey, st *store.Store) *chain.Operations {
 	conn, err := chain.OpenSimulated(key, 0)
 	if err != nil {
 		tb.Fatal(err)

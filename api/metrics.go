@@ -18,12 +18,12 @@ type httpMetrics struct {
 // NewMetricsRegistry returns a Prometheus registry with the Go runtime and
 // process collectors; the API and the node's other parts register on it.
 func NewMetricsRegistry() *prometheus.Registry {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return reg
+	promReg := prometheus.NewRegistry()
+	promReg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return promReg
 }
 
-func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+func newHTTPMetrics(promReg prometheus.Registerer) *httpMetrics {
 	m := &httpMetrics{latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: "stonode",
 		Subsystem: "http",
@@ -32,7 +32,7 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 		// From 100µs: an eligibility look-up answers in well under a millisecond.
 		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route", "method", "status"})}
-	reg.MustRegister(m.latency)
+	promReg.MustRegister(m.latency)
 	return m
 }
 

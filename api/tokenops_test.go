@@ -45,7 +45,7 @@ func startTokenRig(t *testing.T, engine store.Dialect) *tokenRig {
 	}
 	t.Cleanup(func() { conn.Close() })
 	log := slog.New(slog.DiscardHandler)
-	svc := chain.NewService(conn, st, log)
+	svc := chain.NewOperations(conn, st, log)
 	svc.SetClock(clock.Now)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -191,14 +191,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer conn.Close()
-	metrics := api.NewMetricsRegistry()
+	metricsRegistry := api.NewMetricsRegistry()
 	if cfg.nodeID == "" {
 		if cfg.nodeID, err = loadOrCreateNodeID(filepath.Join(cfg.dataDir, "node.id")); err != nil {
 			return err
 		}
 	}
 	node := chain.NewNode(conn, st, chain.NodeConfig{Confirmations: cfg.confirms, MaxReorgDepth: cfg.maxReorg,
-		HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID}, metrics, log)
+		HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID}, metricsRegistry, log)
 	attrs := []any{slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex())}
 	if dev := conn.DevChain(); dev != nil {
 		attrs = append(attrs, slog.String("chainDir", filepath.Join(cfg.dataDir, "chain")), slog.String("chainRpc", dev.RPCURL()))
@@ -216,7 +216,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer func() { stopWork(); work.Wait() }()
 
 	srv := &http.Server{
-		Handler: api.New(st, api.Options{Logger: log, Chain: node.Ops, Metrics: metrics,
+		Handler: api.New(st, api.Options{Logger: log, Chain: node.Ops, Metrics: metricsRegistry,
 			Deployments: st, Mirror: st, Readiness: node.Readiness}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

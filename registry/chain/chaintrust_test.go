@@ -142,7 +142,7 @@ func TestAnOperationResumesFromItsRecordedTransaction(t *testing.T) {
 				t.Fatalf("sign and record: %v", err)
 			}
 
-			svc := chain.NewServiceWith(r.conn, r.st, slog.New(slog.DiscardHandler), chain.ServiceConfig{Owner: "node-1"})
+			svc := chain.NewOperationsWith(r.conn, r.st, slog.New(slog.DiscardHandler), chain.OperationsConfig{Owner: "node-1"})
 			ctx, cancel := context.WithCancel(r.ctx)
 			done := make(chan struct{})
 			go func() { defer close(done); _ = svc.Run(ctx) }()

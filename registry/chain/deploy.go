@@ -15,8 +15,8 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-// Deployment is where an issuance's contracts live.
-type Deployment struct {
+// Contracts is where an issuance's contracts live.
+type Contracts struct {
 	ChainID         int64
 	RegistryAddress common.Address
 	TokenAddress    common.Address
@@ -79,8 +79,8 @@ func (c *Conn) DeployCalls(p TokenParams, firstNonce uint64) []Call {
 
 // Deploy deploys an issuance's contracts and waits for them, without
 // recording what it sends: for tools and tests that need no crash safety (the
-// node's deployments run as operations, see Service.runDeploy).
-func (c *Conn) Deploy(ctx context.Context, p TokenParams) (*Deployment, error) {
+// node's deployments run as operations, see Operations.runDeploy).
+func (c *Conn) Deploy(ctx context.Context, p TokenParams) (*Contracts, error) {
 	txs, _, err := c.SignRecordBroadcast(ctx, func(first uint64) ([]Call, error) { return c.DeployCalls(p, first), nil },
 		func([]*types.Transaction) error { return nil })
 	if err != nil {
@@ -96,7 +96,7 @@ func (c *Conn) Deploy(ctx context.Context, p TokenParams) (*Deployment, error) {
 			tokenReceipt = r
 		}
 	}
-	return &Deployment{ChainID: c.ChainID, RegistryAddress: crypto.CreateAddress(c.From, txs[0].Nonce()),
+	return &Contracts{ChainID: c.ChainID, RegistryAddress: crypto.CreateAddress(c.From, txs[0].Nonce()),
 		TokenAddress: crypto.CreateAddress(c.From, txs[1].Nonce()), Block: tokenReceipt.BlockNumber.Uint64()}, nil
 }
 

@@ -18,7 +18,7 @@ import (
 // every transaction of the deployment, records them with the addresses they
 // will create, and only then broadcasts; a resumed run waits for the recorded
 // ones. The pair is bound to the issuance from the moment it is recorded.
-func (s *Service) runDeploy(ctx context.Context, op *registry.Operation, iss *registry.Issuance) (map[string]string, error) {
+func (s *Operations) runDeploy(ctx context.Context, op *registry.Operation, iss *registry.Issuance) (map[string]string, error) {
 	if iss.TokenAddress != "" {
 		return nil, fmt.Errorf("issuance %d already has a token at %s", iss.ID, iss.TokenAddress)
 	}

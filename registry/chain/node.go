@@ -28,7 +28,7 @@ type NodeConfig struct {
 	Confirmations uint64        // mirror confirmation depth
 	SyncInterval  time.Duration // whitelist outbox poll; default 100ms (a cheap indexed read)
 	MirrorPoll    time.Duration // mirror head poll; default 1s
-	// NodeID names this node on the operations it runs (see ServiceConfig.Owner).
+	// NodeID names this node on the operations it runs (see OperationsConfig.Owner).
 	NodeID string
 	// MaxReorgDepth is the deepest reorg the mirror follows (default 64); a
 	// deeper one halts the issuance's chain work instead of rewinding.
@@ -51,7 +51,7 @@ const DefaultMaxReorgDepth = 64
 // changed, or whose mirror met a reorg deeper than the bound, is halted with an
 // alert and its record kept as last confirmed.
 type Node struct {
-	Ops    *Service
+	Ops    *Operations
 	Syncer *Syncer
 	guard  *Guard
 	conn   *Conn
@@ -70,8 +70,8 @@ type runningMirror struct {
 	cancel context.CancelFunc
 }
 
-// NewNode wires a node's chain work and registers its metrics on reg.
-func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, reg prometheus.Registerer, log *slog.Logger) *Node {
+// NewNode wires a node's chain work and registers its metrics on the Prometheus registry promReg.
+func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, promReg prometheus.Registerer, log *slog.Logger) *Node {
 	if cfg.SyncInterval == 0 {
 		cfg.SyncInterval = 100 * time.Millisecond
 	}
@@ -82,7 +82,7 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, reg prometheus.Registe
 		cfg.MaxReorgDepth = DefaultMaxReorgDepth
 	}
 	guard := NewGuard(conn, cfg.HeadStallAfter)
-	n := &Node{Ops: NewServiceWith(conn, store, log, ServiceConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks,
+	n := &Node{Ops: NewOperationsWith(conn, store, log, OperationsConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks,
 		MaxReorgDepth: cfg.MaxReorgDepth}),
 		Syncer: NewSyncer(conn, store, log, nil), guard: guard, conn: conn, store: store,
 		cfg: cfg, log: log, engines: map[int64]*runningMirror{}}
@@ -97,7 +97,7 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, reg prometheus.Registe
 		Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100}})
 	n.halts = prometheus.NewCounter(prometheus.CounterOpts{Namespace: "stonode", Subsystem: "chain",
 		Name: "halts_total", Help: "Issuances whose chain work this node halted (chain changed identity, or a reorg beyond the bound)."})
-	reg.MustRegister(n.reorgs, n.halts, n)
+	promReg.MustRegister(n.reorgs, n.halts, n)
 	return n
 }
 

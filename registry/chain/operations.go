@@ -36,8 +36,8 @@ type Store interface {
 	TokenHolder(ctx context.Context, chainID int64, token string) (int64, bool, error)
 }
 
-// ServiceConfig tunes how operations are run.
-type ServiceConfig struct {
+// OperationsConfig tunes how operations are run.
+type OperationsConfig struct {
 	// Owner names this node on the operations it runs, so that at start it
 	// resumes its own at once and another node's only once that one is
 	// silent. Default: a random id (nothing is resumed at once).
@@ -57,30 +57,30 @@ type ServiceConfig struct {
 	MaxReorgDepth uint64
 }
 
-// Service runs chain operations for the API: it queues deployments, attaches
+// Operations is the worker that runs chain operations for the API: it queues deployments, attaches
 // existing contracts after verifying them, and executes queued operations in
 // the background so no request waits for blocks. Every transaction an
 // operation sends is recorded before it is broadcast, so a crash or an RPC
 // outage at any point ends with the operation finished exactly once.
-type Service struct {
+type Operations struct {
 	syncer *Syncer // set by NewNode; reconcile needs it
 	conn   *Conn
 	store  Store
 	log    *slog.Logger
-	cfg    ServiceConfig
+	cfg    OperationsConfig
 	wake   chan struct{}
 	now    func() time.Time // evaluation time of eligibility checks
 }
 
-var _ registry.ChainService = (*Service)(nil)
+var _ registry.ChainService = (*Operations)(nil)
 
-// NewService returns a service on conn and store with default settings.
-func NewService(conn *Conn, store Store, log *slog.Logger) *Service {
-	return NewServiceWith(conn, store, log, ServiceConfig{})
+// NewOperations returns the operation runner on conn and store with default settings.
+func NewOperations(conn *Conn, store Store, log *slog.Logger) *Operations {
+	return NewOperationsWith(conn, store, log, OperationsConfig{})
 }
 
-// NewServiceWith returns a service on conn and store.
-func NewServiceWith(conn *Conn, store Store, log *slog.Logger, cfg ServiceConfig) *Service {
+// NewOperationsWith returns the operation runner on conn and store.
+func NewOperationsWith(conn *Conn, store Store, log *slog.Logger, cfg OperationsConfig) *Operations {
 	if cfg.Owner == "" {
 		cfg.Owner = "node-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	}
@@ -99,15 +99,15 @@ func NewServiceWith(conn *Conn, store Store, log *slog.Logger, cfg ServiceConfig
 	if cfg.MaxReorgDepth == 0 {
 		cfg.MaxReorgDepth = DefaultMaxReorgDepth
 	}
-	return &Service{conn: conn, store: store, log: log, cfg: cfg, wake: make(chan struct{}, 1), now: time.Now}
+	return &Operations{conn: conn, store: store, log: log, cfg: cfg, wake: make(chan struct{}, 1), now: time.Now}
 }
 
 // SetClock sets the time eligibility checks are evaluated at (tests use the
 // registry's clock); call it before Run.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+func (s *Operations) SetClock(now func() time.Time) { s.now = now }
 
 // wakeWorker tells Run that an operation is queued.
-func (s *Service) wakeWorker() {
+func (s *Operations) wakeWorker() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -120,7 +120,7 @@ func systemCtx(ctx context.Context) context.Context {
 }
 
 // Deploy queues the deployment of an issuance's registry and token.
-func (s *Service) Deploy(ctx context.Context, issuanceID int64) (*registry.Operation, error) {
+func (s *Operations) Deploy(ctx context.Context, issuanceID int64) (*registry.Operation, error) {
 	op, err := s.store.CreateOperation(ctx, issuanceID, registry.OpDeploy, nil)
 	if err != nil {
 		return nil, err
@@ -130,14 +130,14 @@ func (s *Service) Deploy(ctx context.Context, issuanceID int64) (*registry.Opera
 }
 
 // Operation returns a queued or finished operation.
-func (s *Service) Operation(ctx context.Context, id int64) (*registry.Operation, error) {
+func (s *Operations) Operation(ctx context.Context, id int64) (*registry.Operation, error) {
 	return s.store.Operation(ctx, id)
 }
 
 // Attach records existing contracts for an issuance after checking on-chain that
 // they are a stonode token and registry wired together, that the node's key may
 // operate them, and that the token's name, symbol and decimals are the issuance's.
-func (s *Service) Attach(ctx context.Context, issuanceID int64, token, reg string, block *uint64) (*registry.Issuance, error) {
+func (s *Operations) Attach(ctx context.Context, issuanceID int64, token, reg string, block *uint64) (*registry.Issuance, error) {
 	tokenAddr, err := registry.NormalizeAddress("tokenAddress", token)
 	if err != nil {
 		return nil, err
@@ -188,7 +188,7 @@ const (
 // operations this node left RUNNING (a crash or a shutdown mid-wait): with a
 // recorded transaction it waits for that transaction, without one it runs the
 // operation from the start, since nothing was sent.
-func (s *Service) Run(ctx context.Context) error {
+func (s *Operations) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.heartbeat(ctx) }()
@@ -229,7 +229,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 }
 
-func (s *Service) heartbeat(ctx context.Context) {
+func (s *Operations) heartbeat(ctx context.Context) {
 	t := time.NewTicker(heartbeatEvery)
 	defer t.Stop()
 	for {
@@ -248,7 +248,7 @@ func (s *Service) heartbeat(ctx context.Context) {
 // operation stays as it is until the deployment is retired.
 var errHalted = errors.New("chain work halted")
 
-func (s *Service) execute(ctx context.Context, op *registry.Operation) {
+func (s *Operations) execute(ctx context.Context, op *registry.Operation) {
 	log := s.log.With(slog.Int64("operation", op.ID), slog.Int64("issuance", op.IssuanceID), slog.String("kind", string(op.Kind)))
 	result, err := s.run(ctx, op)
 	switch {
@@ -271,7 +271,7 @@ func (s *Service) execute(ctx context.Context, op *registry.Operation) {
 // finish records an operation's outcome, retrying through a database outage:
 // an outcome that cannot be written leaves the operation RUNNING, and the
 // next start finds it again from its recorded transactions.
-func (s *Service) finish(ctx context.Context, log *slog.Logger, op *registry.Operation, result map[string]string, failure error) {
+func (s *Operations) finish(ctx context.Context, log *slog.Logger, op *registry.Operation, result map[string]string, failure error) {
 	backoff := 200 * time.Millisecond
 	deadline := time.Now().Add(s.cfg.OutageWait)
 	for {
@@ -294,7 +294,7 @@ func (s *Service) finish(ctx context.Context, log *slog.Logger, op *registry.Ope
 	}
 }
 
-func (s *Service) run(ctx context.Context, op *registry.Operation) (map[string]string, error) {
+func (s *Operations) run(ctx context.Context, op *registry.Operation) (map[string]string, error) {
 	var iss *registry.Issuance
 	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
 		iss, err = s.store.Issuance(systemCtx(ctx), op.IssuanceID)
@@ -315,7 +315,7 @@ func (s *Service) run(ctx context.Context, op *registry.Operation) (map[string]s
 }
 
 // checkChain halts the issuance when the node's chain is not its deployment's.
-func (s *Service) checkChain(ctx context.Context, op *registry.Operation, iss *registry.Issuance) error {
+func (s *Operations) checkChain(ctx context.Context, op *registry.Operation, iss *registry.Issuance) error {
 	return s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
 		err := s.cfg.Guard.Check(ctx, iss.ChainID, iss.GenesisHash)
 		if errors.Is(err, registry.ErrChainChanged) {
@@ -331,7 +331,7 @@ func (s *Service) checkChain(ctx context.Context, op *registry.Operation, iss *r
 // retryOutage runs fn until it succeeds, fails for a reason other than an
 // unreachable chain or database, or the outage outlasts OutageWait. Only work
 // before anything is sent goes through it: failing then loses nothing.
-func (s *Service) retryOutage(ctx context.Context, op *registry.Operation, what string, fn func(ctx context.Context) error) error {
+func (s *Operations) retryOutage(ctx context.Context, op *registry.Operation, what string, fn func(ctx context.Context) error) error {
 	start := time.Now()
 	backoff := 250 * time.Millisecond
 	noted := false
@@ -401,7 +401,7 @@ func lower(a common.Address) string {
 
 // Reconcile compares an issuance's on-chain registry with the database (see
 // Syncer.Reconcile); the caller must see the issuance.
-func (s *Service) Reconcile(ctx context.Context, issuanceID int64, repair bool) (*registry.ReconcileReport, error) {
+func (s *Operations) Reconcile(ctx context.Context, issuanceID int64, repair bool) (*registry.ReconcileReport, error) {
 	iss, err := s.store.Issuance(ctx, issuanceID)
 	if err != nil {
 		return nil, err

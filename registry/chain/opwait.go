@@ -63,7 +63,7 @@ const rebroadcastEvery = 2 * time.Second
 // (the nonce went to another transaction, so nothing of this step can ever be
 // mined) or when ctx ends. What it waits for is noted on the operation once per
 // change, not per try.
-func (s *Service) awaitStep(ctx context.Context, op *registry.Operation, st *opStep) (*types.Receipt, error) {
+func (s *Operations) awaitStep(ctx context.Context, op *registry.Operation, st *opStep) (*types.Receipt, error) {
 	log := s.log.With(slog.Int64("operation", op.ID), slog.Int("step", st.step), slog.Uint64("nonce", st.nonce))
 	var waiting string
 	note := func(state string) {
@@ -145,7 +145,7 @@ func (s *Service) awaitStep(ctx context.Context, op *registry.Operation, st *opS
 
 // receiptOfAny returns the receipt of whichever version of the step was mined,
 // nil when none was (yet).
-func (s *Service) receiptOfAny(ctx context.Context, st *opStep) (*types.Receipt, error) {
+func (s *Operations) receiptOfAny(ctx context.Context, st *opStep) (*types.Receipt, error) {
 	callCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	for i := len(st.txs) - 1; i >= 0; i-- {
@@ -162,7 +162,7 @@ func (s *Service) receiptOfAny(ctx context.Context, st *opStep) (*types.Receipt,
 
 // replaceStep signs a fee-bumped version of the step's transaction, records
 // it, then broadcasts it.
-func (s *Service) replaceStep(ctx context.Context, op *registry.Operation, st *opStep) error {
+func (s *Operations) replaceStep(ctx context.Context, op *registry.Operation, st *opStep) error {
 	tx, err := s.conn.Replacement(ctx, st.latest())
 	if err != nil {
 		return err
@@ -185,7 +185,7 @@ func (s *Service) replaceStep(ctx context.Context, op *registry.Operation, st *o
 // recordSteps returns a record function for SignRecordBroadcast that stores
 // an operation's signed transactions (creations with the address they make)
 // as the steps after those in steps, and appends them there once stored.
-func (s *Service) recordSteps(ctx context.Context, op *registry.Operation, genesis string, steps *[]*opStep,
+func (s *Operations) recordSteps(ctx context.Context, op *registry.Operation, genesis string, steps *[]*opStep,
 	result func(txs []*types.Transaction) map[string]string) func(txs []*types.Transaction) error {
 	return func(txs []*types.Transaction) error {
 		rec := make([]registry.OperationTx, len(txs))

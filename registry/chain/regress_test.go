@@ -104,7 +104,7 @@ func TestBackToBackMintsRespectTheMaximumHolding(t *testing.T) {
 	engDone := make(chan struct{})
 	go func() { _ = eng.Run(ctx); close(engDone) }()
 	defer func() { cancel(); <-engDone }()
-	svc := chain.NewService(r.conn, r.st, slog.New(slog.DiscardHandler))
+	svc := chain.NewOperations(r.conn, r.st, slog.New(slog.DiscardHandler))
 	svc.SetClock(func() time.Time { return t0 })
 	var ids []int64
 	for i := 0; i < 2; i++ {

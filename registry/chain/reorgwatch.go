@@ -22,7 +22,7 @@ const (
 // a reorg that takes their transaction out of the chain re-sends the very
 // bytes on record (the nonce is free again, so they are mined at most once),
 // and one whose nonce went to another transaction is marked for attention.
-func (s *Service) watchReorgs(ctx context.Context) {
+func (s *Operations) watchReorgs(ctx context.Context) {
 	t := time.NewTicker(reorgWatchEvery)
 	defer t.Stop()
 	resent := map[string]bool{} // logged once per re-sent transaction
@@ -38,7 +38,7 @@ func (s *Service) watchReorgs(ctx context.Context) {
 	}
 }
 
-func (s *Service) checkReorged(ctx context.Context, resent map[string]bool) error {
+func (s *Operations) checkReorged(ctx context.Context, resent map[string]bool) error {
 	sys := systemCtx(ctx)
 	ops, err := s.store.RecentOperations(sys, time.Now().Add(-reorgWatchWindow))
 	if err != nil || len(ops) == 0 {
@@ -82,7 +82,7 @@ func (s *Service) checkReorged(ctx context.Context, resent map[string]bool) erro
 
 // checkStep re-sends or flags one step of a succeeded operation whose
 // transaction is no longer in the chain.
-func (s *Service) checkStep(ctx context.Context, op *registry.Operation, blockKey string, st *opStep, resent map[string]bool) error {
+func (s *Operations) checkStep(ctx context.Context, op *registry.Operation, blockKey string, st *opStep, resent map[string]bool) error {
 	sys := systemCtx(ctx)
 	receipt, err := s.receiptOfAny(ctx, st)
 	if err != nil {

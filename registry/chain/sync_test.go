@@ -45,7 +45,7 @@ type syncRig struct {
 	syncer *chain.Syncer
 	seller context.Context
 	iss    *registry.Issuance
-	d      *chain.Deployment
+	d      *chain.Contracts
 	reg    *bindings.EligibilityRegistry
 	tok    *bindings.SecurityToken
 }

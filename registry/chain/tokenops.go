@@ -51,7 +51,7 @@ import (
 
 // check asks the eligibility engine about a mint or forced transfer and returns
 // the reasons that refuse it (none for the other kinds).
-func (s *Service) check(ctx context.Context, issuanceID int64, t registry.TokenOp) ([]registry.Reason, error) {
+func (s *Operations) check(ctx context.Context, issuanceID int64, t registry.TokenOp) ([]registry.Reason, error) {
 	var c registry.TransferCheck
 	switch t.Kind {
 	case registry.OpMint:
@@ -71,7 +71,7 @@ func (s *Service) check(ctx context.Context, issuanceID int64, t registry.TokenO
 // TokenOperation validates a token operation, checks it with the eligibility
 // engine and queues it for the worker. Only the operator and the issuance's
 // lead seller (while ACTIVE) may operate its token.
-func (s *Service) TokenOperation(ctx context.Context, issuanceID int64, t registry.TokenOp) (*registry.Operation, error) {
+func (s *Operations) TokenOperation(ctx context.Context, issuanceID int64, t registry.TokenOp) (*registry.Operation, error) {
 	t, err := normalizeTokenOp(t)
 	if err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func normalizeTokenOp(t registry.TokenOp) (registry.TokenOp, error) {
 // before it was signed, and sending anything new could apply it twice. The
 // result carries the transaction hash and block, or the stage and reason code
 // of a refusal.
-func (s *Service) runTokenOp(ctx context.Context, op *registry.Operation, iss *registry.Issuance) (map[string]string, error) {
+func (s *Operations) runTokenOp(ctx context.Context, op *registry.Operation, iss *registry.Issuance) (map[string]string, error) {
 	t, err := registry.TokenOpFrom(op)
 	if err != nil {
 		return nil, fmt.Errorf("stored request: %w", err)
@@ -242,7 +242,7 @@ const maxResigns = 3
 
 // signTokenOp runs the preflight checks, then signs, records and broadcasts
 // the operation's transaction as its next step.
-func (s *Service) signTokenOp(ctx context.Context, op *registry.Operation, iss *registry.Issuance, t registry.TokenOp,
+func (s *Operations) signTokenOp(ctx context.Context, op *registry.Operation, iss *registry.Issuance, t registry.TokenOp,
 	tok *bindings.SecurityToken, token common.Address, data []byte, steps *[]*opStep) (map[string]string, error) {
 	if result, err := s.preflight(ctx, op, iss, t, tok, token, data); err != nil {
 		return result, err
@@ -269,7 +269,7 @@ func (s *Service) signTokenOp(ctx context.Context, op *registry.Operation, iss *
 // has caught up with the last balance change, the eligibility engine still
 // agrees, and the token itself would not refuse it. An unreachable chain or
 // database is waited out (nothing is sent yet); a refusal fails the operation.
-func (s *Service) preflight(ctx context.Context, op *registry.Operation, iss *registry.Issuance, t registry.TokenOp,
+func (s *Operations) preflight(ctx context.Context, op *registry.Operation, iss *registry.Issuance, t registry.TokenOp,
 	tok *bindings.SecurityToken, token common.Address, data []byte) (map[string]string, error) {
 	// Holdings rules (holder cap, minimum and maximum holding) read the
 	// mirrored balances: wait until the mirror has seen this issuance's
@@ -462,7 +462,7 @@ const mirrorWait = 2 * time.Minute
 
 // awaitMirror waits until the issuance's transfer mirror has ingested the block
 // of its latest succeeded balance change.
-func (s *Service) awaitMirror(ctx context.Context, iss *registry.Issuance) error {
+func (s *Operations) awaitMirror(ctx context.Context, iss *registry.Issuance) error {
 	block, ok, err := s.store.LastTokenOpBlock(ctx, iss.ID)
 	if err != nil || !ok {
 		return err

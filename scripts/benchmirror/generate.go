@@ -141,7 +141,7 @@ type genConfig struct {
 
 // generated is what the generator left on the chain.
 type generated struct {
-	Deployment *chain.Deployment
+	Contracts  *chain.Contracts
 	FirstBlock uint64 // token deployment
 	LastBlock  uint64 // last block with a transfer
 	Transfers  int    // transfers sent (mints excluded)
@@ -172,7 +172,7 @@ func generate(ctx context.Context, d *devnet, conn *chain.Conn, nodeKey *ecdsa.P
 	if err != nil {
 		return nil, fmt.Errorf("deploy: %w", err)
 	}
-	g := &generated{Deployment: dep, FirstBlock: dep.Block}
+	g := &generated{Contracts: dep, FirstBlock: dep.Block}
 	fmt.Fprintf(d.out, "  token %s, registry %s, deployed at block %d\n", dep.TokenAddress, dep.RegistryAddress, dep.Block)
 
 	senders := make([]*sender, cfg.Senders)

@@ -142,7 +142,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	wantEvents := g.Transfers + g.Mints
 
 	fmt.Fprintf(out, "== bare eth_getLogs + decode over blocks %d..%d, %d blocks per query\n", g.FirstBlock, g.LastBlock, o.span)
-	bare1, err := bare(ctx, d, g.Deployment.TokenAddress, g.FirstBlock, g.LastBlock, o.span)
+	bare1, err := bare(ctx, d, g.Contracts.TokenAddress, g.FirstBlock, g.LastBlock, o.span)
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer st.Close()
 	fmt.Fprintf(out, "== stonode mirror engine (%s) backfilling the same blocks\n", st.Dialect())
-	m, err := runMirror(ctx, d, st, g.Deployment, o.span, o.cpuprofile)
+	m, err := runMirror(ctx, d, st, g.Contracts, o.span, o.cpuprofile)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if m.Events != wantEvents {
 		return fmt.Errorf("mirror ingested %d transfers, want %d", m.Events, wantEvents)
 	}
-	onChainHolders, err := bind.Call(bindings.NewSecurityToken().Instance(eth, g.Deployment.TokenAddress), &bind.CallOpts{Context: ctx},
+	onChainHolders, err := bind.Call(bindings.NewSecurityToken().Instance(eth, g.Contracts.TokenAddress), &bind.CallOpts{Context: ctx},
 		bindings.NewSecurityToken().PackHolderCount(), bindings.NewSecurityToken().UnpackHolderCount)
 	if err != nil {
 		return err
@@ -181,7 +181,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	fmt.Fprintf(out, "== bare loop again (after the mirror, to even out caches)\n")
-	bare2, err := bare(ctx, d, g.Deployment.TokenAddress, g.FirstBlock, g.LastBlock, o.span)
+	bare2, err := bare(ctx, d, g.Contracts.TokenAddress, g.FirstBlock, g.LastBlock, o.span)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	var series []latency
 	if o.iterations > 0 {
-		rig, err := newSyncRig(ctx, st, conn, g.Deployment)
+		rig, err := newSyncRig(ctx, st, conn, g.Contracts)
 		if err != nil {
 			return err
 		}

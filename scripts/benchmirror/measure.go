@@ -132,7 +132,7 @@ func (r mirrorResult) rate() float64 { return float64(r.Events) / r.Elapsed.Seco
 
 // runMirror backfills the token into st from its deployment block up to the
 // head with one engine Sync, as a fresh node would.
-func runMirror(ctx context.Context, d *devnet, st *store.Store, dep *chain.Deployment, span uint64, cpuprofile string) (mirrorResult, error) {
+func runMirror(ctx context.Context, d *devnet, st *store.Store, dep *chain.Contracts, span uint64, cpuprofile string) (mirrorResult, error) {
 	tc := &timedClient{c: d.eth}
 	ts := &timedStore{MirrorStore: st}
 	e := mirror.New(mirror.Config{ChainID: dep.ChainID, Token: dep.TokenAddress, StartBlock: dep.Block, MaxRange: span,
@@ -183,14 +183,14 @@ func (l latency) pct(p float64) time.Duration {
 type syncRig struct {
 	st     *store.Store
 	conn   *chain.Conn
-	dep    *chain.Deployment
+	dep    *chain.Contracts
 	seller context.Context
 	issID  int64
 	reg    *bindings.EligibilityRegistry
 	n      int
 }
 
-func newSyncRig(ctx context.Context, st *store.Store, conn *chain.Conn, dep *chain.Deployment) (*syncRig, error) {
+func newSyncRig(ctx context.Context, st *store.Store, conn *chain.Conn, dep *chain.Contracts) (*syncRig, error) {
 	op := registry.WithPrincipal(ctx, &registry.Principal{KeyID: "bench", Role: registry.RoleOperator})
 	sel := &registry.Seller{LegalName: "Bench Securities", CorporateNumber: "7000012050002", FSARegistration: "関東財務局長(金商)第44号",
 		Licence: registry.LicenceType1, Membership: registry.MembershipFull}
