@@ -231,6 +231,16 @@ func (s *Store) NoteOperation(ctx context.Context, operationID int64, result map
 // notHalted restricts operations to issuances whose chain work runs.
 const notHalted = "issuance_id NOT IN (SELECT id FROM issuances WHERE chain_halt <> '')"
 
+// ofCurrentDeployment restricts rows of table (operations, whitelist batches)
+// to those its issuance's current deployment made: none from before the last
+// retirement, and none while the issuance has no deployment. What a retired
+// deployment sent belongs to another chain or contract, and must never be
+// re-sent, re-checked or counted on the new one.
+func ofCurrentDeployment(table, madeAt string) string {
+	return "issuance_id IN (SELECT id FROM issuances WHERE token_address <> '') AND NOT EXISTS (SELECT 1 FROM retired_deployments r WHERE r.issuance_id = " +
+		table + ".issuance_id AND r.retired_at >= " + table + "." + madeAt + ")"
+}
+
 // ResumeOperations claims this node's RUNNING operations and those of owners
 // silent for longer than staleAfter.
 func (s *Store) ResumeOperations(ctx context.Context, owner string, staleAfter time.Duration) ([]*registry.Operation, error) {
@@ -426,7 +436,8 @@ WHERE o.kind = ? AND t.contract_address = ? AND t.genesis_hash = ? LIMIT 1`, str
 // recorded transaction: the ones a reorg could still undo.
 func (s *Store) RecentOperations(ctx context.Context, since time.Time) ([]*registry.Operation, error) {
 	var rows []operationRow
-	if err := s.read(ctx).Where("status = ? AND updated_at >= ? AND "+notHalted, string(registry.OpSucceeded), since).
+	if err := s.read(ctx).Where("status = ? AND updated_at >= ? AND "+notHalted+" AND "+ofCurrentDeployment("operations", "created_at"),
+		string(registry.OpSucceeded), since).
 		Where("id IN (SELECT operation_id FROM operation_txs)").Order("id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
 	}

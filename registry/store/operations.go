@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -272,7 +271,7 @@ func (s *Store) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64,
 	// contract) than the one mirrored now.
 	if err := s.read(ctx).Where("issuance_id = ? AND status = ? AND kind IN ?", issuanceID, string(registry.OpSucceeded),
 		[]string{string(registry.OpMint), string(registry.OpForcedTransfer), string(registry.OpRedeem)}).
-		Where("created_at > COALESCE((SELECT MAX(retired_at) FROM retired_deployments WHERE issuance_id = ?), ?)", issuanceID, time.Time{}).
+		Where(ofCurrentDeployment("operations", "created_at")).
 		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
 		return 0, false, s.translate(err)
 	}

@@ -354,7 +354,8 @@ AND NOT `+entryQueued, string(registry.SyncFailed), issuanceID, issuanceID, wall
 // before genesis hashes were kept).
 func (s *Store) ConfirmedBatchesSince(ctx context.Context, block uint64, genesis string) ([]registry.SyncBatch, error) {
 	var rows []batchRow
-	if err := s.read(ctx).Where("status = ? AND block >= ? AND "+notHalted, string(registry.BatchConfirmed), block).
+	if err := s.read(ctx).Where("status = ? AND block >= ? AND "+notHalted+" AND "+ofCurrentDeployment("whitelist_batches", "sent_at"),
+		string(registry.BatchConfirmed), block).
 		Where("issuance_id IN (SELECT id FROM issuances WHERE genesis_hash = '' OR genesis_hash = ?)", strings.ToLower(genesis)).
 		Order("id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)

@@ -205,6 +205,13 @@ func TestAnvilChainTrust(t *testing.T) {
 				map[string]any{"reason": "anvil was restarted without its state"}, nil)
 		}
 		e.waitReady(true, 20*time.Second)
+		// Nothing the retired deployments sent may reach the new chain: not
+		// their deployments, batches or mints (the reorg checks of operations
+		// and batches must not take the new chain's lack of them for a reorg).
+		time.Sleep(3 * time.Second)
+		if n := e.chain.nonce(ctx, t, anvilAccount(t, 0).addr, nil); n != 0 {
+			t.Fatalf("the node sent %d transactions to the new chain after retiring, before any deploy", n)
+		}
 		var retired struct{ Items []struct{ ID int64 } }
 		e.api.must(ctx, 200, "GET", fmt.Sprintf("/v1/issuances/%d/deployments", e.issuance), e.sellerKey, nil, &retired)
 		if len(retired.Items) != 1 {
@@ -228,6 +235,8 @@ func TestAnvilChainTrust(t *testing.T) {
 		if b := e.balanceOf(e.investors[0].addr, nil); b.Int64() != 11 {
 			t.Fatalf("balance on the new chain: %s", b)
 		}
+		time.Sleep(3 * time.Second)
+		e.wantSupply(big.NewInt(11))
 		t.Logf("chain reset: halted %s after the switch; register unchanged; retired and redeployed at %s; mint on the new chain SUCCEEDED",
 			halted.Round(time.Millisecond), e.token)
 	})
