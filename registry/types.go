@@ -356,9 +356,10 @@ type Principal struct {
 	KeyID    string `json:"keyId"`
 	Role     Role   `json:"role"`
 	SellerID int64  `json:"sellerId,omitempty"` // for RoleSeller
-	// Generation is the registry generation the key was checked at (0 if
-	// unknown). Reads later in the same request may serve facts of that
-	// generation: the request then sees the registry as of its start.
+	// Generation identifies the read of the registry generations the key was
+	// checked at (0 if unknown); only the store that set it interprets it.
+	// Reads later in the same request may serve facts at least that new: the
+	// request then sees the registry as of its start or later.
 	Generation int64 `json:"generation,omitempty"`
 }
 

@@ -171,46 +171,96 @@ func generation(db *gorm.DB) (int64, error) {
 	return gen, err
 }
 
-// issuanceGenerations reads an issuance's own generation and its token's mirror
-// generation; a missing row reads as 0, below any bump.
+// issuanceGenerationsSQL reads an issuance's own generation and its token's
+// mirror generation; a missing row reads as 0, below any bump.
 const issuanceGenerationsSQL = `SELECT COALESCE((SELECT gen FROM issuance_generation WHERE issuance_id = ?), 0),
 COALESCE((SELECT m.gen FROM issuances i JOIN mirror_generation m ON m.chain_id = i.chain_id AND m.token = i.token_address WHERE i.id = ?), 0)`
+
+// generationsSQL reads every scope's generation in one query: the shared one
+// (as issuance 0), then each issuance's own and its token's mirror's. One
+// query per request, not one per scope: its rows grow with the issuances, a
+// few hundred at most on a node, while a second round trip would cost every
+// request.
+const generationsSQL = `SELECT 0, gen, 0 FROM registry_generation WHERE id = 1
+UNION ALL
+SELECT i.id, COALESCE(g.gen, 0), COALESCE(m.gen, 0) FROM issuances i
+LEFT JOIN issuance_generation g ON g.issuance_id = i.id
+LEFT JOIN mirror_generation m ON m.chain_id = i.chain_id AND m.token = i.token_address`
 
 // issuanceGens is an issuance's own generation and its token's mirror generation.
 type issuanceGens struct{ gen, mirror int64 }
 
-// currentGeneration returns the shared generation as of some moment after the
-// call began, and moves the key cache to it. It runs on every authenticated
-// request, so concurrent callers share reads (see generationReader).
-func (s *Store) currentGeneration(ctx context.Context) (int64, error) {
-	gen, err := s.gens.read(ctx)
-	if err != nil {
-		return 0, s.translate(err)
-	}
-	s.cache.observe(gen)
-	return gen, nil
+// generations is one read of every scope's generation.
+type generations struct {
+	seq       int64 // this store's read number: later reads have larger ones
+	shared    int64
+	issuances map[int64]issuanceGens
 }
 
-// issuanceGenerations returns an issuance's generations as of some moment after
-// the call began; concurrent callers for one issuance share reads.
-func (s *Store) issuanceGenerations(ctx context.Context, issuanceID int64) (issuanceGens, error) {
-	s.genMu.Lock()
-	r := s.issGens[issuanceID]
-	if r == nil {
-		r = &generationReader[issuanceGens]{query: func(ctx context.Context) (issuanceGens, error) {
-			var g issuanceGens
-			stmt, err := s.prepared(ctx, &s.issGenStmt, s.rebind(issuanceGenerationsSQL))
-			if err != nil {
-				return g, err
-			}
-			err = stmt.QueryRowContext(ctx, issuanceID, issuanceID).Scan(&g.gen, &g.mirror)
-			return g, err
-		}}
-		s.issGens[issuanceID] = r
+// stamp returns the stamp an issuance's facts need to be served for this read;
+// an issuance created after it reads as 0, below any bump.
+func (g *generations) stamp(issuanceID int64) stamp {
+	ig := g.issuances[issuanceID]
+	return stamp{shared: g.shared, issuance: ig.gen, mirror: ig.mirror}
+}
+
+// readGenerations runs generationsSQL; the reader calls it one at a time, so
+// read numbers follow the order of the reads.
+func (s *Store) readGenerations(ctx context.Context) (*generations, error) {
+	stmt, err := s.prepared(ctx, &s.genStmt, generationsSQL)
+	if err != nil {
+		return nil, err
 	}
-	s.genMu.Unlock()
-	g, err := r.read(ctx)
-	return g, s.translate(err)
+	rows, err := stmt.QueryContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	g := &generations{issuances: map[int64]issuanceGens{}}
+	for rows.Next() {
+		var id int64
+		var ig issuanceGens
+		if err := rows.Scan(&id, &ig.gen, &ig.mirror); err != nil {
+			return nil, err
+		}
+		if id == 0 {
+			g.shared = ig.gen
+		} else {
+			g.issuances[id] = ig
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	g.seq = s.genSeq.Add(1)
+	s.latestGens.Store(g)
+	return g, nil
+}
+
+// currentGenerations returns every scope's generation as of some moment after
+// the call began, and moves the key cache to the shared one. It runs on every
+// authenticated request, so concurrent callers share reads (see
+// generationReader).
+func (s *Store) currentGenerations(ctx context.Context) (*generations, error) {
+	g, err := s.gens.read(ctx)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	s.cache.observe(g.shared)
+	return g, nil
+}
+
+// requestGenerations returns generations read after the request began: the
+// newest read when the caller's key was checked by this store (Principal.
+// Generation holds that read's number, and the newest is at least as new),
+// else a new read.
+func (s *Store) requestGenerations(ctx context.Context, p *registry.Principal) (*generations, error) {
+	if p.Generation >= s.genSeqBase {
+		if g := s.latestGens.Load(); g != nil && g.seq >= p.Generation {
+			return g, nil
+		}
+	}
+	return s.currentGenerations(ctx)
 }
 
 // generationReader coalesces generation reads the way a database coalesces

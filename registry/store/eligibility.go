@@ -82,17 +82,11 @@ func (s *Store) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []
 	if err != nil {
 		return nil, err
 	}
-	at := stamp{shared: p.Generation}
-	if at.shared == 0 {
-		if at.shared, err = s.currentGeneration(ctx); err != nil {
-			return nil, err
-		}
-	}
-	ig, err := s.issuanceGenerations(ctx, issuanceID)
+	gens, err := s.requestGenerations(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	at.issuance, at.mirror = ig.gen, ig.mirror
+	at := gens.stamp(issuanceID)
 	iss, parties, missing := s.cache.lookup(at, issuanceID, addrs)
 	if iss == nil || len(missing) > 0 {
 		err := s.issuanceSnapshot(ctx, issuanceID, func(db *gorm.DB, snap stamp) error {

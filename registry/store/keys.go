@@ -186,13 +186,14 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*registry.Prin
 		return nil, unauthorized
 	}
 	hash := hashKey(secret)
-	gen, err := s.currentGeneration(ctx)
+	gens, err := s.currentGenerations(ctx)
 	if err != nil {
 		return nil, err
 	}
+	gen := gens.shared
 	if p, ok := s.cache.key(gen, hash); ok {
 		out := *p
-		out.Generation = gen
+		out.Generation = gens.seq
 		return &out, nil
 	}
 	var row apiKeyRow
@@ -213,6 +214,6 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*registry.Prin
 	// in between bumps the generation, and this entry is dropped with it.
 	s.cache.putKey(gen, hash, pr)
 	out := *pr
-	out.Generation = gen
+	out.Generation = gens.seq
 	return &out, nil
 }

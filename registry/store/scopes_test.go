@@ -16,7 +16,7 @@ import (
 // nodes) with issuances A and B, both deployed, and two investors approved on
 // both.
 type scoped struct {
-	t          *testing.T
+	t          testing.TB
 	a, b       *store.Store
 	sel        *registry.Seller
 	sc         context.Context
@@ -32,7 +32,7 @@ const (
 	sW3     = "0x3333333333333333333333333333333333333333"
 )
 
-func newScoped(t *testing.T, engine store.Dialect) *scoped {
+func newScoped(t testing.TB, engine store.Dialect) *scoped {
 	dsn := storetest.DSN(t, engine)
 	open := func() *store.Store {
 		st, err := store.Open(context.Background(), store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
@@ -107,7 +107,7 @@ func loadsSince(st *store.Store, prev *[2]int64) (facts, holdings int64) {
 }
 
 // mint mirrors a batch of token minting amount to wallet, continuing parent.
-func mint(t *testing.T, st *store.Store, token string, parent *registry.ChainBlock, head uint64, wallet string, amount int64) *registry.ChainBlock {
+func mint(t testing.TB, st *store.Store, token string, parent *registry.ChainBlock, head uint64, wallet string, amount int64) *registry.ChainBlock {
 	t.Helper()
 	b := registry.MirrorBatch{ChainID: mChain, Token: token, Parent: parent,
 		Head: registry.ChainBlock{Number: head, Hash: hash(head, token[len(token)-2:])}}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	mrand "math/rand/v2"
 	"net"
 	"net/url"
 	"os"
@@ -63,9 +64,12 @@ type Store struct {
 	rules      registry.Compliance
 	genMu      sync.Mutex
 	genStmt    *sql.Stmt // prepared on first use on the reader pool; retried after a failure
-	issGenStmt *sql.Stmt // likewise, for issuanceGenerationsSQL
-	gens       *generationReader[int64]
-	issGens    map[int64]*generationReader[issuanceGens] // by issuance id
+	gens       *generationReader[*generations]
+	latestGens atomic.Pointer[generations] // the newest read
+	// genSeq numbers this store's generation reads from genSeqBase, a random
+	// start, so a principal checked by another store is not taken for ours.
+	genSeq     atomic.Int64
+	genSeqBase int64
 	// factLoads and holdingLoads count the issuance facts and the holdings
 	// read from the database by look-ups, for tests of cache scoping.
 	factLoads, holdingLoads atomic.Int64
@@ -91,16 +95,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		NowFunc:                func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) },
 	}
 	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache(), rules: cfg.Rules}
-	s.issGens = map[int64]*generationReader[issuanceGens]{}
-	s.gens = &generationReader[int64]{query: func(ctx context.Context) (int64, error) {
-		stmt, err := s.prepared(ctx, &s.genStmt, `SELECT gen FROM registry_generation WHERE id = 1`)
-		if err != nil {
-			return 0, err
-		}
-		var gen int64
-		err = stmt.QueryRowContext(ctx).Scan(&gen)
-		return gen, err
-	}}
+	s.genSeqBase = 1 + mrand.Int64N(1<<62)
+	s.genSeq.Store(s.genSeqBase - 1)
+	s.gens = &generationReader[*generations]{query: s.readGenerations}
 	var err error
 	switch {
 	case strings.HasPrefix(cfg.DSN, "postgres://"), strings.HasPrefix(cfg.DSN, "postgresql://"):
@@ -228,10 +225,8 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	var errs []error
 	s.genMu.Lock()
-	for _, st := range []*sql.Stmt{s.genStmt, s.issGenStmt} {
-		if st != nil {
-			errs = append(errs, st.Close())
-		}
+	if s.genStmt != nil {
+		errs = append(errs, s.genStmt.Close())
 	}
 	s.genMu.Unlock()
 	for _, db := range []*gorm.DB{s.writer, s.reader} {

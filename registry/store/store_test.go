@@ -24,7 +24,7 @@ func asSeller(id int64) context.Context {
 	return registry.WithPrincipal(context.Background(), &registry.Principal{KeyID: "test-seller", Role: registry.RoleSeller, SellerID: id})
 }
 
-func newSeller(t *testing.T, st *store.Store, corp string) *registry.Seller {
+func newSeller(t testing.TB, st *store.Store, corp string) *registry.Seller {
 	t.Helper()
 	s := &registry.Seller{LegalName: "Firm " + corp, CorporateNumber: corp, FSARegistration: "関東財務局長(金商)第1号",
 		Licence: registry.LicenceType1, Membership: registry.MembershipFull}
