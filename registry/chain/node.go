@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -249,11 +250,16 @@ func (n *Node) Readiness(ctx context.Context) []string {
 	for _, h := range halts {
 		out = append(out, fmt.Sprintf("issuance %d: chain work halted: %s", h.IssuanceID, h.Reason))
 	}
+	halted := map[int64]bool{}
+	for _, h := range halts {
+		halted[h.IssuanceID] = true
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for id, m := range n.engines {
-		if s := m.engine.Stats(); !s.Healthy && s.LastError != "" {
-			out = append(out, fmt.Sprintf("issuance %d: mirror: %s", id, s.LastError))
+		// A halted issuance's mirror stops within a pass; its halt says why.
+		if s := m.engine.Stats(); !halted[id] && !s.Healthy && s.LastError != "" {
+			out = append(out, fmt.Sprintf("issuance %d: mirror pass failed: %s", id, strings.TrimPrefix(s.LastError, "mirror: ")))
 		}
 	}
 	return out

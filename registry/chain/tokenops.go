@@ -88,6 +88,12 @@ func (s *Operations) TokenOperation(ctx context.Context, issuanceID int64, t reg
 	if iss.TokenAddress == "" {
 		return nil, registry.Errorf(registry.ECONFLICT, "issuance %d has no token yet; deploy or attach one first", issuanceID)
 	}
+	if iss.ChainHalt != "" {
+		// Nothing may be sent for a deployment whose chain is in doubt; say
+		// so now instead of queueing work that can only wait.
+		return nil, registry.Errorf(registry.ECONFLICT, "issuance %d's chain work is halted (%s): retire the deployment, then deploy or attach anew",
+			issuanceID, iss.ChainHalt)
+	}
 	reasons, err := s.check(ctx, issuanceID, t)
 	if err != nil {
 		return nil, err
