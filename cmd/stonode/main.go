@@ -180,6 +180,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	release, err := store.LockSingleNode(store.Config{DSN: cfg.db, DataDir: cfg.dataDir})
+	if err != nil {
+		return err
+	}
+	defer release()
 	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -70,6 +70,11 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("reason codes with the CLI's key: %d", resp.StatusCode)
 	}
+	// SQLite has one node: a second serve on the same database is refused.
+	if err := run(context.Background(), []string{"serve", "--chain-rpc-addr", ""}, io.Discard, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "another stonode node already serves") {
+		t.Fatalf("a second node on the same SQLite file: %v", err)
+	}
 	cancel()
 	select {
 	case err := <-done:
