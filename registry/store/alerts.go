@@ -69,7 +69,7 @@ func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token strin
 	if err != nil {
 		return err
 	}
-	f, err := s.loadFacts(tx, iss.ID, receivers)
+	f, err := s.factsInTx(tx, iss.ID, receivers)
 	if err != nil {
 		return err
 	}

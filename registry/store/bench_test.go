@@ -19,7 +19,8 @@ import (
 // one authenticates its key first, as a request does) with 8 concurrent
 // callers for a fixed time in three phases: idle; while the mirror ingests
 // about 1,000 transfers/s of another issuance's token (B) through Apply on the
-// same database; and while it ingests A's own token at that rate. It reports
+// same store, as the node's mirror does beside its API; and while it ingests
+// A's own token at that rate. It reports
 // look-ups/s in each phase and the ratios to idle. b.N is ignored: run it with
 // -benchtime=1x. STONODE_BENCH_PHASE sets each phase's total length (default
 // 5s), run as one-second rounds that alternate the three phases.
@@ -139,7 +140,7 @@ func benchLookupsDuringIngest(b *testing.B, engine store.Dialect, phase time.Dur
 					batch.Transfers = append(batch.Transfers, registry.Transfer{BlockNumber: n, BlockHash: batch.Head.Hash,
 						TxHash: hash(n*1000+uint64(i), "tx"), LogIndex: uint(i), From: from, To: to, Amount: big.NewInt(1)})
 				}
-				if err := s.b.Apply(ctx, batch); err != nil {
+				if err := s.a.Apply(ctx, batch); err != nil {
 					failed.Store(err)
 					done <- 0
 					return

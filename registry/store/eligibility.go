@@ -150,6 +150,64 @@ func (s *Store) loadFactsAt(db *gorm.DB, snap stamp, issuanceID int64, addrs []s
 	return &next, parties, missing, nil
 }
 
+// factsInTx returns the facts of the issuance and the addresses as tx, a
+// mirror write, sees them. The registry part comes from the cache when it
+// holds exactly tx's registry state (a mirrored batch changes only holdings),
+// else from tx, and is cached then; the holdings are read in tx and never
+// cached from here: they may not be committed yet. On PostgreSQL tx holds the
+// issuance's generation row FOR SHARE (and writeMirror the shared one), so no
+// registry write commits while it reads.
+func (s *Store) factsInTx(tx *gorm.DB, issuanceID int64, addrs []string) (*registry.Facts, error) {
+	var at stamp
+	var err error
+	if s.dialect == Postgres {
+		if err := tx.Exec(`SELECT gen FROM issuance_generation WHERE issuance_id = ? FOR SHARE`, issuanceID).Error; err != nil {
+			return nil, err
+		}
+	}
+	if at.shared, err = generation(tx); err != nil {
+		return nil, err
+	}
+	if err := tx.Raw(issuanceGenerationsSQL, issuanceID, issuanceID).Row().Scan(&at.issuance, &at.mirror); err != nil {
+		return nil, err
+	}
+	base, _, parties := s.cache.sameState(at, issuanceID, addrs)
+	if base == nil {
+		f, err := s.loadFacts(tx, issuanceID, addrs)
+		if err != nil {
+			return nil, err
+		}
+		// Cached without holdings, at a mirror generation below any: a look-up
+		// reads the holdings again before serving it.
+		reg := *f.IssuanceFacts
+		reg.Holdings = nil
+		s.cache.store(stamp{shared: at.shared, issuance: at.issuance, mirror: -1}, &reg, f.Parties)
+		return f, nil
+	}
+	iss := *base
+	if base.Issuance.TokenAddress != "" {
+		if iss.Holdings, err = s.loadHoldings(tx, base.Issuance); err != nil {
+			return nil, err
+		}
+	}
+	var missing []string
+	for _, a := range addrs {
+		if _, ok := parties[a]; !ok {
+			missing = append(missing, a)
+		}
+	}
+	if len(missing) > 0 {
+		more, err := s.loadParties(tx, issuanceID, missing)
+		if err != nil {
+			return nil, err
+		}
+		for a, pf := range more {
+			parties[a] = pf
+		}
+	}
+	return &registry.Facts{IssuanceFacts: &iss, Parties: parties}, nil
+}
+
 // loadFacts reads the facts of the issuance and the addresses with db.
 func (s *Store) loadFacts(db *gorm.DB, issuanceID int64, addrs []string) (*registry.Facts, error) {
 	iss, err := s.loadIssuanceFacts(db, issuanceID)
