@@ -83,11 +83,11 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, promReg prometheus.Reg
 		cfg.MaxReorgDepth = DefaultMaxReorgDepth
 	}
 	guard := NewGuard(conn, cfg.HeadStallAfter)
+	syncer := NewSyncer(conn, store, log, nil)
 	n := &Node{Ops: NewOperationsWith(conn, store, log, OperationsConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks,
-		MaxReorgDepth: cfg.MaxReorgDepth}),
-		Syncer: NewSyncer(conn, store, log, nil), guard: guard, conn: conn, store: store,
+		MaxReorgDepth: cfg.MaxReorgDepth, Reconciler: syncer}),
+		Syncer: syncer, guard: guard, conn: conn, store: store,
 		cfg: cfg, log: log, engines: map[int64]*runningMirror{}}
-	n.Ops.syncer = n.Syncer
 	n.Syncer.Confirmations = cfg.Confirmations
 	n.Syncer.ReorgWindow = cfg.MaxReorgDepth // batches are rechecked as far back as the mirror follows reorgs
 	if cfg.StuckBlocks > 0 {

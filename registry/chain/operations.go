@@ -36,8 +36,17 @@ type Store interface {
 	TokenHolder(ctx context.Context, chainID int64, token string) (int64, bool, error)
 }
 
+// Reconciler compares an issuance's on-chain registry with the database and,
+// with repair, queues the drifted wallets (Syncer.Reconcile).
+type Reconciler interface {
+	Reconcile(ctx context.Context, issuanceID int64, repair bool) (*registry.ReconcileReport, error)
+}
+
 // OperationsConfig tunes how operations are run.
 type OperationsConfig struct {
+	// Reconciler compares an issuance's on-chain registry with the database
+	// (the node's Syncer); nil answers reconcile requests with EUNAVAILABLE.
+	Reconciler Reconciler
 	// Owner names this node on the operations it runs, so that at start it
 	// resumes its own at once and another node's only once that one is
 	// silent. Default: a random id (nothing is resumed at once).
@@ -63,13 +72,12 @@ type OperationsConfig struct {
 // operation sends is recorded before it is broadcast, so a crash or an RPC
 // outage at any point ends with the operation finished exactly once.
 type Operations struct {
-	syncer *Syncer // set by NewNode; reconcile needs it
-	conn   *Conn
-	store  Store
-	log    *slog.Logger
-	cfg    OperationsConfig
-	wake   chan struct{}
-	now    func() time.Time // evaluation time of eligibility checks
+	conn  *Conn
+	store Store
+	log   *slog.Logger
+	cfg   OperationsConfig
+	wake  chan struct{}
+	now   func() time.Time // evaluation time of eligibility checks
 }
 
 var _ registry.ChainService = (*Operations)(nil)
@@ -409,7 +417,7 @@ func (s *Operations) Reconcile(ctx context.Context, issuanceID int64, repair boo
 	if err := registry.RequireOperate(registry.PrincipalFrom(ctx), iss, "reconciles issuance %d", issuanceID); err != nil {
 		return nil, err
 	}
-	if s.syncer == nil {
+	if s.cfg.Reconciler == nil {
 		return nil, registry.Errorf(registry.EUNAVAILABLE, "this node runs no whitelist sync")
 	}
 	if iss.TokenAddress == "" {
@@ -439,5 +447,5 @@ func (s *Operations) Reconcile(ctx context.Context, issuanceID int64, repair boo
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	return s.syncer.Reconcile(ctx, issuanceID, repair)
+	return s.cfg.Reconciler.Reconcile(ctx, issuanceID, repair)
 }
