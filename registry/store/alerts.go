@@ -48,7 +48,10 @@ func (r *alertRow) domain() *registry.Alert {
 // each transfer the rules hold should not have happened (registry.Compliance.AlertCodes).
 // The registry is consulted as it stands at ingestion (it keeps no history of
 // eligibility), which is the block's time when the mirror follows the head.
-func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
+// It returns the facts it judged on, holdings after the batch included, for the
+// caller to cache once the transaction commits: the next look-up then needs no
+// read of them.
+func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) (*txFacts, error) {
 	var receivers []string
 	seen := map[string]bool{}
 	for _, t := range transfers {
@@ -59,20 +62,21 @@ func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token strin
 		}
 	}
 	if len(receivers) == 0 {
-		return nil
+		return nil, nil
 	}
 	var iss issuanceRow
 	err := tx.Where("chain_id = ? AND token_address = ?", chainID, token).Take(&iss).Error
 	if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
-		return nil // a token no issuance is attached to has no registry to compare with
+		return nil, nil // a token no issuance is attached to has no registry to compare with
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	f, err := s.factsInTx(tx, iss.ID, receivers)
+	f, at, err := s.factsInTx(tx, iss.ID, receivers)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	judged := &txFacts{at: at, facts: f}
 	now := s.now()
 	var rows []alertRow
 	for _, t := range transfers {
@@ -89,12 +93,12 @@ func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token strin
 			FromAddr: strings.ToLower(t.From), ToAddr: to, Amount: t.Amount.String(), Codes: strings.Join(codes, ","), CreatedAt: now})
 	}
 	if len(rows) == 0 {
-		return nil
+		return judged, nil
 	}
 	for _, r := range rows {
 		s.log.Warn("compliance alert: transfer into an ineligible wallet", "issuance", r.IssuanceID, "tx", r.TxHash, "to", r.ToAddr, "codes", r.Codes)
 	}
-	return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error
+	return judged, tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error
 }
 
 // Alerts lists compliance alerts visible to the caller, oldest first.

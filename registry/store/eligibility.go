@@ -156,38 +156,37 @@ func (s *Store) loadFactsAt(db *gorm.DB, snap stamp, issuanceID int64, addrs []s
 // else from tx, and is cached then; the holdings are read in tx and never
 // cached from here: they may not be committed yet. On PostgreSQL tx holds the
 // issuance's generation row FOR SHARE (and writeMirror the shared one), so no
-// registry write commits while it reads.
-func (s *Store) factsInTx(tx *gorm.DB, issuanceID int64, addrs []string) (*registry.Facts, error) {
-	var at stamp
-	var err error
+// registry write commits while it reads. at is the stamp of the facts once tx
+// commits.
+func (s *Store) factsInTx(tx *gorm.DB, issuanceID int64, addrs []string) (f *registry.Facts, at stamp, err error) {
 	if s.dialect == Postgres {
 		if err := tx.Exec(`SELECT gen FROM issuance_generation WHERE issuance_id = ? FOR SHARE`, issuanceID).Error; err != nil {
-			return nil, err
+			return nil, at, err
 		}
 	}
 	if at.shared, err = generation(tx); err != nil {
-		return nil, err
+		return nil, at, err
 	}
 	if err := tx.Raw(issuanceGenerationsSQL, issuanceID, issuanceID).Row().Scan(&at.issuance, &at.mirror); err != nil {
-		return nil, err
+		return nil, at, err
 	}
 	base, _, parties := s.cache.sameState(at, issuanceID, addrs)
 	if base == nil {
 		f, err := s.loadFacts(tx, issuanceID, addrs)
 		if err != nil {
-			return nil, err
+			return nil, at, err
 		}
 		// Cached without holdings, at a mirror generation below any: a look-up
 		// reads the holdings again before serving it.
 		reg := *f.IssuanceFacts
 		reg.Holdings = nil
 		s.cache.store(stamp{shared: at.shared, issuance: at.issuance, mirror: -1}, &reg, f.Parties)
-		return f, nil
+		return f, at, nil
 	}
 	iss := *base
 	if base.Issuance.TokenAddress != "" {
 		if iss.Holdings, err = s.loadHoldings(tx, base.Issuance); err != nil {
-			return nil, err
+			return nil, at, err
 		}
 	}
 	var missing []string
@@ -199,13 +198,26 @@ func (s *Store) factsInTx(tx *gorm.DB, issuanceID int64, addrs []string) (*regis
 	if len(missing) > 0 {
 		more, err := s.loadParties(tx, issuanceID, missing)
 		if err != nil {
-			return nil, err
+			return nil, at, err
 		}
 		for a, pf := range more {
 			parties[a] = pf
 		}
 	}
-	return &registry.Facts{IssuanceFacts: &iss, Parties: parties}, nil
+	return &registry.Facts{IssuanceFacts: &iss, Parties: parties}, at, nil
+}
+
+// txFacts are facts read in a write transaction, to cache once it commits.
+type txFacts struct {
+	at    stamp
+	facts *registry.Facts
+}
+
+// cacheCommitted caches facts read in a transaction that has committed.
+func (s *Store) cacheCommitted(t *txFacts) {
+	if t != nil {
+		s.cache.store(t.at, t.facts.IssuanceFacts, t.facts.Parties)
+	}
 }
 
 // loadFacts reads the facts of the issuance and the addresses with db.

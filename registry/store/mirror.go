@@ -101,6 +101,7 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 	if err := validateBatch(&b); err != nil {
 		return err
 	}
+	var judged *txFacts
 	fn := func(tx *gorm.DB) error {
 		cur, ok, err := loadCheckpoint(tx, b.ChainID, b.Token)
 		if err != nil {
@@ -108,6 +109,11 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		}
 		if ok && cur.Number == b.Head.Number && cur.Hash == b.Head.Hash {
 			return errAlreadyApplied
+		}
+		if len(b.Transfers) > 0 {
+			if err := s.shareIssuanceOfToken(tx, b.ChainID, b.Token); err != nil {
+				return err
+			}
 		}
 		switch {
 		case b.Parent == nil && ok:
@@ -146,7 +152,7 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		if err := s.addBatchToBalances(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return err
 		}
-		if err := s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {
+		if judged, err = s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return fmt.Errorf("compliance alerts: %w", err)
 		}
 		return s.moveCheckpoint(tx, b.ChainID, b.Token, b.Parent, b.Head)
@@ -155,7 +161,22 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 	if errors.Is(err, errAlreadyApplied) {
 		return nil
 	}
+	if err == nil {
+		s.cacheCommitted(judged) // the issuance's facts with the batch's holdings
+	}
 	return err
+}
+
+// shareIssuanceOfToken holds the generation row of the token's issuance FOR
+// SHARE on PostgreSQL before the batch touches any mirror row: the alerts read
+// its registry facts, and a writer of that issuance that moves mirror rows
+// (RetireDeployment) takes the same locks in the same order, issuance first.
+func (s *Store) shareIssuanceOfToken(tx *gorm.DB, chainID int64, token string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	return tx.Exec(`SELECT g.gen FROM issuance_generation g JOIN issuances i ON i.id = g.issuance_id
+WHERE i.chain_id = ? AND i.token_address = ? FOR SHARE OF g`, chainID, token).Error
 }
 
 func validateBatch(b *registry.MirrorBatch) error {
