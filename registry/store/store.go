@@ -70,6 +70,12 @@ type Store struct {
 	// start, so a principal checked by another store is not taken for ours.
 	genSeq     atomic.Int64
 	genSeqBase int64
+	// Used by readGenerations only, which runs one call at a time: SQLite's
+	// data_version probe connection, and the read it last vouched for.
+	probe       *sql.Conn // guarded by genMu
+	closed      bool      // guarded by genMu: no new probe after Close
+	lastGens    *generations
+	lastVersion int64
 	// factLoads and holdingLoads count the issuance facts and the holdings
 	// read from the database by look-ups, for tests of cache scoping.
 	factLoads, holdingLoads atomic.Int64
@@ -228,6 +234,10 @@ func (s *Store) Close() error {
 	if s.genStmt != nil {
 		errs = append(errs, s.genStmt.Close())
 	}
+	if s.probe != nil {
+		errs = append(errs, s.probe.Close())
+	}
+	s.closed = true
 	s.genMu.Unlock()
 	for _, db := range []*gorm.DB{s.writer, s.reader} {
 		if db == nil {
