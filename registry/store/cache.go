@@ -269,15 +269,21 @@ func (s *Store) dataVersion(ctx context.Context) (int64, bool) {
 		if err != nil {
 			return 0, false
 		}
-		if s.probe, err = db.Conn(ctx); err != nil {
-			s.probe = nil
+		conn, err := db.Conn(ctx)
+		if err != nil {
 			return 0, false
 		}
+		if s.probeStmt, err = conn.PrepareContext(ctx, `PRAGMA data_version`); err != nil {
+			conn.Close()
+			return 0, false
+		}
+		s.probe = conn
 	}
 	var v int64
-	if err := s.probe.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+	if err := s.probeStmt.QueryRowContext(ctx).Scan(&v); err != nil {
+		s.probeStmt.Close()
 		s.probe.Close() // a new connection next time; its versions start afresh
-		s.probe, s.lastGens = nil, nil
+		s.probe, s.probeStmt, s.lastGens = nil, nil, nil
 		return 0, false
 	}
 	return v, true

@@ -73,6 +73,7 @@ type Store struct {
 	// Used by readGenerations only, which runs one call at a time: SQLite's
 	// data_version probe connection, and the read it last vouched for.
 	probe       *sql.Conn // guarded by genMu
+	probeStmt   *sql.Stmt // PRAGMA data_version on probe, guarded by genMu
 	closed      bool      // guarded by genMu: no new probe after Close
 	lastGens    *generations
 	lastVersion int64
@@ -235,7 +236,7 @@ func (s *Store) Close() error {
 		errs = append(errs, s.genStmt.Close())
 	}
 	if s.probe != nil {
-		errs = append(errs, s.probe.Close())
+		errs = append(errs, s.probeStmt.Close(), s.probe.Close())
 	}
 	s.closed = true
 	s.genMu.Unlock()
