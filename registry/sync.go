@@ -35,6 +35,7 @@ type WalletRecord struct {
 type SyncTarget struct {
 	IssuanceID      int64
 	ChainID         int64
+	GenesisHash     string // the chain the contracts live on ("" if recorded before genesis hashes were kept)
 	RegistryAddress string
 	TokenAddress    string
 	DeploymentBlock uint64

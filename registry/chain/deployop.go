@@ -86,7 +86,7 @@ func (s *Operations) runDeploy(ctx context.Context, op *registry.Operation, iss 
 		"registryAddress": steps[0].contract, "tokenAddress": steps[1].contract}
 	var tokenBlock uint64
 	for _, st := range steps {
-		r, err := s.awaitStep(ctx, op, st)
+		r, err := s.awaitStep(ctx, op, registry.ChainIdentity{ChainID: s.conn.ChainID, GenesisHash: genesis}, st)
 		if err != nil {
 			if errors.Is(err, ErrDropped) {
 				return res, fmt.Errorf("deployment step %d can never be mined: %w", st.step, err)

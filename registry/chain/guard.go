@@ -90,6 +90,16 @@ func compareIdentity(id registry.ChainIdentity, chainID int64, genesis string) e
 	return nil
 }
 
+// CheckNow is Check with a fresh read of the chain's identity: for the moment
+// right before something is sent, so a chain switched under the node within
+// the cache's second never receives another chain's transaction.
+func (g *Guard) CheckNow(ctx context.Context, chainID int64, genesis string) error {
+	g.mu.Lock()
+	g.readAt = time.Time{}
+	g.mu.Unlock()
+	return g.Check(ctx, chainID, genesis)
+}
+
 // Health says why the chain cannot be relied on right now, or "" when it can:
 // unreachable, or a head that stopped advancing.
 func (g *Guard) Health(ctx context.Context) string {

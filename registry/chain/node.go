@@ -89,6 +89,7 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, promReg prometheus.Reg
 		Syncer: syncer, guard: guard, conn: conn, store: store,
 		cfg: cfg, log: log, engines: map[int64]*runningMirror{}}
 	n.Syncer.Confirmations = cfg.Confirmations
+	n.Syncer.Guard = guard
 	n.Syncer.ReorgWindow = cfg.MaxReorgDepth // batches are rechecked as far back as the mirror follows reorgs
 	if cfg.StuckBlocks > 0 {
 		n.Syncer.StuckBlocks = cfg.StuckBlocks

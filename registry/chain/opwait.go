@@ -63,7 +63,7 @@ const rebroadcastEvery = 2 * time.Second
 // (the nonce went to another transaction, so nothing of this step can ever be
 // mined) or when ctx ends. What it waits for is noted on the operation once per
 // change, not per try.
-func (s *Operations) awaitStep(ctx context.Context, op *registry.Operation, st *opStep) (*types.Receipt, error) {
+func (s *Operations) awaitStep(ctx context.Context, op *registry.Operation, on registry.ChainIdentity, st *opStep) (*types.Receipt, error) {
 	log := s.log.With(slog.Int64("operation", op.ID), slog.Int("step", st.step), slog.Uint64("nonce", st.nonce))
 	var waiting string
 	note := func(state string) {
@@ -98,6 +98,17 @@ func (s *Operations) awaitStep(ctx context.Context, op *registry.Operation, st *
 		default:
 			if time.Since(lastSend) >= rebroadcastEvery {
 				lastSend = time.Now()
+				// Never re-send to a chain that is not the operation's.
+				if err := s.cfg.Guard.CheckNow(ctx, on.ChainID, on.GenesisHash); err != nil {
+					if errors.Is(err, registry.ErrChainChanged) {
+						if _, herr := s.store.HaltIssuance(systemCtx(ctx), op.IssuanceID, err.Error()); herr != nil {
+							return nil, herr
+						}
+						return nil, fmt.Errorf("%w: %w", errHalted, err)
+					}
+					note("the chain (unreachable: " + shortErr(err) + ")")
+					goto wait
+				}
 				err := s.conn.Rebroadcast(ctx, st.latest())
 				switch {
 				case err == nil:
@@ -135,6 +146,7 @@ func (s *Operations) awaitStep(ctx context.Context, op *registry.Operation, st *
 				}
 			}
 		}
+	wait:
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()

@@ -71,8 +71,12 @@ func (s *Operations) checkReorged(ctx context.Context, resent map[string]bool) e
 		if op.Kind != registry.OpDeploy {
 			steps = steps[len(steps)-1:] // earlier steps were dropped, never mined
 		}
+		iss, err := s.store.Issuance(sys, op.IssuanceID)
+		if err != nil {
+			return err
+		}
 		for _, st := range steps {
-			if err := s.checkStep(ctx, op, key, st, resent); err != nil {
+			if err := s.checkStep(ctx, op, iss, key, st, resent); err != nil {
 				return err
 			}
 		}
@@ -82,7 +86,7 @@ func (s *Operations) checkReorged(ctx context.Context, resent map[string]bool) e
 
 // checkStep re-sends or flags one step of a succeeded operation whose
 // transaction is no longer in the chain.
-func (s *Operations) checkStep(ctx context.Context, op *registry.Operation, blockKey string, st *opStep, resent map[string]bool) error {
+func (s *Operations) checkStep(ctx context.Context, op *registry.Operation, iss *registry.Issuance, blockKey string, st *opStep, resent map[string]bool) error {
 	sys := systemCtx(ctx)
 	receipt, err := s.receiptOfAny(ctx, st)
 	if err != nil {
@@ -95,6 +99,11 @@ func (s *Operations) checkStep(ctx context.Context, op *registry.Operation, bloc
 			return s.store.AnnotateOperation(sys, op.ID, map[string]string{"block": n})
 		}
 		return nil
+	}
+	// A missing receipt on another chain is no reorg of ours: never re-send
+	// there (the supervisor halts the issuance).
+	if err := s.cfg.Guard.CheckNow(ctx, iss.ChainID, iss.GenesisHash); err != nil {
+		return err
 	}
 	hash := st.latest().Hash().Hex()
 	err = s.conn.Rebroadcast(ctx, st.latest())

@@ -71,6 +71,11 @@ type Syncer struct {
 	// against the canonical chain: the node's reorg bound. A deeper reorg is
 	// not followed here (the node halts the issuance instead).
 	ReorgWindow uint64
+	// Guard, if set, is asked right before anything is sent or re-sent
+	// whether the chain is still the one the issuance's contracts are on: in
+	// the seconds before a switched chain halts the issuance, nothing of it
+	// may reach the new chain.
+	Guard *Guard
 	// ReorgCheckEvery is the least time between two reorg checks; each costs
 	// one header read when the head has not changed.
 	ReorgCheckEvery time.Duration
@@ -156,6 +161,22 @@ func (s *Syncer) Run(ctx context.Context, interval time.Duration) error {
 	}
 }
 
+// onItsChain checks, with a fresh read, that the node's chain is the one the
+// issuance's contracts are on; the node's supervisor halts it otherwise.
+func (s *Syncer) onItsChain(ctx context.Context, issuanceID int64) error {
+	if s.Guard == nil {
+		return nil
+	}
+	t, err := s.store.SyncTargetFor(ctx, issuanceID)
+	if err != nil {
+		return fmt.Errorf("issuance %d: %w", issuanceID, err)
+	}
+	if err := s.Guard.CheckNow(ctx, t.ChainID, t.GenesisHash); err != nil {
+		return fmt.Errorf("issuance %d: nothing sent: %w", issuanceID, err)
+	}
+	return nil
+}
+
 // Step rechecks recently confirmed batches against reorgs, settles open
 // batches, then sends one batch for every issuance with pending wallets, no
 // batch in flight and no backoff running. Step is not safe for concurrent use.
@@ -173,6 +194,11 @@ func (s *Syncer) Step(ctx context.Context) error {
 	}
 	busy := map[int64]bool{}
 	for _, b := range open {
+		if err := s.onItsChain(ctx, b.IssuanceID); err != nil {
+			busy[b.IssuanceID] = true
+			errs = append(errs, err)
+			continue
+		}
 		settled, err := s.settle(ctx, b)
 		if err != nil {
 			errs = append(errs, err) // one stuck batch must not stop the other issuances
@@ -187,6 +213,10 @@ func (s *Syncer) Step(ctx context.Context) error {
 	}
 	for _, t := range targets {
 		if busy[t.IssuanceID] || t.ChainID != s.conn.ChainID || !s.due(t.IssuanceID) {
+			continue
+		}
+		if err := s.onItsChain(ctx, t.IssuanceID); err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		b, err := s.send(ctx, t, true)

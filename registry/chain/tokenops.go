@@ -212,7 +212,7 @@ func (s *Operations) runTokenOp(ctx context.Context, op *registry.Operation, iss
 		}
 		// Only the newest step can still be mined: an older one was dropped
 		// (its nonce went to another transaction) before this one was signed.
-		receipt, err = s.awaitStep(ctx, op, steps[len(steps)-1])
+		receipt, err = s.awaitStep(ctx, op, registry.ChainIdentity{ChainID: iss.ChainID, GenesisHash: iss.GenesisHash}, steps[len(steps)-1])
 		if errors.Is(err, ErrDropped) && resigned < maxResigns {
 			// Never executed, and never executable: sign it again with a
 			// fresh nonce, after the checks run again.
@@ -228,6 +228,9 @@ func (s *Operations) runTokenOp(ctx context.Context, op *registry.Operation, iss
 		break
 	}
 	result := map[string]string{"txHash": receipt.TxHash.Hex(), "block": receipt.BlockNumber.String()}
+	if first := steps[len(steps)-1].txs[0].Hash(); receipt.TxHash != first {
+		result["replaces"] = first.Hex() // mined as a fee-bumped replacement of the first version
+	}
 	if receipt.Status != types.ReceiptStatusSuccessful {
 		// A receipt has no revert data: replay the call on the block's state to
 		// recover it (the state after the block; what made the transaction

@@ -120,7 +120,7 @@ func (s *Store) SyncTargetFor(ctx context.Context, issuanceID int64) (registry.S
 }
 
 func target(r *issuanceRow) registry.SyncTarget {
-	return registry.SyncTarget{IssuanceID: r.ID, ChainID: r.ChainID, RegistryAddress: r.RegistryAddress,
+	return registry.SyncTarget{IssuanceID: r.ID, ChainID: r.ChainID, GenesisHash: r.GenesisHash, RegistryAddress: r.RegistryAddress,
 		TokenAddress: r.TokenAddress, DeploymentBlock: r.DeploymentBlock}
 }
 

@@ -155,6 +155,23 @@ func TestAnvilChainTrust(t *testing.T) {
 		t.Logf("reorged mint: re-sent and mined again %s after anvil_reorg (%s)", time.Since(reorged).Round(time.Millisecond), done.Result["reorged"])
 	})
 
+	e.step("a mint under a base-fee spike is replaced and mined once", func() {
+		var ignored any
+		e.chain.call(ctx, t, &ignored, "anvil_setNextBlockBaseFeePerGas", hexutil.EncodeBig(big.NewInt(1_000_000_000)))
+		e.mine() // the node prices its mint from this block's 1 gwei
+		e.chain.call(ctx, t, &ignored, "anvil_setNextBlockBaseFeePerGas", hexutil.EncodeBig(big.NewInt(100_000_000_000)))
+		op := e.tokenOp("mint", map[string]any{"to": e.investors[4].addr.Hex(), "amount": "19"})
+		took := e.waitOp(op, "SUCCEEDED", 60*time.Second)
+		var done opJSON
+		e.api.must(ctx, 200, "GET", fmt.Sprintf("/v1/operations/%d", op), e.sellerKey, nil, &done)
+		if done.Result["replaces"] == "" || done.Result["replaces"] == done.Result["txHash"] {
+			t.Fatalf("the mint was not mined as a fee-bumped replacement: %v", done.Result)
+		}
+		supply.Add(supply, big.NewInt(19))
+		e.wantSupply(supply)
+		t.Logf("base fee 1 → 100 gwei: the mint %s was replaced by %s and mined in %s, once", done.Result["replaces"], done.Result["txHash"], took)
+	})
+
 	e.step("anvil restarted without its state: halt, retire, deploy anew", func() {
 		e.mirrorAtHead()
 		before := e.holders()
