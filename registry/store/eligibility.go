@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"math/big"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -88,6 +89,14 @@ func (s *Store) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []
 	}
 	at := gens.stamp(issuanceID)
 	iss, parties, missing := s.cache.lookup(at, issuanceID, addrs)
+	if iss == nil || len(missing) > 0 {
+		// One load per issuance at a time: callers that missed together (say,
+		// right after a mirrored batch) mostly find the first one's result.
+		mu, _ := s.loading.LoadOrStore(issuanceID, new(sync.Mutex))
+		mu.(*sync.Mutex).Lock()
+		defer mu.(*sync.Mutex).Unlock()
+		iss, parties, missing = s.cache.lookup(at, issuanceID, addrs)
+	}
 	if iss == nil || len(missing) > 0 {
 		err := s.issuanceSnapshot(ctx, issuanceID, func(db *gorm.DB, snap stamp) error {
 			var err error

@@ -72,6 +72,7 @@ type Store struct {
 	genSeqBase int64
 	// Used by readGenerations only, which runs one call at a time: SQLite's
 	// data_version probe connection, and the read it last vouched for.
+	loading     sync.Map  // issuance id → *sync.Mutex held while its facts load
 	probe       *sql.Conn // guarded by genMu
 	probeStmt   *sql.Stmt // PRAGMA data_version on probe, guarded by genMu
 	closed      bool      // guarded by genMu: no new probe after Close
