@@ -496,24 +496,11 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	send := p.armFor > 0 && bytes.Contains(body, []byte(`"eth_sendRawTransaction"`))
 	p.mu.Unlock()
-	out, err := http.NewRequestWithContext(r.Context(), http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	out.Header.Set("Content-Type", "application/json")
-	resp, err := p.client.Do(out)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	if send {
-		p.mu.Lock()
-		p.failUntil, p.armFor = time.Now().Add(p.armFor), 0
-		p.mu.Unlock()
-	}
-	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
-	w.WriteHeader(resp.StatusCode)
-	_, _ = io.Copy(w, resp.Body)
+	relay(w, r, p.client, target, body, func() {
+		if send { // the transaction went through: now the outage starts
+			p.mu.Lock()
+			p.failUntil, p.armFor = time.Now().Add(p.armFor), 0
+			p.mu.Unlock()
+		}
+	})
 }

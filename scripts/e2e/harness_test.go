@@ -462,18 +462,27 @@ func (p *rpcProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	out, err := http.NewRequestWithContext(r.Context(), http.MethodPost, p.target, bytes.NewReader(body))
+	relay(w, r, p.client, p.target, body, nil)
+}
+
+// relay forwards a JSON-RPC body to target and the answer back; answered, if
+// set, runs once the target has answered and before the client hears it.
+func relay(w http.ResponseWriter, r *http.Request, client *http.Client, target string, body []byte, answered func()) {
+	out, err := http.NewRequestWithContext(r.Context(), http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
 	out.Header.Set("Content-Type", "application/json")
-	resp, err := p.client.Do(out)
+	resp, err := client.Do(out)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
 	defer resp.Body.Close()
+	if answered != nil {
+		answered()
+	}
 	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
 	w.WriteHeader(resp.StatusCode)
 	_, _ = io.Copy(w, resp.Body)
