@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"math/big"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,6 +224,64 @@ func TestSharedWritesSeenOnNextRequest(t *testing.T) {
 		}
 		if _, err := s.a.Authenticate(context.Background(), k.Secret); registry.ErrorCode(err) != registry.EUNAUTHORIZED {
 			t.Fatalf("key revoked through store b still authenticates: %v", err)
+		}
+	})
+}
+
+// TestScopedWritersSerialiseWithSharedOnes: approvals on two issuances race a
+// suspension of their seller. Approvals of different issuances no longer share
+// a lock, but each still serialises with the suspension: every approval that
+// commits was checked, and recorded, before the suspension.
+func TestScopedWritersSerialiseWithSharedOnes(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		s := newScoped(t, engine)
+		var invs []*registry.Investor
+		for i := range 12 {
+			invs = append(invs, s.investor(fmt.Sprintf("r%d", i), fmt.Sprintf("0x%040x", 0x5000+i)))
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i, inv := range invs {
+			iss := []*registry.Issuance{s.issA, s.issB}[i%2]
+			st := []*store.Store{s.a, s.b}[i%2]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := st.Approve(s.sc, iss.ID, inv.ID, registry.Approval{})
+				if err != nil && registry.ErrorCode(err) != registry.EFORBIDDEN {
+					t.Errorf("approval: %v", err)
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			time.Sleep(2 * time.Millisecond)
+			if _, err := s.b.ChangeSellerStatus(operator(), s.sel.ID, registry.SellerStatusChange{Status: registry.SellerSuspended}); err != nil {
+				t.Error(err)
+			}
+		}()
+		close(start)
+		wg.Wait()
+		recs, err := s.a.Audit(operator(), registry.AuditFilter{Page: registry.Page{Limit: 1000}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var suspended int64
+		for _, r := range recs {
+			if r.Action == "seller.status" {
+				suspended = r.ID
+			}
+		}
+		if suspended == 0 {
+			t.Fatal("no suspension recorded")
+		}
+		for _, r := range recs {
+			if r.Action == "whitelist.approve" && r.ID > suspended {
+				t.Errorf("approval %s recorded after the seller's suspension (audit %d > %d)", r.EntityID, r.ID, suspended)
+			}
 		}
 	})
 }
