@@ -16,7 +16,7 @@ const MaxBatchAddresses = 1000
 
 // Eligibility answers, for each address, whether it may receive the issuance's
 // token at the given time. The facts come from one consistent snapshot of the
-// registry, cached until the next committed write; the rules decide.
+// registry, cached until a write to their scope commits; the rules decide.
 func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []string, at time.Time) ([]registry.EligibilityResult, error) {
 	if len(addresses) == 0 || len(addresses) > MaxBatchAddresses {
 		return nil, registry.Errorf(registry.EINVALID, "between 1 and %d addresses", MaxBatchAddresses)
