@@ -33,7 +33,8 @@ go test -race -count=1 -v ./... >"$log" 2>&1 || status=$?
 # Package lines, then every failure in full, then one closing count of test cases.
 grep -E '^(ok|FAIL|\?) ' "$log" || true
 if [ "$status" != 0 ]; then
-  grep -E -B2 -A20 -- '--- FAIL|^panic:|build failed|cannot|undefined' "$log" | head -200 || true
+  # A test's own lines (t.Fatalf, the daemon's log tail) come before its FAIL line.
+  grep -E -B60 -A20 -- '--- FAIL|^panic:|build failed|cannot|undefined' "$log" | head -400 || true
 fi
 passed=$(grep -cE -- '^[[:space:]]*--- PASS' "$log" || true)
 failed=$(grep -cE -- '^[[:space:]]*--- FAIL' "$log" || true)
