@@ -588,21 +588,28 @@ func (s *stonode) start(ctx context.Context) {
 	cmd.Stdout, cmd.Stderr = logf, logf
 	s.p = startProc(s.t, "stonode", cmd)
 	_ = logf.Close() // the child holds its own descriptor
-	deadline := time.Now().Add(30 * time.Second)
-	client := &http.Client{Timeout: time.Second}
+	// A loaded CI machine (the race detector on every package at once) can
+	// take long to start; the last /readyz answer says why if it never came.
+	deadline := time.Now().Add(60 * time.Second)
+	client := &http.Client{Timeout: 2 * time.Second}
+	last := "no answer"
 	for {
 		if s.p.exited() {
 			s.t.Fatalf("stonode exited during start-up: %v\n%s", s.p.err, s.logTail(30))
 		}
 		resp, err := client.Get("http://" + s.addr + "/readyz")
 		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return
 			}
+			last = fmt.Sprintf("%d %s", resp.StatusCode, body)
+		} else {
+			last = err.Error()
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("stonode not ready at %s after 30s\n%s", s.addr, s.logTail(30))
+			s.t.Fatalf("stonode not ready at %s after 60s (last /readyz: %s)\n%s", s.addr, last, s.logTail(30))
 		}
 		select {
 		case <-ctx.Done():
