@@ -1,0 +1,341 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/stonode/stonode/registry"
+)
+
+// The mirror's write path: batches applied exactly once above the checkpoint,
+// rewinds, and the derived balances they keep.
+
+// Apply stores one batch: blocks, transfers, recomputed balances and the new
+// checkpoint, in one transaction. Only the token's mirror generation is bumped,
+// and only when the batch carries transfers: holdings feed eligibility
+// decisions, so its issuance reads them again, but no registry fact changed, so
+// every cached fact stays (see migrate_scopes.go).
+func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
+	b.Token = strings.ToLower(b.Token)
+	if b.Parent != nil {
+		parent := *b.Parent
+		parent.Hash = strings.ToLower(parent.Hash)
+		b.Parent = &parent
+	}
+	if err := validateBatch(&b); err != nil {
+		return err
+	}
+	var judged *txFacts
+	fn := func(tx *gorm.DB) error {
+		cur, ok, err := loadCheckpoint(tx, b.ChainID, b.Token)
+		if err != nil {
+			return err
+		}
+		if ok && cur.Number == b.Head.Number && cur.Hash == b.Head.Hash {
+			return errAlreadyApplied
+		}
+		if len(b.Transfers) > 0 {
+			if err := s.shareIssuanceOfToken(tx, b.ChainID, b.Token); err != nil {
+				return err
+			}
+		}
+		switch {
+		case b.Parent == nil && ok:
+			return registry.Errorf(registry.ECONFLICT, "mirror of %s already at block %d; batch has no parent", b.Token, cur.Number)
+		case b.Parent != nil && (!ok || cur.Number != b.Parent.Number || cur.Hash != b.Parent.Hash):
+			return registry.Errorf(registry.ECONFLICT, "mirror of %s moved: checkpoint is %d %s, batch continues %d %s",
+				b.Token, cur.Number, cur.Hash, b.Parent.Number, b.Parent.Hash)
+		}
+		blocks := make([]mirrorBlockRow, 0, len(b.Blocks))
+		for _, blk := range b.Blocks {
+			blocks = append(blocks, mirrorBlockRow{ChainID: b.ChainID, Token: b.Token, Number: int64(blk.Number),
+				Hash: strings.ToLower(blk.Hash), ParentHash: strings.ToLower(blk.ParentHash)})
+		}
+		if len(blocks) > 0 {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(blocks, mirrorChunk).Error; err != nil {
+				return fmt.Errorf("insert mirror blocks: %w", err)
+			}
+		}
+		rows := make([]mirrorTransferRow, 0, len(b.Transfers))
+		for _, t := range b.Transfers {
+			from, to := strings.ToLower(t.From), strings.ToLower(t.To)
+			rows = append(rows, mirrorTransferRow{ChainID: b.ChainID, BlockHash: strings.ToLower(t.BlockHash),
+				LogIndex: int64(t.LogIndex), Token: b.Token, BlockNumber: int64(t.BlockNumber),
+				TxHash: strings.ToLower(t.TxHash), FromAddr: from, ToAddr: to, Amount: t.Amount.String()})
+		}
+		if len(rows) > 0 {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error; err != nil {
+				return fmt.Errorf("insert mirror transfers: %w", err)
+			}
+		}
+		if len(rows) > 0 {
+			if err := bumpMirror(tx, b.ChainID, b.Token); err != nil {
+				return err
+			}
+		}
+		if err := s.addBatchToBalances(tx, b.ChainID, b.Token, b.Transfers); err != nil {
+			return err
+		}
+		if judged, err = s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {
+			return fmt.Errorf("compliance alerts: %w", err)
+		}
+		return s.moveCheckpoint(tx, b.ChainID, b.Token, b.Parent, b.Head)
+	}
+	err := s.writeMirror(ctx, fn)
+	if errors.Is(err, errAlreadyApplied) {
+		return nil
+	}
+	if err == nil {
+		s.cacheCommitted(judged) // the issuance's facts with the batch's holdings
+	}
+	return err
+}
+
+// shareIssuanceOfToken holds the generation row of the token's issuance FOR
+// SHARE on PostgreSQL before the batch touches any mirror row: the alerts read
+// its registry facts, and a writer of that issuance that moves mirror rows
+// (RetireDeployment) takes the same locks in the same order, issuance first.
+func (s *Store) shareIssuanceOfToken(tx *gorm.DB, chainID int64, token string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	return tx.Exec(`SELECT g.gen FROM issuance_generation g JOIN issuances i ON i.id = g.issuance_id
+WHERE i.chain_id = ? AND i.token_address = ? FOR SHARE OF g`, chainID, token).Error
+}
+
+func validateBatch(b *registry.MirrorBatch) error {
+	lo := uint64(0)
+	if b.Parent != nil {
+		if b.Head.Number <= b.Parent.Number {
+			return registry.Errorf(registry.EINVALID, "mirror batch head %d is not above its parent %d", b.Head.Number, b.Parent.Number)
+		}
+		lo = b.Parent.Number + 1
+	}
+	if b.Head.Hash == "" {
+		return registry.Errorf(registry.EINVALID, "mirror batch head %d has no hash", b.Head.Number)
+	}
+	for _, blk := range b.Blocks {
+		if blk.Number < lo || blk.Number > b.Head.Number || blk.Hash == "" {
+			return registry.Errorf(registry.EINVALID, "mirror batch block %d %q outside (%d..%d]", blk.Number, blk.Hash, lo, b.Head.Number)
+		}
+	}
+	for _, t := range b.Transfers {
+		if t.BlockNumber < lo || t.BlockNumber > b.Head.Number {
+			return registry.Errorf(registry.EINVALID, "mirror transfer in block %d outside the batch (%d..%d]", t.BlockNumber, lo, b.Head.Number)
+		}
+		if t.Amount == nil || t.Amount.Sign() < 0 {
+			return registry.Errorf(registry.EINVALID, "mirror transfer %s/%d has no valid amount", t.BlockHash, t.LogIndex)
+		}
+		if t.ChainID != 0 && t.ChainID != b.ChainID || t.Token != "" && !strings.EqualFold(t.Token, b.Token) {
+			return registry.Errorf(registry.EINVALID, "mirror transfer %s/%d belongs to another token", t.BlockHash, t.LogIndex)
+		}
+	}
+	return nil
+}
+
+// moveCheckpoint moves the checkpoint from prev (nil: none yet) to head. The
+// update matches prev, so a concurrent writer that moved the checkpoint first
+// (PostgreSQL re-checks the WHERE after waiting for its row lock) makes this
+// transaction fail instead of interleaving two engines' ranges.
+func (s *Store) moveCheckpoint(tx *gorm.DB, chainID int64, token string, prev *registry.ChainBlock, head registry.ChainBlock) error {
+	now := s.now()
+	if prev != nil {
+		res := tx.Exec(`UPDATE mirror_checkpoints SET block_number = ?, block_hash = ?, updated_at = ?
+			WHERE chain_id = ? AND token = ? AND block_number = ? AND block_hash = ?`,
+			int64(head.Number), strings.ToLower(head.Hash), now, chainID, token, int64(prev.Number), prev.Hash)
+		if res.Error != nil {
+			return fmt.Errorf("move mirror checkpoint: %w", res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return registry.Errorf(registry.ECONFLICT, "mirror of %s moved concurrently from block %d", token, prev.Number)
+		}
+		return nil
+	}
+	err := tx.Exec(`INSERT INTO mirror_checkpoints (chain_id, token, block_number, block_hash, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		chainID, token, int64(head.Number), strings.ToLower(head.Hash), now).Error
+	if err != nil {
+		return fmt.Errorf("create mirror checkpoint: %w", err)
+	}
+	return nil
+}
+
+// Rewind deletes everything above toBlock and moves the checkpoint back, in one
+// transaction.
+func (s *Store) Rewind(ctx context.Context, chainID int64, token string, toBlock uint64) error {
+	token = strings.ToLower(token)
+	return s.writeMirror(ctx, func(tx *gorm.DB) error {
+		cur, ok, err := loadCheckpoint(tx, chainID, token)
+		if err != nil || !ok || toBlock >= cur.Number {
+			return err
+		}
+		if err := bumpMirror(tx, chainID, token); err != nil {
+			return err
+		}
+		var touched []string
+		err = tx.Raw(`SELECT from_addr FROM mirror_transfers WHERE chain_id = ? AND token = ? AND block_number > ?
+			UNION SELECT to_addr FROM mirror_transfers WHERE chain_id = ? AND token = ? AND block_number > ?`,
+			chainID, token, int64(toBlock), chainID, token, int64(toBlock)).Scan(&touched).Error
+		if err != nil {
+			return fmt.Errorf("wallets above block %d: %w", toBlock, err)
+		}
+		if err := tx.Exec(`DELETE FROM mirror_transfers WHERE chain_id = ? AND token = ? AND block_number > ?`,
+			chainID, token, int64(toBlock)).Error; err != nil {
+			return fmt.Errorf("delete transfers above %d: %w", toBlock, err)
+		}
+		if err := tx.Exec(`DELETE FROM compliance_alerts WHERE chain_id = ? AND token = ? AND block_number > ?`,
+			chainID, token, int64(toBlock)).Error; err != nil {
+			return fmt.Errorf("delete alerts above %d: %w", toBlock, err)
+		}
+		if err := tx.Exec(`DELETE FROM mirror_blocks WHERE chain_id = ? AND token = ? AND number > ?`,
+			chainID, token, int64(toBlock)).Error; err != nil {
+			return fmt.Errorf("delete blocks above %d: %w", toBlock, err)
+		}
+		if err := s.recomputeBalances(tx, chainID, token, touched); err != nil {
+			return err
+		}
+		var base []mirrorBlockRow
+		if err := tx.Where("chain_id = ? AND token = ? AND number <= ?", chainID, token, int64(toBlock)).
+			Order("number DESC").Limit(1).Find(&base).Error; err != nil {
+			return fmt.Errorf("new mirror checkpoint: %w", err)
+		}
+		if len(base) == 0 {
+			// Nothing at or below toBlock is stored: the mirror starts over.
+			return tx.Exec(`DELETE FROM mirror_checkpoints WHERE chain_id = ? AND token = ?`, chainID, token).Error
+		}
+		return s.moveCheckpoint(tx, chainID, token, &registry.ChainBlock{Number: cur.Number, Hash: cur.Hash},
+			registry.ChainBlock{Number: uint64(base[0].Number), Hash: base[0].Hash})
+	})
+}
+
+// recomputeBalances replaces the balance rows of wallets with sums over their
+// raw transfer rows. A zero balance has no row.
+func (s *Store) recomputeBalances(tx *gorm.DB, chainID int64, token string, wallets []string) error {
+	wallets = dropZero(wallets)
+	for len(wallets) > 0 {
+		n := min(len(wallets), mirrorChunk)
+		chunk := wallets[:n]
+		wallets = wallets[n:]
+		sums, err := s.sumBalances(tx, chainID, token, chunk, nil)
+		if err != nil {
+			return err
+		}
+		if err := s.storeBalances(tx, chainID, token, chunk, sums); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addBatchToBalances moves the balances of the wallets a batch touches by the
+// batch's own raw rows: balance after = balance at the checkpoint + the rows
+// above it. Apply runs exactly once per batch (the checkpoint guard), and every
+// row above the checkpoint is new, so this equals a full recompute without
+// re-reading each wallet's whole history on every block. A balance that would
+// go negative means the derived table drifted; those wallets are recomputed
+// from all their raw rows instead. Rewind always recomputes in full.
+func (s *Store) addBatchToBalances(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
+	const zero = "0x0000000000000000000000000000000000000000"
+	delta := map[string]*big.Int{}
+	add := func(w string, v *big.Int, sign int) {
+		w = strings.ToLower(w)
+		if w == zero {
+			return
+		}
+		d, ok := delta[w]
+		if !ok {
+			d = new(big.Int)
+			delta[w] = d
+		}
+		if sign > 0 {
+			d.Add(d, v)
+		} else {
+			d.Sub(d, v)
+		}
+	}
+	type logKey struct {
+		block string
+		index uint
+	}
+	seen := make(map[logKey]bool, len(transfers))
+	for _, t := range transfers {
+		k := logKey{strings.ToLower(t.BlockHash), t.LogIndex}
+		if seen[k] { // a log delivered twice is one row
+			continue
+		}
+		seen[k] = true
+		add(t.From, t.Amount, -1)
+		add(t.To, t.Amount, +1)
+	}
+	wallets := make([]string, 0, len(delta))
+	for w := range delta {
+		wallets = append(wallets, w)
+	}
+	var drifted []string
+	for len(wallets) > 0 {
+		n := min(len(wallets), mirrorChunk)
+		chunk := wallets[:n]
+		wallets = wallets[n:]
+		var rows []struct {
+			Wallet  string
+			Balance string
+		}
+		if err := tx.Raw(`SELECT wallet, balance FROM mirror_balances WHERE chain_id = ? AND token = ? AND wallet IN ?`,
+			chainID, token, chunk).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("read balances: %w", err)
+		}
+		sums := make(map[string]*big.Int, len(chunk))
+		for _, w := range chunk {
+			sums[w] = new(big.Int).Set(delta[w])
+		}
+		for _, r := range rows {
+			if cur := amountValue(&r.Balance); cur != nil {
+				sums[r.Wallet].Add(sums[r.Wallet], cur)
+			}
+		}
+		for _, w := range chunk {
+			if sums[w].Sign() < 0 {
+				drifted = append(drifted, w)
+				delete(sums, w)
+			}
+		}
+		if err := s.storeBalances(tx, chainID, token, chunk, sums); err != nil {
+			return err
+		}
+	}
+	if len(drifted) > 0 {
+		s.log.Warn("mirror balances drifted; recomputing from raw transfers", "token", token, "wallets", len(drifted))
+		return s.recomputeBalances(tx, chainID, token, drifted)
+	}
+	return nil
+}
+
+// storeBalances replaces the balance rows of wallets with sums (zero or absent: no row).
+func (s *Store) storeBalances(tx *gorm.DB, chainID int64, token string, chunk []string, sums map[string]*big.Int) error {
+	if err := tx.Exec(`DELETE FROM mirror_balances WHERE chain_id = ? AND token = ? AND wallet IN ?`, chainID, token, chunk).Error; err != nil {
+		return fmt.Errorf("clear balances: %w", err)
+	}
+	type balanceRow struct {
+		ChainID int64
+		Token   string
+		Wallet  string
+		Balance string
+	}
+	var rows []balanceRow
+	for _, w := range chunk {
+		if v := sums[w]; v != nil && v.Sign() != 0 {
+			rows = append(rows, balanceRow{chainID, token, w, v.String()})
+		}
+	}
+	if len(rows) > 0 {
+		if err := tx.Table("mirror_balances").CreateInBatches(rows, mirrorChunk).Error; err != nil {
+			return fmt.Errorf("store balances: %w", err)
+		}
+	}
+	return nil
+}
