@@ -43,18 +43,15 @@ func (Rules) ApprovalRefusals(iss *registry.Issuance, inv *registry.Investor) []
 	return ApprovalRefusals(iss, inv)
 }
 
-// RuleApprovalAuthorised names the approval-time form of
-// RuleInvestorAuthorised, as whitelist refusals have reported it.
-const RuleApprovalAuthorised = "seller.authorised"
-
 // ApprovalRefusals are the reasons that refuse putting inv on iss's whitelist:
 // the investor's seller must lead or handle the issuance, or every transfer to
-// the investor would fail RuleInvestorAuthorised.
+// the investor would fail RuleInvestorAuthorised — the same rule, reported
+// under the same name at approval as at transfer time.
 func ApprovalRefusals(iss *registry.Issuance, inv *registry.Investor) []registry.Reason {
 	if iss.HandledBy(inv.SellerID) {
 		return nil
 	}
-	return []registry.Reason{{Code: registry.CodeSellerNotAuthorisedForIssuance, Rule: RuleApprovalAuthorised,
+	return []registry.Reason{{Code: registry.CodeSellerNotAuthorisedForIssuance, Rule: RuleInvestorAuthorised,
 		Message: "the investor's seller does not lead or handle this issuance"}}
 }
 

@@ -270,7 +270,7 @@ func TestApprovalRefusals(t *testing.T) {
 		var gotCodes []C
 		for _, r := range got {
 			gotCodes = append(gotCodes, r.Code)
-			if r.Rule != RuleApprovalAuthorised || r.Message == "" {
+			if r.Rule != RuleInvestorAuthorised || r.Message == "" {
 				t.Errorf("seller %d: reason %+v", c.seller, r)
 			}
 		}
