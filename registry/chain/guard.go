@@ -94,10 +94,35 @@ func compareIdentity(id registry.ChainIdentity, chainID int64, genesis string) e
 // right before something is sent, so a chain switched under the node within
 // the cache's second never receives another chain's transaction.
 func (g *Guard) CheckNow(ctx context.Context, chainID int64, genesis string) error {
-	g.mu.Lock()
-	g.readAt = time.Time{}
-	g.mu.Unlock()
-	return g.Check(ctx, chainID, genesis)
+	return g.Fresh().Check(ctx, chainID, genesis)
+}
+
+// Fresh returns a check that reads the chain's identity anew on its first use
+// and reuses that read after: a pass that vets several issuances before
+// sending pays one RPC call, not one per issuance.
+func (g *Guard) Fresh() *FreshCheck { return &FreshCheck{g: g} }
+
+// FreshCheck is one fresh read of the chain's identity, shared by a pass.
+type FreshCheck struct {
+	g    *Guard
+	read bool
+	id   registry.ChainIdentity
+	err  error
+}
+
+// Check is Guard.Check against the pass's fresh read.
+func (f *FreshCheck) Check(ctx context.Context, chainID int64, genesis string) error {
+	if !f.read {
+		f.read = true
+		f.g.mu.Lock()
+		f.g.readAt = time.Time{}
+		f.g.mu.Unlock()
+		f.id, f.err = f.g.Identity(ctx)
+	}
+	if f.err != nil {
+		return f.err
+	}
+	return compareIdentity(f.id, chainID, genesis)
 }
 
 // Health says why the chain cannot be relied on right now, or "" when it can:

@@ -161,20 +161,29 @@ func (s *Syncer) Run(ctx context.Context, interval time.Duration) error {
 	}
 }
 
-// onItsChain checks, with a fresh read, that the node's chain is the one the
-// issuance's contracts are on; the node's supervisor halts it otherwise.
-func (s *Syncer) onItsChain(ctx context.Context, issuanceID int64) error {
-	if s.Guard == nil {
+// onItsChain checks, against the step's fresh read of the chain's identity,
+// that the node's chain is the one the issuance's contracts are on; the node's
+// supervisor halts the issuance otherwise.
+func (s *Syncer) onItsChain(ctx context.Context, fresh *FreshCheck, issuanceID, chainID int64, genesis string) error {
+	if fresh == nil {
 		return nil
 	}
-	t, err := s.store.SyncTargetFor(ctx, issuanceID)
-	if err != nil {
-		return fmt.Errorf("issuance %d: %w", issuanceID, err)
-	}
-	if err := s.Guard.CheckNow(ctx, t.ChainID, t.GenesisHash); err != nil {
+	if err := fresh.Check(ctx, chainID, genesis); err != nil {
 		return fmt.Errorf("issuance %d: nothing sent: %w", issuanceID, err)
 	}
 	return nil
+}
+
+// batchOnItsChain is onItsChain for an open batch's issuance.
+func (s *Syncer) batchOnItsChain(ctx context.Context, fresh *FreshCheck, b registry.SyncBatch) error {
+	if fresh == nil {
+		return nil
+	}
+	t, err := s.store.SyncTargetFor(ctx, b.IssuanceID)
+	if err != nil {
+		return fmt.Errorf("issuance %d: %w", b.IssuanceID, err)
+	}
+	return s.onItsChain(ctx, fresh, b.IssuanceID, t.ChainID, t.GenesisHash)
 }
 
 // Step rechecks recently confirmed batches against reorgs, settles open
@@ -192,9 +201,13 @@ func (s *Syncer) Step(ctx context.Context) error {
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
+	var fresh *FreshCheck // one identity read per step, on the first issuance with work
+	if s.Guard != nil {
+		fresh = s.Guard.Fresh()
+	}
 	busy := map[int64]bool{}
 	for _, b := range open {
-		if err := s.onItsChain(ctx, b.IssuanceID); err != nil {
+		if err := s.batchOnItsChain(ctx, fresh, b); err != nil {
 			busy[b.IssuanceID] = true
 			errs = append(errs, err)
 			continue
@@ -215,7 +228,7 @@ func (s *Syncer) Step(ctx context.Context) error {
 		if busy[t.IssuanceID] || t.ChainID != s.conn.ChainID || !s.due(t.IssuanceID) {
 			continue
 		}
-		if err := s.onItsChain(ctx, t.IssuanceID); err != nil {
+		if err := s.onItsChain(ctx, fresh, t.IssuanceID, t.ChainID, t.GenesisHash); err != nil {
 			errs = append(errs, err)
 			continue
 		}
