@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/stonode/stonode/api/console"
 	"github.com/stonode/stonode/registry"
 )
 
@@ -44,6 +45,8 @@ type Options struct {
 	// Metrics is where the API registers its series and what /metrics serves;
 	// nil means a private registry with the Go and process collectors.
 	Metrics *prometheus.Registry
+	// Console tunes the web console's sessions (idle timeout, lifetime, clock).
+	Console console.Options
 }
 
 // Server is the HTTP API.
@@ -58,6 +61,7 @@ type Server struct {
 	log         *slog.Logger
 	now         func() time.Time
 	engine      *gin.Engine
+	console     *console.Console
 }
 
 // route is one endpoint; the table drives registration and the OpenAPI check.
@@ -101,6 +105,8 @@ func New(svc registry.Service, opts Options) *Server {
 	s.engine.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: "method_not_allowed", Message: "method not allowed"}})
 	})
+	s.console = console.New(svc, s.fail, opts.Console)
+	s.console.Mount(s.engine)
 	for _, r := range s.routes() {
 		handlers := []gin.HandlerFunc{}
 		if r.roles != nil {
@@ -192,21 +198,32 @@ func (s *Server) routes() []route {
 	}
 }
 
-// authenticate resolves the bearer key and admits only the given roles.
+// authenticate resolves the bearer key, or without an Authorization header
+// the web console's session (which needs its CSRF token on state-changing
+// requests), and admits only the given roles.
 func (s *Server) authenticate(roles []registry.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		header := c.GetHeader("Authorization")
-		secret, ok := strings.CutPrefix(header, "Bearer ")
-		if !ok || secret == "" {
-			c.Header("WWW-Authenticate", `Bearer realm="stonode"`)
-			s.fail(c, registry.Errorf(registry.EUNAUTHORIZED, "an API key is required: Authorization: Bearer <key>"))
-			return
-		}
-		p, err := s.svc.Authenticate(c.Request.Context(), secret)
-		if err != nil {
-			c.Header("WWW-Authenticate", `Bearer realm="stonode", error="invalid_token"`)
-			s.fail(c, err)
-			return
+		var p *registry.Principal
+		if header == "" && console.HasSession(c.Request) {
+			var err error
+			if p, err = s.console.Principal(c.Request); err != nil {
+				s.fail(c, err)
+				return
+			}
+		} else {
+			secret, ok := strings.CutPrefix(header, "Bearer ")
+			if !ok || secret == "" {
+				c.Header("WWW-Authenticate", `Bearer realm="stonode"`)
+				s.fail(c, registry.Errorf(registry.EUNAUTHORIZED, "an API key is required: Authorization: Bearer <key>"))
+				return
+			}
+			var err error
+			if p, err = s.svc.Authenticate(c.Request.Context(), secret); err != nil {
+				c.Header("WWW-Authenticate", `Bearer realm="stonode", error="invalid_token"`)
+				s.fail(c, err)
+				return
+			}
 		}
 		allowed := false
 		for _, r := range roles {

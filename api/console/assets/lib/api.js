@@ -1,0 +1,73 @@
+// The REST API, called with the console session: the cookie travels by
+// itself (same origin), the CSRF token goes in a header on every request that
+// changes something.
+let csrfToken = '';
+let onUnauthorized = () => {};
+
+export function setCSRF(token) { csrfToken = token || ''; }
+export function whenUnauthorized(fn) { onUnauthorized = fn; }
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code || 'internal';
+    this.reasons = e.reasons || [];
+  }
+}
+
+export async function request(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken;
+  const init = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = { error: { code: 'internal', message: text } }; }
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    if (res.status === 401 && !path.startsWith('/console/session')) onUnauthorized(err);
+    throw err;
+  }
+  return data;
+}
+
+export const get = (p) => request('GET', p);
+export const post = (p, b) => request('POST', p, b);
+export const put = (p, b) => request('PUT', p, b);
+export const del = (p) => request('DELETE', p);
+
+// query builds a query string from the non-empty values of params.
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+// metrics reads the Prometheus text of /metrics (any role) into
+// {name: [{labels, value}]} for the series asked for.
+export async function metrics(names) {
+  const res = await fetch('/metrics', { credentials: 'same-origin' });
+  if (!res.ok) return {};
+  const out = {};
+  for (const line of (await res.text()).split('\n')) {
+    if (!line || line[0] === '#') continue;
+    const m = line.match(/^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/);
+    if (!m || !names.includes(m[1])) continue;
+    const labels = {};
+    for (const kv of (m[3] || '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[kv[1]] = kv[2];
+    (out[m[1]] ||= []).push({ labels, value: Number(m[4]) });
+  }
+  return out;
+}

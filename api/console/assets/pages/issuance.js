@@ -1,0 +1,295 @@
+import { t, term, formatTime, formatDate } from '../lib/i18n.js';
+import { get, post, put, del, query } from '../lib/api.js';
+import { h, table, form, section, badge, dl, link, short, clear, poller, toISO, announce, errorBlock } from '../lib/ui.js';
+import { statuses } from './issuances.js';
+
+// Token operations: route, body fields, and which ones each takes.
+const tokenOps = {
+  mint: { path: 'mint', fields: ['to', 'amount'] },
+  forcedTransfer: { path: 'forced-transfers', fields: ['from', 'to', 'amount'] },
+  redemption: { path: 'redemptions', fields: ['from', 'amount'] },
+  freeze: { path: 'freezes', fields: ['wallet', 'amount'] },
+  unfreeze: { path: 'unfreezes', fields: ['wallet', 'amount'] },
+  pause: { path: 'pause', fields: [] },
+  unpause: { path: 'unpause', fields: [] },
+};
+
+// The operations this browser started on an issuance, to follow their status.
+const opsKey = (id) => `stonode.ops.${id}`;
+const trackedOps = (id) => JSON.parse(sessionStorage.getItem(opsKey(id)) || '[]');
+function track(id, opId) {
+  const ops = trackedOps(id).filter((x) => x !== opId);
+  ops.unshift(opId);
+  sessionStorage.setItem(opsKey(id), JSON.stringify(ops.slice(0, 50)));
+}
+
+// The issuance page: terms, status, chain, whitelist, token operations,
+// holders, transfers, register, alerts; states refresh every two seconds.
+export async function page({ main, params, session, onCleanup }) {
+  const id = params[0];
+  let iss = await get(`/v1/issuances/${id}`);
+  const lead = session.role === 'operator' || iss.leadSellerId === session.sellerId;
+  const head = h('h1', {});
+  const termsBox = h('div');
+  const chainBox = h('div');
+  const opsBox = h('div', { 'aria-live': 'polite' });
+  const wlBox = h('div');
+  const holdersBox = h('div', { 'aria-live': 'polite' });
+  const alertsBox = h('div');
+  const drawHead = () => clear(head, `${iss.tokenName} (${iss.tokenSymbol}) `, badge(iss.status),
+    iss.paused ? [' ', badge('SUSPENDED', t('issuance.paused'))] : null);
+  const drawTerms = () => clear(termsBox, dl([
+    [t('col.id'), iss.id], [t('field.issuerName'), iss.issuerName], [t('col.leadSeller'), iss.leadSellerId],
+    [t('field.handlingSellerIds'), (iss.handlingSellerIds || []).join(', ')],
+    [t('field.legalForm'), term(iss.legalForm)], [t('field.fieaClass'), term(iss.fieaClass)],
+    [t('field.offeringType'), term(iss.offeringType)], [t('field.decimals'), iss.decimals],
+    [t('field.maxHolders'), iss.maxHolders || t('issuance.unlimited')], [t('field.minHolding'), iss.minHolding], [t('field.maxHolding'), iss.maxHolding],
+    [t('field.supplyCap'), iss.supplyCap], [t('field.lockupEnd'), formatDate(iss.lockupEnd)],
+    [t('field.offeringStart'), formatDate(iss.offeringStart)], [t('field.offeringEnd'), formatDate(iss.offeringEnd)],
+    [t('field.allowedCountries'), (iss.allowedCountries || []).join(', ')], [t('field.deniedCountries'), (iss.deniedCountries || []).join(', ')],
+    iss.product && iss.product.class !== 'NONE' ? [t('field.product'), `${term(iss.product.class)} / ${term(iss.product.wrapper)} / ${term(iss.product.underlying)} ${iss.product.leverage ? `×${iss.product.leverage}` : ''}`] : null,
+    [t('col.status'), badge(iss.status)],
+  ]));
+  const drawChain = () => clear(chainBox, iss.tokenAddress
+    ? dl([[t('field.chainId'), iss.chainId], [t('field.tokenAddress'), h('code', { class: 'hex' }, iss.tokenAddress)],
+      [t('field.registryAddress'), h('code', { class: 'hex' }, iss.registryAddress)], [t('field.deploymentBlock'), iss.deploymentBlock],
+      iss.chainHalt ? [t('issuance.halted'), h('span', { class: 'bad' }, iss.chainHalt)] : null])
+    : h('p', {}, t('issuance.noTokenLong')),
+  !iss.tokenAddress && lead ? h('div', { class: 'row' },
+    form({ fields: [], submit: t('issuance.deploy'), onSubmit: async () => {
+      const op = await post(`/v1/issuances/${id}/deploy`);
+      track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps();
+    } }),
+    form({ legend: t('issuance.attach'), fields: [
+      { name: 'tokenAddress', label: t('field.tokenAddress'), required: true, placeholder: '0x…' },
+      { name: 'registryAddress', label: t('field.registryAddress'), required: true, placeholder: '0x…' },
+      { name: 'deploymentBlock', label: t('field.deploymentBlock'), type: 'number' },
+    ], submit: t('issuance.attachSubmit'), onSubmit: async (v) => {
+      const r = await post(`/v1/issuances/${id}/attach`, { tokenAddress: v.tokenAddress, registryAddress: v.registryAddress,
+        deploymentBlock: v.deploymentBlock === '' ? undefined : Number(v.deploymentBlock) });
+      if (r && r.kind) { track(id, r.id); await refreshOps(); }
+      await refreshIssuance();
+    } })) : null);
+
+  const refreshIssuance = async () => {
+    const next = await get(`/v1/issuances/${id}`);
+    if (JSON.stringify(next) !== JSON.stringify(iss)) { iss = next; drawHead(); drawTerms(); drawChain(); }
+  };
+
+  // Operations started from this browser, with their live status.
+  let opsSig = '';
+  const opsTable = table({ caption: t('ops.caption'), rowKey: (o) => o.id, empty: t('ops.none'), rows: [], columns: [
+    { key: 'id', label: t('col.id'), num: true },
+    { key: 'kind', label: t('col.kind'), render: (o) => term(o.kind) },
+    { key: 'status', label: t('col.status'), render: (o) => badge(o.status) },
+    { key: 'request', label: t('col.request'), sort: false, render: (o) => kv(o.request) },
+    { key: 'result', label: t('col.result'), sort: false, render: (o) => [kv(o.result), o.error ? h('p', { class: 'bad' }, o.error) : null] },
+    { key: 'updatedAt', label: t('col.updated'), render: (o) => formatTime(o.updatedAt) },
+  ] });
+  const refreshOps = async () => {
+    const ids = trackedOps(id);
+    const ops = (await Promise.all(ids.map((x) => get(`/v1/operations/${x}`).catch(() => null)))).filter(Boolean);
+    const sig = JSON.stringify(ops);
+    if (sig !== opsSig) {
+      const wasRunning = ops.some((o) => o.status === 'SUCCEEDED' && !opsSig.includes(`"id":${o.id},`));
+      opsSig = sig; opsTable.update(ops);
+      if (wasRunning) await refreshIssuance();
+    }
+  };
+  clear(opsBox, opsTable);
+
+  // The whitelist with each entry's on-chain sync state.
+  let wlSig = '';
+  const wlTable = table({ caption: t('whitelist.caption'), rowKey: (e) => e.investorId, empty: t('whitelist.none'), rows: [], columns: [
+    { key: 'investorId', label: t('col.investor'), num: true, render: (e) => link(`#/investors/${e.investorId}`, String(e.investorId)) },
+    { key: 'status', label: t('col.status'), render: (e) => badge(e.status) },
+    { key: 'sync', label: t('col.sync'), value: (e) => e.sync.state, render: (e) => h('span', { class: 'sync' }, badge(e.sync.state),
+      e.sync.txHash ? [' ', short(e.sync.txHash)] : null, e.sync.block ? ` #${e.sync.block}` : '', e.sync.error ? h('span', { class: 'bad' }, ` ${e.sync.error}`) : null) },
+    { key: 'validUntil', label: t('field.validUntil'), render: (e) => formatDate(e.validUntil) },
+    { key: 'approvedAt', label: t('col.approved'), render: (e) => formatTime(e.approvedAt) },
+    { key: 'approvedBy', label: t('col.by') },
+    { key: 'actions', label: t('col.actions'), sort: false, render: (e) => (e.status === 'APPROVED' ? h('button', { type: 'button', class: 'danger',
+      'aria-label': t('whitelist.revokeNamed', { id: e.investorId }), onclick: async (ev) => {
+        if (!confirm(t('whitelist.confirmRevoke', { id: e.investorId }))) return;
+        try { await del(`/v1/issuances/${id}/whitelist/${e.investorId}`); announce(t('saved')); await refreshWhitelist(); } catch (err) { ev.target.after(errorBlock(err)); }
+      } }, t('whitelist.revoke')) : '') },
+  ] });
+  const refreshWhitelist = async () => {
+    const w = await get(`/v1/issuances/${id}/whitelist?limit=500`);
+    const sig = JSON.stringify(w.items);
+    if (sig !== wlSig) { wlSig = sig; wlTable.update(w.items); }
+  };
+  clear(wlBox, wlTable);
+
+  // Holders as mirrored from the chain.
+  let holdersSig = '';
+  const refreshHolders = async () => {
+    if (!iss.tokenAddress || !lead) { clear(holdersBox, h('p', {}, iss.tokenAddress ? t('issuance.leadOnly') : t('issuance.noToken'))); return; }
+    let x;
+    try { x = await get(`/v1/issuances/${id}/holders`); } catch (err) { clear(holdersBox, errorBlock(err)); holdersSig = ''; return; }
+    const sig = JSON.stringify(x);
+    if (sig === holdersSig) return;
+    holdersSig = sig;
+    clear(holdersBox, dl([[t('col.holders'), x.holderCount], [t('holders.investors'), x.investorCount], [t('holders.totalSupply'), x.totalSupply],
+      [t('holders.asOf'), `#${x.asOfBlock}`]]), holdingsTable(x.wallets));
+  };
+
+  const refresh = async () => { await Promise.allSettled([refreshOps(), refreshWhitelist(), refreshHolders(), refreshIssuance()]); };
+
+  const statusForm = form({
+    fields: [
+      { name: 'status', label: t('issuance.newStatus'), type: 'select', options: statuses.filter((s) => s !== 'DRAFT').map((s) => [s, term(s)]) },
+      { name: 'reason', label: t('field.reason') },
+    ],
+    submit: t('issuance.changeStatus'),
+    onSubmit: async (v) => {
+      iss = await post(`/v1/issuances/${id}/status`, v);
+      drawHead(); drawTerms(); announce(t('issuance.statusNow', { status: term(iss.status) }));
+    },
+  });
+  const next = { DRAFT: 'REGISTERED', REGISTERED: 'OFFERING', OFFERING: 'ISSUED' }[iss.status];
+  if (next) statusForm.elements.status.value = next;
+
+  const approveForm = form({
+    legend: t('whitelist.approve'),
+    fields: [
+      { name: 'investorId', label: t('col.investor'), type: 'number', required: true },
+      { name: 'validUntil', label: t('field.validUntil'), type: 'date', hint: t('hint.validUntil') },
+    ],
+    submit: t('whitelist.approveSubmit'),
+    onSubmit: async (v) => {
+      await put(`/v1/issuances/${id}/whitelist/${v.investorId}`, { validUntil: toISO(v.validUntil) });
+      announce(t('whitelist.approved', { id: v.investorId }));
+      await refreshWhitelist();
+    },
+  });
+
+  const opForm = tokenOpForm(id, async (op) => { track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps(); });
+
+  main.append(head, h('p', {}, link('#/' + (session.role === 'seller' ? 'dashboard' : 'issuances'), t('issuance.back')), ' · ',
+    link(`#/checker?issuance=${id}`, t('issuance.check'))),
+  section(t('issuance.terms'), termsBox),
+  lead ? section(t('issuance.status'), statusForm) : null,
+  section(t('issuance.chain'), chainBox),
+  section(t('whitelist.title'), h('p', { class: 'hint' }, t('whitelist.live')), wlBox, approveForm),
+  lead ? section(t('ops.title'), opForm, opsBox) : null,
+  section(t('holders.title'), holdersBox),
+  lead ? section(t('transfers.title'), transfersView(id, () => iss)) : null,
+  lead ? section(t('register.title'), registerView(id, () => iss)) : null,
+  lead ? section(t('alerts.title'), alertsBox) : null);
+  drawHead(); drawTerms(); drawChain();
+  await refresh();
+  if (lead) loadAlerts(id, alertsBox);
+  const p = poller(refresh, 2000);
+  onCleanup(() => p.stop());
+}
+
+function kv(m) {
+  if (!m) return '';
+  const entries = Object.entries(m);
+  if (!entries.length) return '';
+  return h('dl', { class: 'kv' }, entries.map(([k, v]) => [h('dt', {}, k), h('dd', {}, /^0x[0-9a-fA-F]{20,}$/.test(v) ? short(v) : v)]));
+}
+
+function holdingsTable(wallets) {
+  return table({ caption: t('holders.caption'), rowKey: (w) => w.wallet, empty: t('holders.none'), rows: wallets, columns: [
+    { key: 'wallet', label: t('col.wallet'), render: (w) => h('code', { class: 'hex' }, w.wallet) },
+    { key: 'investorId', label: t('col.investor'), num: true, render: (w) => (w.investorId ? link(`#/investors/${w.investorId}`, String(w.investorId)) : '') },
+    { key: 'balance', label: t('col.balance'), num: true },
+  ] });
+}
+
+function tokenOpForm(id, done) {
+  const kinds = Object.keys(tokenOps);
+  const f = form({
+    legend: t('ops.new'),
+    fields: [
+      { name: 'kind', label: t('col.kind'), type: 'select', options: kinds.map((k) => [k, t(`ops.${k}`)]) },
+      { name: 'to', label: t('field.to'), placeholder: '0x…' },
+      { name: 'from', label: t('field.from'), placeholder: '0x…' },
+      { name: 'wallet', label: t('field.wallet'), placeholder: '0x…' },
+      { name: 'amount', label: t('field.amount'), inputmode: 'numeric' },
+    ],
+    submit: t('ops.submit'),
+    onSubmit: async (v) => {
+      const op = tokenOps[v.kind];
+      const body = {};
+      for (const name of op.fields) if (v[name] !== '') body[name] = v[name];
+      done(await post(`/v1/issuances/${id}/${op.path}`, body));
+    },
+  });
+  const sync = () => {
+    const used = tokenOps[f.elements.kind.value].fields;
+    for (const name of ['to', 'from', 'wallet', 'amount']) f.querySelector(`[data-field="${name}"]`).hidden = !used.includes(name);
+  };
+  f.elements.kind.addEventListener('change', sync);
+  sync();
+  return f;
+}
+
+// transfersView pages through the mirrored transfers, newest cursor first.
+function transfersView(id, issuance) {
+  const box = h('div');
+  const cursors = [''];
+  let at = 0;
+  const load = async () => {
+    if (!issuance().tokenAddress) { clear(box, h('p', {}, t('issuance.noToken'))); return; }
+    try {
+      const x = await get(`/v1/issuances/${id}/transfers${query({ after: cursors[at], limit: 25 })}`);
+      if (x.next && cursors.length === at + 1) cursors.push(x.next);
+      clear(box, h('p', { class: 'hint' }, t('holders.asOf'), ` #${x.asOfBlock}`), table({ caption: t('transfers.caption'), empty: t('transfers.none'), rows: x.items, columns: [
+        { key: 'blockNumber', label: t('col.block'), num: true },
+        { key: 'logIndex', label: t('col.logIndex'), num: true },
+        { key: 'from', label: t('field.from'), render: (r) => [short(r.from), r.fromInvestorId ? ` (${r.fromInvestorId})` : ''] },
+        { key: 'to', label: t('field.to'), render: (r) => [short(r.to), r.toInvestorId ? ` (${r.toInvestorId})` : ''] },
+        { key: 'amount', label: t('field.amount'), num: true },
+        { key: 'txHash', label: t('col.tx'), render: (r) => short(r.txHash) },
+      ] }), h('nav', { class: 'pager', 'aria-label': t('transfers.pages') },
+        h('button', { type: 'button', disabled: at === 0, onclick: () => { at -= 1; load(); } }, t('page.prev')),
+        h('span', {}, t('page.n', { n: at + 1 })),
+        h('button', { type: 'button', disabled: !x.next, onclick: () => { at += 1; load(); } }, t('page.next')),
+        h('button', { type: 'button', onclick: () => { cursors.length = 1; at = 0; load(); } }, t('page.reload'))));
+    } catch (err) { clear(box, errorBlock(err)); }
+  };
+  load();
+  return box;
+}
+
+// registerView: the holder register at a record date (a block), as a table
+// and as a CSV Excel opens correctly (UTF-8 with a BOM).
+function registerView(id, issuance) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const f = form({
+    fields: [{ name: 'block', label: t('register.block'), type: 'number', required: true, hint: t('hint.block') }],
+    submit: t('register.show'),
+    onSubmit: async (v) => {
+      const x = await get(`/v1/issuances/${id}/holders/register${query({ block: v.block })}`);
+      const csv = ['\ufeffwallet,investorId,balance', ...x.wallets.map((w) => `${w.wallet},${w.investorId || ''},${w.balance}`)].join('\r\n');
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      clear(out, dl([[t('holders.asOf'), `#${x.asOfBlock}`], [t('col.holders'), x.holderCount], [t('holders.totalSupply'), x.totalSupply]]),
+        holdingsTable(x.wallets),
+        h('a', { href: url, download: `register-${issuance().tokenSymbol}-${x.asOfBlock}.csv`, class: 'button' }, t('register.download')));
+    },
+  });
+  return h('div', {}, f, out);
+}
+
+async function loadAlerts(id, box) {
+  try {
+    const a = await get(`/v1/issuances/${id}/alerts?limit=100`);
+    clear(box, alertsTable(a.items));
+  } catch (err) { clear(box, errorBlock(err)); }
+}
+
+export function alertsTable(rows) {
+  return table({ caption: t('alerts.caption'), rowKey: (a) => a.id, empty: t('alerts.none'), rows, columns: [
+    { key: 'id', label: t('col.id'), num: true },
+    { key: 'issuanceId', label: t('col.issuance'), num: true, render: (a) => link(`#/issuances/${a.issuanceId}`, String(a.issuanceId)) },
+    { key: 'blockNumber', label: t('col.block'), num: true },
+    { key: 'from', label: t('field.from'), render: (a) => short(a.from) },
+    { key: 'to', label: t('field.to'), render: (a) => short(a.to) },
+    { key: 'amount', label: t('field.amount'), num: true },
+    { key: 'codes', label: t('col.reasons'), value: (a) => (a.codes || []).join(' '), render: (a) => (a.codes || []).map((c) => h('code', { title: t(`reason.${c}`) }, c, ' ')) },
+    { key: 'createdAt', label: t('col.created'), render: (a) => formatTime(a.createdAt) },
+  ] });
+}
