@@ -24,7 +24,7 @@ var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 type node struct {
 	t     testing.TB
 	url   string
-	st    *store.Store
+	st    *storetest.Stores
 	clock *storetest.Clock
 }
 

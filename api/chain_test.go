@@ -29,7 +29,7 @@ func TestDeployAndAttachOverHTTP(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { conn.Close() })
-			svc := chain.NewOperations(conn, st, slog.New(slog.DiscardHandler))
+			svc := chain.NewOperations(conn, st.Chain(), slog.New(slog.DiscardHandler))
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan struct{})
 			go func() { _ = svc.Run(ctx); close(done) }()

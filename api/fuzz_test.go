@@ -126,11 +126,11 @@ func FuzzRouter(f *testing.F) {
 
 // fuzzChain is a node's chain service over the simulated chain, its background
 // work not running: operations are queued, never sent.
-func fuzzChain(tb testing.TB, key *ecdsa.PrivateKey, st *store.Store) *chain.Operations {
+func fuzzChain(tb testing.TB, key *ecdsa.PrivateKey, st *storetest.Stores) *chain.Operations {
 	conn, err := chain.OpenSimulated(key, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { conn.Close() })
-	return chain.NewNode(conn, st, chain.NodeConfig{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler)).Ops
+	return chain.NewNode(conn, st.Chain(), chain.NodeConfig{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler)).Ops
 }

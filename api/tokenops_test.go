@@ -45,7 +45,7 @@ func startTokenRig(t *testing.T, engine store.Dialect) *tokenRig {
 	}
 	t.Cleanup(func() { conn.Close() })
 	log := slog.New(slog.DiscardHandler)
-	svc := chain.NewOperations(conn, st, log)
+	svc := chain.NewOperations(conn, st.Chain(), log)
 	svc.SetClock(clock.Now)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -54,7 +54,7 @@ func startTokenRig(t *testing.T, engine store.Dialect) *tokenRig {
 	srv := httptest.NewServer(api.New(st, api.Options{Clock: clock.Now, Chain: svc, Mirror: st}))
 	t.Cleanup(srv.Close)
 	return &tokenRig{node: &node{t: t, url: srv.URL, st: st, clock: clock}, ctx: ctx, conn: conn,
-		syncer: chain.NewSyncer(conn, st, log, clock.Now), tok: bindings.NewSecurityToken()}
+		syncer: chain.NewSyncer(conn, st.Outbox, log, clock.Now), tok: bindings.NewSecurityToken()}
 }
 
 // await polls an operation until it finishes.

@@ -133,7 +133,7 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.DB, error) {
 	st, err := store.Open(ctx, store.Config{DSN: cfg.db, DataDir: cfg.dataDir, Logger: log, Rules: eligibility.Rules{}})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -185,11 +185,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer release()
-	st, err := openStore(ctx, cfg, log)
+	db, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer db.Close()
+	// One database handle, one service per concern on it.
+	registrySvc := store.NewRegistry(db)
+	outbox := store.NewOutbox(db)
+	mirrorSvc := store.NewMirror(db)
+	operations := store.NewOperations(db)
 
 	conn, err := openChain(ctx, cfg)
 	if err != nil {
@@ -202,8 +207,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	node := chain.NewNode(conn, st, chain.NodeConfig{Confirmations: cfg.confirms, MaxReorgDepth: cfg.maxReorg,
-		HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID}, metricsRegistry, log)
+	node := chain.NewNode(conn, chain.Stores{Registry: registrySvc, Outbox: outbox, Mirror: mirrorSvc, Operations: operations},
+		chain.NodeConfig{Confirmations: cfg.confirms, MaxReorgDepth: cfg.maxReorg,
+			HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID}, metricsRegistry, log)
 	attrs := []any{slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex())}
 	if dev := conn.DevChain(); dev != nil {
 		attrs = append(attrs, slog.String("chainDir", filepath.Join(cfg.dataDir, "chain")), slog.String("chainRpc", dev.RPCURL()))
@@ -221,8 +227,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer func() { stopWork(); work.Wait() }()
 
 	srv := &http.Server{
-		Handler: api.New(st, api.Options{Logger: log, Chain: node.Ops, Metrics: metricsRegistry,
-			Deployments: st, Mirror: st, Readiness: node.Readiness}),
+		Handler: api.New(registrySvc, api.Options{Logger: log, Chain: node.Ops, Metrics: metricsRegistry,
+			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -230,7 +236,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		// Requests outlive the shutdown signal: Shutdown lets them finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	log.Info("stonode serving", slog.String("addr", ln.Addr().String()), slog.String("db", string(st.Dialect())))
+	log.Info("stonode serving", slog.String("addr", ln.Addr().String()), slog.String("db", string(db.Dialect())))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -323,7 +329,7 @@ func createKey(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// The command line acts as the association's console: whoever can run it can
 	// read the database anyway.
 	cli := registry.WithPrincipal(ctx, &registry.Principal{KeyID: "cli", Role: registry.RoleOperator})
-	k, err := st.CreateKey(cli, registry.Role(role), nil, name)
+	k, err := store.NewRegistry(st).CreateKey(cli, registry.Role(role), nil, name)
 	if err != nil {
 		return err
 	}

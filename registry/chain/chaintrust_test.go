@@ -48,7 +48,7 @@ func TestAChangedChainHaltsAndRetiringRecovers(t *testing.T) {
 			log := slog.New(slog.DiscardHandler)
 			runNode := func(conn *chain.Conn) (*chain.Node, context.CancelFunc) {
 				ctx, cancel := context.WithCancel(context.Background())
-				n := chain.NewNode(conn, r.st, chain.NodeConfig{MirrorPoll: 50 * time.Millisecond}, prometheus.NewRegistry(), log)
+				n := chain.NewNode(conn, r.st.Chain(), chain.NodeConfig{MirrorPoll: 50 * time.Millisecond}, prometheus.NewRegistry(), log)
 				done := make(chan struct{})
 				go func() { defer close(done); n.Run(ctx) }()
 				return n, func() { cancel(); <-done }
@@ -142,7 +142,7 @@ func TestAnOperationResumesFromItsRecordedTransaction(t *testing.T) {
 				t.Fatalf("sign and record: %v", err)
 			}
 
-			svc := chain.NewOperationsWith(r.conn, r.st, slog.New(slog.DiscardHandler), chain.OperationsConfig{Owner: "node-1"})
+			svc := chain.NewOperationsWith(r.conn, r.st.Chain(), slog.New(slog.DiscardHandler), chain.OperationsConfig{Owner: "node-1"})
 			ctx, cancel := context.WithCancel(r.ctx)
 			done := make(chan struct{})
 			go func() { defer close(done); _ = svc.Run(ctx) }()

@@ -16,14 +16,6 @@ import (
 	"github.com/stonode/stonode/registry/chain/mirror"
 )
 
-// NodeStore is everything the chain side of a node needs of the registry.
-type NodeStore interface {
-	Store
-	registry.SyncStore
-	registry.MirrorStore
-	AlertCount(ctx context.Context) (int64, error)
-}
-
 // NodeConfig tunes the background work.
 type NodeConfig struct {
 	Confirmations uint64        // mirror confirmation depth
@@ -56,7 +48,7 @@ type Node struct {
 	Syncer *Syncer
 	guard  *Guard
 	conn   *Conn
-	store  NodeStore
+	stores Stores
 	cfg    NodeConfig
 	log    *slog.Logger
 
@@ -72,7 +64,7 @@ type runningMirror struct {
 }
 
 // NewNode wires a node's chain work and registers its metrics on the Prometheus registry promReg.
-func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, promReg prometheus.Registerer, log *slog.Logger) *Node {
+func NewNode(conn *Conn, stores Stores, cfg NodeConfig, promReg prometheus.Registerer, log *slog.Logger) *Node {
 	if cfg.SyncInterval == 0 {
 		cfg.SyncInterval = 100 * time.Millisecond
 	}
@@ -83,10 +75,10 @@ func NewNode(conn *Conn, store NodeStore, cfg NodeConfig, promReg prometheus.Reg
 		cfg.MaxReorgDepth = DefaultMaxReorgDepth
 	}
 	guard := NewGuard(conn, cfg.HeadStallAfter)
-	syncer := NewSyncer(conn, store, log, nil)
-	n := &Node{Ops: NewOperationsWith(conn, store, log, OperationsConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks,
+	syncer := NewSyncer(conn, stores.Outbox, log, nil)
+	n := &Node{Ops: NewOperationsWith(conn, stores, log, OperationsConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks,
 		MaxReorgDepth: cfg.MaxReorgDepth, Reconciler: syncer}),
-		Syncer: syncer, guard: guard, conn: conn, store: store,
+		Syncer: syncer, guard: guard, conn: conn, stores: stores,
 		cfg: cfg, log: log, engines: map[int64]*runningMirror{}}
 	n.Syncer.Confirmations = cfg.Confirmations
 	n.Syncer.Guard = guard
@@ -138,7 +130,7 @@ func (n *Node) superviseMirrors(ctx context.Context, wg *sync.WaitGroup) {
 // rememberChain records the chain's genesis the first time the node sees the
 // chain id, and says so loudly when the chain id was first seen with another.
 func (n *Node) rememberChain(ctx context.Context, id registry.ChainIdentity) bool {
-	known, err := n.store.RememberChain(systemCtx(ctx), id)
+	known, err := n.stores.Operations.RememberChain(systemCtx(ctx), id)
 	if err != nil {
 		if ctx.Err() == nil {
 			n.log.Warn("record chain identity", slog.Any("err", err))
@@ -153,7 +145,7 @@ func (n *Node) rememberChain(ctx context.Context, id registry.ChainIdentity) boo
 }
 
 func (n *Node) superviseOnce(ctx context.Context, id registry.ChainIdentity, wg *sync.WaitGroup) {
-	deployed, err := n.store.ActiveDeployments(ctx)
+	deployed, err := n.stores.Operations.ActiveDeployments(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			n.log.Warn("list deployments", slog.Any("err", err))
@@ -195,7 +187,7 @@ func (n *Node) adoptGenesis(ctx context.Context, id registry.ChainIdentity, d re
 			registry.ErrChainChanged, id.ChainID, id.GenesisHash, d.TokenAddress))
 		return false
 	}
-	if err := n.store.AdoptGenesis(ctx, d.IssuanceID, id.GenesisHash); err != nil {
+	if err := n.stores.Operations.AdoptGenesis(ctx, d.IssuanceID, id.GenesisHash); err != nil {
 		n.log.Warn("record deployment genesis", slog.Int64("issuance", d.IssuanceID), slog.Any("err", err))
 		return false
 	}
@@ -215,7 +207,7 @@ func (n *Node) startMirror(ctx context.Context, d registry.ActiveDeployment, gen
 		OnReorg:    func(r mirror.Reorg) { n.reorgs.Observe(float64(r.Depth)) },
 		CheckChain: func(ctx context.Context) error { return n.guard.Check(ctx, chainID, genesis) },
 		OnHalt:     func(err error) { n.halt(ctx, issuance, err) },
-	}, n.conn.Client, n.store)
+	}, n.conn.Client, n.stores.Mirror)
 	mctx, cancel := context.WithCancel(ctx)
 	n.engines[d.IssuanceID] = &runningMirror{engine: e, cancel: cancel}
 	wg.Add(1)
@@ -225,7 +217,7 @@ func (n *Node) startMirror(ctx context.Context, d registry.ActiveDeployment, gen
 // halt stops an issuance's chain work for good, with an alert; the record
 // stays as last confirmed until the deployment is retired.
 func (n *Node) halt(ctx context.Context, issuanceID int64, why error) {
-	halted, err := n.store.HaltIssuance(systemCtx(context.WithoutCancel(ctx)), issuanceID, why.Error())
+	halted, err := n.stores.Operations.HaltIssuance(systemCtx(context.WithoutCancel(ctx)), issuanceID, why.Error())
 	if err != nil {
 		n.log.Error("halt issuance's chain work", slog.Int64("issuance", issuanceID), slog.Any("reason", why), slog.Any("err", err))
 		return
@@ -244,7 +236,7 @@ func (n *Node) Readiness(ctx context.Context) []string {
 	if h := n.guard.Health(ctx); h != "" {
 		out = append(out, h)
 	}
-	halts, err := n.store.Halts(ctx)
+	halts, err := n.stores.Operations.Halts(ctx)
 	if err != nil {
 		out = append(out, "halts: "+err.Error())
 	}
@@ -318,14 +310,14 @@ func (n *Node) Collect(ch chan<- prometheus.Metric) {
 	n.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if depth, age, err := n.store.OutboxStats(ctx); err == nil {
+	if depth, age, err := n.stores.Outbox.OutboxStats(ctx); err == nil {
 		ch <- prometheus.MustNewConstMetric(descOutbox, prometheus.GaugeValue, float64(depth))
 		ch <- prometheus.MustNewConstMetric(descOutboxAge, prometheus.GaugeValue, age.Seconds())
 	}
-	if count, err := n.store.AlertCount(ctx); err == nil {
+	if count, err := n.stores.Registry.AlertCount(ctx); err == nil {
 		ch <- prometheus.MustNewConstMetric(descAlerts, prometheus.GaugeValue, float64(count))
 	}
-	if halts, err := n.store.Halts(ctx); err == nil {
+	if halts, err := n.stores.Operations.Halts(ctx); err == nil {
 		for _, h := range halts {
 			ch <- prometheus.MustNewConstMetric(descHalted, prometheus.GaugeValue, 1, strconv.FormatInt(h.IssuanceID, 10))
 		}

@@ -20,20 +20,39 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-// Store is what the chain service needs of the registry.
-type Store interface {
-	registry.OperationStore
-	registry.ChainWorkStore
+// Stores are the registry's services the chain work uses, one per concern;
+// cmd/stonode builds each on the node's database handle.
+type Stores struct {
+	Registry   RegistryStore
+	Outbox     registry.SyncStore
+	Mirror     registry.MirrorStore
+	Operations OperationsStore
+}
+
+// RegistryStore is what the chain work reads of the registry itself.
+type RegistryStore interface {
 	Issuance(ctx context.Context, id int64) (*registry.Issuance, error)
 	// CheckTransfer is the eligibility engine that vets mints and forced transfers.
 	CheckTransfer(ctx context.Context, issuanceID int64, c registry.TransferCheck, at time.Time) (*registry.EligibilityResult, error)
+	// AlertCount is the number of open compliance alerts (a node metric).
+	AlertCount(ctx context.Context) (int64, error)
+}
+
+// OperationsStore is the record of the chain work: operations, their signed
+// transactions, deployments, chain identities and halts.
+type OperationsStore interface {
+	registry.OperationStore
+	registry.ChainWorkStore
 	// LastTokenOpBlock is the block of the issuance's latest succeeded
 	// balance-changing operation; false when there is none.
 	LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error)
-	// Checkpoint is the transfer mirror's position for a token.
-	Checkpoint(ctx context.Context, chainID int64, token string) (registry.Checkpoint, bool, error)
 	// TokenHolder is the issuance a token address on a chain belongs to.
 	TokenHolder(ctx context.Context, chainID int64, token string) (int64, bool, error)
+}
+
+// checkpoints reads the transfer mirror's position for a token.
+type checkpoints interface {
+	Checkpoint(ctx context.Context, chainID int64, token string) (registry.Checkpoint, bool, error)
 }
 
 // Reconciler compares an issuance's on-chain registry with the database and,
@@ -64,6 +83,13 @@ type OperationsConfig struct {
 	// MaxReorgDepth: an operation whose block is deeper than this is final;
 	// until then a reorg that undoes it is noticed (default 64).
 	MaxReorgDepth uint64
+	// Controls is the registry side of transfer approvals, holder locks and
+	// wallet recovery (controls.go); nil answers them with EUNAVAILABLE and
+	// releases no locks.
+	Controls registry.ControlStore
+	// LockReleaseEvery is how often the node looks for locks due for release
+	// (default 5 s).
+	LockReleaseEvery time.Duration
 }
 
 // Operations is the worker that runs chain operations for the API: it queues deployments, attaches
@@ -72,23 +98,25 @@ type OperationsConfig struct {
 // operation sends is recorded before it is broadcast, so a crash or an RPC
 // outage at any point ends with the operation finished exactly once.
 type Operations struct {
-	conn  *Conn
-	store Store
-	log   *slog.Logger
-	cfg   OperationsConfig
-	wake  chan struct{}
-	now   func() time.Time // evaluation time of eligibility checks
+	conn     *Conn
+	store    OperationsStore
+	registry RegistryStore
+	mirror   checkpoints
+	log      *slog.Logger
+	cfg      OperationsConfig
+	wake     chan struct{}
+	now      func() time.Time // evaluation time of eligibility checks
 }
 
 var _ registry.ChainService = (*Operations)(nil)
 
 // NewOperations returns the operation runner on conn and store with default settings.
-func NewOperations(conn *Conn, store Store, log *slog.Logger) *Operations {
-	return NewOperationsWith(conn, store, log, OperationsConfig{})
+func NewOperations(conn *Conn, stores Stores, log *slog.Logger) *Operations {
+	return NewOperationsWith(conn, stores, log, OperationsConfig{})
 }
 
 // NewOperationsWith returns the operation runner on conn and store.
-func NewOperationsWith(conn *Conn, store Store, log *slog.Logger, cfg OperationsConfig) *Operations {
+func NewOperationsWith(conn *Conn, stores Stores, log *slog.Logger, cfg OperationsConfig) *Operations {
 	if cfg.Owner == "" {
 		cfg.Owner = "node-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	}
@@ -107,7 +135,8 @@ func NewOperationsWith(conn *Conn, store Store, log *slog.Logger, cfg Operations
 	if cfg.MaxReorgDepth == 0 {
 		cfg.MaxReorgDepth = DefaultMaxReorgDepth
 	}
-	return &Operations{conn: conn, store: store, log: log, cfg: cfg, wake: make(chan struct{}, 1), now: time.Now}
+	return &Operations{conn: conn, store: stores.Operations, registry: stores.Registry, mirror: stores.Mirror,
+		log: log, cfg: cfg, wake: make(chan struct{}, 1), now: time.Now}
 }
 
 // SetClock sets the time eligibility checks are evaluated at (tests use the
@@ -154,7 +183,7 @@ func (s *Operations) Attach(ctx context.Context, issuanceID int64, token, reg st
 	if err != nil {
 		return nil, err
 	}
-	iss, err := s.store.Issuance(ctx, issuanceID) // tenancy: 404 for another seller's issuance
+	iss, err := s.registry.Issuance(ctx, issuanceID) // tenancy: 404 for another seller's issuance
 	if err != nil {
 		return nil, err
 	}
@@ -198,9 +227,10 @@ const (
 // operation from the start, since nothing was sent.
 func (s *Operations) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); s.heartbeat(ctx) }()
 	go func() { defer wg.Done(); s.watchReorgs(ctx) }()
+	go func() { defer wg.Done(); s.releaseDueLocks(ctx) }() // locks.go
 	defer wg.Wait()
 	poll := time.NewTicker(time.Second) // also picks up work queued by other nodes
 	defer poll.Stop()
@@ -305,7 +335,7 @@ func (s *Operations) finish(ctx context.Context, log *slog.Logger, op *registry.
 func (s *Operations) run(ctx context.Context, op *registry.Operation) (map[string]string, error) {
 	var iss *registry.Issuance
 	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
-		iss, err = s.store.Issuance(systemCtx(ctx), op.IssuanceID)
+		iss, err = s.registry.Issuance(systemCtx(ctx), op.IssuanceID)
 		return err
 	}); err != nil {
 		return nil, fmt.Errorf("load issuance %d: %w", op.IssuanceID, err)
@@ -316,8 +346,12 @@ func (s *Operations) run(ctx context.Context, op *registry.Operation) (map[strin
 	switch {
 	case op.Kind == registry.OpDeploy:
 		return s.runDeploy(ctx, op, iss)
+	case isControl(op.Kind):
+		return s.runControlOp(ctx, op, iss) // controls.go
 	case op.Kind.TokenOperation():
 		return s.runTokenOp(ctx, op, iss)
+	case op.Kind == registry.OpSetTerms:
+		return s.runSetTerms(ctx, op, iss) // terms.go
 	}
 	return nil, fmt.Errorf("unknown operation kind %s", op.Kind)
 }
@@ -410,7 +444,7 @@ func lower(a common.Address) string {
 // Reconcile compares an issuance's on-chain registry with the database (see
 // Syncer.Reconcile); the caller must see the issuance.
 func (s *Operations) Reconcile(ctx context.Context, issuanceID int64, repair bool) (*registry.ReconcileReport, error) {
-	iss, err := s.store.Issuance(ctx, issuanceID)
+	iss, err := s.registry.Issuance(ctx, issuanceID)
 	if err != nil {
 		return nil, err
 	}
@@ -447,5 +481,12 @@ func (s *Operations) Reconcile(ctx context.Context, issuanceID int64, repair boo
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	return s.cfg.Reconciler.Reconcile(ctx, issuanceID, repair)
+	rep, err := s.cfg.Reconciler.Reconcile(ctx, issuanceID, repair)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Roles, err = s.conn.Roles(ctx, common.HexToAddress(iss.TokenAddress), common.HexToAddress(iss.RegistryAddress), iss.DeploymentBlock); err != nil {
+		return nil, registry.Errorf(registry.EUNAVAILABLE, "roles: %v", err)
+	}
+	return rep, nil
 }

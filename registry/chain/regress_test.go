@@ -18,12 +18,12 @@ import (
 
 // racingStore runs hook once, right after the syncer derived its records.
 type racingStore struct {
-	*store.Store
+	*store.Outbox
 	hook func()
 }
 
 func (s *racingStore) DesiredRecords(ctx context.Context, id int64, w []string, at time.Time) ([]registry.WalletRecord, error) {
-	out, err := s.Store.DesiredRecords(ctx, id, w, at)
+	out, err := s.Outbox.DesiredRecords(ctx, id, w, at)
 	if h := s.hook; h != nil {
 		s.hook = nil
 		h()
@@ -41,7 +41,7 @@ func TestChangeDuringBatchPreparationIsNotLost(t *testing.T) {
 	if _, err := r.st.Approve(r.seller, r.iss.ID, a.ID, registry.Approval{}); err != nil {
 		t.Fatal(err)
 	}
-	rs := &racingStore{Store: r.st}
+	rs := &racingStore{Outbox: r.st.Outbox}
 	rs.hook = func() {
 		if _, err := r.st.Revoke(r.seller, r.iss.ID, a.ID); err != nil {
 			t.Error(err)
@@ -104,7 +104,7 @@ func TestBackToBackMintsRespectTheMaximumHolding(t *testing.T) {
 	engDone := make(chan struct{})
 	go func() { _ = eng.Run(ctx); close(engDone) }()
 	defer func() { cancel(); <-engDone }()
-	svc := chain.NewOperations(r.conn, r.st, slog.New(slog.DiscardHandler))
+	svc := chain.NewOperations(r.conn, r.st.Chain(), slog.New(slog.DiscardHandler))
 	svc.SetClock(func() time.Time { return t0 })
 	var ids []int64
 	for i := 0; i < 2; i++ {

@@ -71,7 +71,7 @@ func (s *Operations) checkReorged(ctx context.Context, resent map[string]bool) e
 		if op.Kind != registry.OpDeploy {
 			steps = steps[len(steps)-1:] // earlier steps were dropped, never mined
 		}
-		iss, err := s.store.Issuance(sys, op.IssuanceID)
+		iss, err := s.registry.Issuance(sys, op.IssuanceID)
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (s *Operations) checkStep(ctx context.Context, op *registry.Operation, iss 
 		return err
 	}
 	hash := st.latest().Hash().Hex()
-	err = s.conn.Rebroadcast(ctx, st.latest())
+	err = s.signer(op.Kind).Rebroadcast(ctx, st.latest())
 	switch {
 	case err == nil:
 		if !resent[hash] {
@@ -117,7 +117,7 @@ func (s *Operations) checkStep(ctx context.Context, op *registry.Operation, iss 
 				"reorged": fmt.Sprintf("block %s was reorged out at %s; transaction %s re-sent", op.Result[blockKey], time.Now().UTC().Format(time.RFC3339), hash)})
 		}
 	case nonceUsed(err):
-		if used, uerr := s.conn.NonceUsed(ctx, st.nonce); uerr != nil || !used {
+		if used, uerr := s.signer(op.Kind).NonceUsed(ctx, st.nonce); uerr != nil || !used {
 			return uerr
 		}
 		if again, rerr := s.receiptOfAny(ctx, st); rerr != nil || again != nil {

@@ -40,7 +40,7 @@ type syncRig struct {
 	ctx    context.Context
 	engine store.Dialect
 	dsn    string
-	st     *store.Store
+	st     *storetest.Stores
 	conn   *chain.Conn
 	syncer *chain.Syncer
 	seller context.Context
@@ -54,7 +54,7 @@ func newSyncRig(t *testing.T, engine store.Dialect, mods ...func(*registry.Issua
 	t.Helper()
 	ctx := context.Background()
 	dsn := storetest.DSN(t, engine)
-	st, err := store.Open(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
+	st, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
 	if err != nil {
 		t.Fatalf("open %s store: %v", engine, err)
 	}
@@ -95,7 +95,7 @@ func newSyncRig(t *testing.T, engine store.Dialect, mods ...func(*registry.Issua
 	}
 	// Records derive at t0 (the store's clock); the chain's own time is now, so
 	// give expiries far enough ahead of both.
-	return &syncRig{t: t, ctx: ctx, engine: engine, dsn: dsn, st: st, conn: conn, syncer: chain.NewSyncer(conn, st, slog.New(slog.DiscardHandler), func() time.Time { return t0 }),
+	return &syncRig{t: t, ctx: ctx, engine: engine, dsn: dsn, st: st, conn: conn, syncer: chain.NewSyncer(conn, st.Outbox, slog.New(slog.DiscardHandler), func() time.Time { return t0 }),
 		seller: sc, iss: iss, d: d, reg: bindings.NewEligibilityRegistry(), tok: bindings.NewSecurityToken()}
 }
 
@@ -240,7 +240,7 @@ func TestSyncSurvivesACrashBetweenRecordAndBroadcast(t *testing.T) {
 		t.Fatal("the unbroadcast batch reached the chain")
 	}
 	// A new process starts.
-	restarted := chain.NewSyncer(r.conn, r.st, slog.New(slog.DiscardHandler), func() time.Time { return t0 })
+	restarted := chain.NewSyncer(r.conn, r.st.Outbox, slog.New(slog.DiscardHandler), func() time.Time { return t0 })
 	if err := restarted.Step(r.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestCategoryGrantsDatedInAdvance(t *testing.T) {
 	now := t0
 	clock := func() time.Time { return now }
 	r := newSyncRig(t, store.SQLite, func(i *registry.Issuance) { i.OfferingType = registry.OfferingQIIPrivate })
-	r.syncer = chain.NewSyncer(r.conn, r.st, slog.New(slog.DiscardHandler), clock)
+	r.syncer = chain.NewSyncer(r.conn, r.st.Outbox, slog.New(slog.DiscardHandler), clock)
 	const wq = "0x00000000000000000000000000000000000000f6"
 	q := r.investor("Q", wq, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
 	start := t0.Add(time.Hour)
@@ -751,7 +751,7 @@ func (l *lockedBuffer) count(s string) int {
 func TestRefusedIssuanceBacksOffAndLogsOnce(t *testing.T) {
 	r := newSyncRig(t, store.SQLite)
 	var logs lockedBuffer
-	r.syncer = chain.NewSyncer(r.conn, r.st, slog.New(slog.NewTextHandler(&logs, nil)), func() time.Time { return t0 })
+	r.syncer = chain.NewSyncer(r.conn, r.st.Outbox, slog.New(slog.NewTextHandler(&logs, nil)), func() time.Time { return t0 })
 	reg := r.reg.Instance(r.conn.Client, r.d.RegistryAddress)
 	if err := chain.TransactForTest(r.conn, r.ctx, reg, r.reg.PackPause()); err != nil {
 		t.Fatal(err)

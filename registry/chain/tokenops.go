@@ -61,7 +61,7 @@ func (s *Operations) check(ctx context.Context, issuanceID int64, t registry.Tok
 	default:
 		return nil, nil
 	}
-	res, err := s.store.CheckTransfer(ctx, issuanceID, c, s.now())
+	res, err := s.registry.CheckTransfer(ctx, issuanceID, c, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (s *Operations) TokenOperation(ctx context.Context, issuanceID int64, t reg
 	if err != nil {
 		return nil, err
 	}
-	iss, err := s.store.Issuance(ctx, issuanceID) // tenancy: 404 for an issuance the caller cannot see
+	iss, err := s.registry.Issuance(ctx, issuanceID) // tenancy: 404 for an issuance the caller cannot see
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (s *Operations) runTokenOp(ctx context.Context, op *registry.Operation, iss
 		// revert is normally still true there).
 		callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		_, cerr := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.conn.From, To: &token, Data: data}, receipt.BlockNumber)
+		_, cerr := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.signer(op.Kind).From, To: &token, Data: data}, receipt.BlockNumber)
 		if cerr == nil {
 			cerr = errors.New("no revert data on replay")
 		}
@@ -260,7 +260,7 @@ func (s *Operations) signTokenOp(ctx context.Context, op *registry.Operation, is
 		return map[string]string{"txHash": txs[0].Hash().Hex()}
 	})
 	err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
-		_, berr, err := s.conn.SignRecordBroadcast(ctx, func(uint64) ([]Call, error) {
+		_, berr, err := s.signer(op.Kind).SignRecordBroadcast(ctx, func(uint64) ([]Call, error) {
 			return []Call{{To: &token, Data: data}}, nil
 		}, record)
 		if berr != nil {
@@ -331,7 +331,7 @@ func (s *Operations) preflight(ctx context.Context, op *registry.Operation, iss 
 				return restrictedError("refused by the token before sending", code)
 			}
 		}
-		_, err := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.conn.From, To: &token, Data: data}, nil)
+		_, err := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.signer(op.Kind).From, To: &token, Data: data}, nil)
 		if err != nil && !transient(err) {
 			result, err = revertFailure("preflight", "the token would revert", err, nil)
 		}
@@ -481,7 +481,7 @@ func (s *Operations) awaitMirror(ctx context.Context, iss *registry.Issuance) er
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	for {
-		cp, found, err := s.store.Checkpoint(ctx, iss.ChainID, iss.TokenAddress)
+		cp, found, err := s.mirror.Checkpoint(ctx, iss.ChainID, iss.TokenAddress)
 		if err != nil {
 			return fmt.Errorf("mirror checkpoint: %w", err)
 		}

@@ -12,8 +12,6 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-var _ registry.AlertService = (*Store)(nil)
-
 type alertRow struct {
 	ID          int64 `gorm:"primaryKey"`
 	ChainID     int64
@@ -51,7 +49,7 @@ func (r *alertRow) domain() *registry.Alert {
 // It returns the facts it judged on, holdings after the batch included, for the
 // caller to cache once the transaction commits: the next look-up then needs no
 // read of them.
-func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) (*txFacts, error) {
+func (s *DB) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) (*txFacts, error) {
 	var receivers []string
 	seen := map[string]bool{}
 	for _, t := range transfers {
@@ -102,7 +100,7 @@ func (s *Store) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token strin
 }
 
 // Alerts lists compliance alerts visible to the caller, oldest first.
-func (s *Store) Alerts(ctx context.Context, f registry.AlertFilter) ([]*registry.Alert, error) {
+func (s *Registry) Alerts(ctx context.Context, f registry.AlertFilter) ([]*registry.Alert, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -135,7 +133,7 @@ func (s *Store) Alerts(ctx context.Context, f registry.AlertFilter) ([]*registry
 }
 
 // AlertCount counts every alert, for the metric.
-func (s *Store) AlertCount(ctx context.Context) (int64, error) {
+func (s *Registry) AlertCount(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.read(ctx).Model(&alertRow{}).Count(&n).Error
 	return n, s.translate(err)

@@ -12,7 +12,7 @@ import (
 
 // appendAudit adds an audit record inside the caller's transaction, so the change
 // and its record commit or roll back together.
-func (s *Store) appendAudit(tx *gorm.DB, p *registry.Principal, sellerID *int64, action, entity string, entityID any, detail any) error {
+func (s *DB) appendAudit(tx *gorm.DB, p *registry.Principal, sellerID *int64, action, entity string, entityID any, detail any) error {
 	body, err := json.Marshal(detail)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func (s *Store) appendAudit(tx *gorm.DB, p *registry.Principal, sellerID *int64,
 
 // Audit lists audit records, newest last. Operators see everything; sellers see
 // records of their own tenant.
-func (s *Store) Audit(ctx context.Context, f registry.AuditFilter) ([]*registry.AuditRecord, error) {
+func (s *Registry) Audit(ctx context.Context, f registry.AuditFilter) ([]*registry.AuditRecord, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err

@@ -12,11 +12,6 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-var (
-	_ registry.ChainWorkStore  = (*Store)(nil)
-	_ registry.DeploymentAdmin = (*Store)(nil)
-)
-
 type chainIdentityRow struct {
 	ChainID     int64 `gorm:"primaryKey;autoIncrement:false"`
 	GenesisHash string
@@ -79,7 +74,7 @@ type operationTxRow struct {
 func (operationTxRow) TableName() string { return "operation_txs" }
 
 // RememberChain records a chain id's genesis the first time it is seen.
-func (s *Store) RememberChain(ctx context.Context, id registry.ChainIdentity) (registry.ChainIdentity, error) {
+func (s *Operations) RememberChain(ctx context.Context, id registry.ChainIdentity) (registry.ChainIdentity, error) {
 	var row chainIdentityRow
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&chainIdentityRow{ChainID: id.ChainID,
@@ -96,7 +91,7 @@ func (s *Store) RememberChain(ctx context.Context, id registry.ChainIdentity) (r
 
 // HaltIssuance halts an issuance's chain work and raises the alert, once. It
 // goes through writeIssuance: the halt is a fact eligibility look-ups may show.
-func (s *Store) HaltIssuance(ctx context.Context, issuanceID int64, reason string) (bool, error) {
+func (s *Operations) HaltIssuance(ctx context.Context, issuanceID int64, reason string) (bool, error) {
 	halted := false
 	err := s.writeIssuance(ctx, issuanceID, func(tx *gorm.DB) error {
 		var iss issuanceRow
@@ -123,7 +118,7 @@ func (s *Store) HaltIssuance(ctx context.Context, issuanceID int64, reason strin
 }
 
 // Halts lists the halts in force.
-func (s *Store) Halts(ctx context.Context) ([]registry.Halt, error) {
+func (s *Operations) Halts(ctx context.Context) ([]registry.Halt, error) {
 	var rows []haltRow
 	if err := s.read(ctx).Where("cleared_at IS NULL").Order("id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
@@ -136,7 +131,7 @@ func (s *Store) Halts(ctx context.Context) ([]registry.Halt, error) {
 }
 
 // IssuanceHalts lists an issuance's halts, newest first.
-func (s *Store) IssuanceHalts(ctx context.Context, issuanceID int64) ([]registry.Halt, error) {
+func (s *Operations) IssuanceHalts(ctx context.Context, issuanceID int64) ([]registry.Halt, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -176,7 +171,7 @@ func mergedResult(tx *gorm.DB, operationID int64, add map[string]string) (*opera
 }
 
 // RecordOperationTxs stores signed transactions before they are broadcast.
-func (s *Store) RecordOperationTxs(ctx context.Context, operationID int64, txs []registry.OperationTx, result map[string]string) error {
+func (s *Operations) RecordOperationTxs(ctx context.Context, operationID int64, txs []registry.OperationTx, result map[string]string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		op, body, err := mergedResult(tx, operationID, result)
 		if err != nil {
@@ -184,6 +179,9 @@ func (s *Store) RecordOperationTxs(ctx context.Context, operationID int64, txs [
 		}
 		if op.Status != string(registry.OpRunning) {
 			return fmt.Errorf("operation %d is %s, not RUNNING: nothing may be sent for it", operationID, op.Status)
+		}
+		if err := s.fencedIssuance(ctx, tx, op.IssuanceID, true); err != nil {
+			return err
 		}
 		now := s.now()
 		for _, t := range txs {
@@ -198,7 +196,7 @@ func (s *Store) RecordOperationTxs(ctx context.Context, operationID int64, txs [
 }
 
 // OperationTxs lists an operation's recorded transactions.
-func (s *Store) OperationTxs(ctx context.Context, operationID int64) ([]registry.OperationTx, error) {
+func (s *Operations) OperationTxs(ctx context.Context, operationID int64) ([]registry.OperationTx, error) {
 	var rows []operationTxRow
 	if err := s.read(ctx).Where("operation_id = ?", operationID).Order("step, id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
@@ -216,7 +214,7 @@ func (s *Store) OperationTxs(ctx context.Context, operationID int64) ([]registry
 }
 
 // NoteOperation merges result into a RUNNING operation and renews its heartbeat.
-func (s *Store) NoteOperation(ctx context.Context, operationID int64, result map[string]string) error {
+func (s *Operations) NoteOperation(ctx context.Context, operationID int64, result map[string]string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		_, body, err := mergedResult(tx, operationID, result)
 		if err != nil {
@@ -243,7 +241,7 @@ func ofCurrentDeployment(table, madeAt string) string {
 
 // ResumeOperations claims this node's RUNNING operations and those of owners
 // silent for longer than staleAfter.
-func (s *Store) ResumeOperations(ctx context.Context, owner string, staleAfter time.Duration) ([]*registry.Operation, error) {
+func (s *Operations) ResumeOperations(ctx context.Context, owner string, staleAfter time.Duration) ([]*registry.Operation, error) {
 	var out []*registry.Operation
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		now := s.now()
@@ -273,7 +271,7 @@ func (s *Store) ResumeOperations(ctx context.Context, owner string, staleAfter t
 }
 
 // Heartbeat renews the owner's RUNNING operations.
-func (s *Store) Heartbeat(ctx context.Context, owner string) error {
+func (s *Operations) Heartbeat(ctx context.Context, owner string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&operationRow{}).Where("status = ? AND owner = ?", string(registry.OpRunning), owner).
 			Update("heartbeat_at", s.now()).Error
@@ -286,7 +284,7 @@ var mirrorTables = []string{"mirror_checkpoints", "mirror_blocks", "mirror_trans
 
 // RetireDeployment takes an issuance's deployment out of service. Nothing
 // mirrored is deleted: the rows move under the retired deployment's key.
-func (s *Store) RetireDeployment(ctx context.Context, issuanceID int64, reason string) (*registry.RetiredDeployment, error) {
+func (s *Operations) RetireDeployment(ctx context.Context, issuanceID int64, reason string) (*registry.RetiredDeployment, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -362,7 +360,7 @@ func (s *Store) RetireDeployment(ctx context.Context, issuanceID int64, reason s
 }
 
 // Deployments lists an issuance's retired deployments, newest first.
-func (s *Store) Deployments(ctx context.Context, issuanceID int64) ([]*registry.RetiredDeployment, error) {
+func (s *Operations) Deployments(ctx context.Context, issuanceID int64) ([]*registry.RetiredDeployment, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -396,7 +394,7 @@ WHERE o.kind = ? AND t.contract_address IN ? AND t.genesis_hash = ? AND o.issuan
 }
 
 // ActiveDeployments lists the deployments whose chain work runs (not halted).
-func (s *Store) ActiveDeployments(ctx context.Context) ([]registry.ActiveDeployment, error) {
+func (s *Operations) ActiveDeployments(ctx context.Context) ([]registry.ActiveDeployment, error) {
 	var rows []issuanceRow
 	if err := s.read(ctx).Where("token_address <> '' AND chain_halt = ''").Order("id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
@@ -411,7 +409,7 @@ func (s *Store) ActiveDeployments(ctx context.Context) ([]registry.ActiveDeploym
 
 // AdoptGenesis records the genesis of a deployment made before the node kept
 // genesis hashes; the caller has checked that the chain holds its contracts.
-func (s *Store) AdoptGenesis(ctx context.Context, issuanceID int64, genesis string) error {
+func (s *Operations) AdoptGenesis(ctx context.Context, issuanceID int64, genesis string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&issuanceRow{}).Where("id = ? AND genesis_hash = ''", issuanceID).Update("genesis_hash", genesis).Error
 	})
@@ -419,7 +417,7 @@ func (s *Store) AdoptGenesis(ctx context.Context, issuanceID int64, genesis stri
 
 // DeployedFor returns the issuance this node deployed a contract address for
 // on the chain with genesis.
-func (s *Store) DeployedFor(ctx context.Context, genesis, address string) (int64, bool, error) {
+func (s *Operations) DeployedFor(ctx context.Context, genesis, address string) (int64, bool, error) {
 	var ids []int64
 	if err := s.read(ctx).Raw(`SELECT o.issuance_id FROM operation_txs t JOIN operations o ON o.id = t.operation_id
 WHERE o.kind = ? AND t.contract_address = ? AND t.genesis_hash = ? LIMIT 1`, string(registry.OpDeploy), address, genesis).
@@ -434,7 +432,7 @@ WHERE o.kind = ? AND t.contract_address = ? AND t.genesis_hash = ? LIMIT 1`, str
 
 // RecentOperations lists the operations that succeeded since since, with a
 // recorded transaction: the ones a reorg could still undo.
-func (s *Store) RecentOperations(ctx context.Context, since time.Time) ([]*registry.Operation, error) {
+func (s *Operations) RecentOperations(ctx context.Context, since time.Time) ([]*registry.Operation, error) {
 	var rows []operationRow
 	if err := s.read(ctx).Where("status = ? AND updated_at >= ? AND "+notHalted+" AND "+ofCurrentDeployment("operations", "created_at"),
 		string(registry.OpSucceeded), since).
@@ -450,7 +448,7 @@ func (s *Store) RecentOperations(ctx context.Context, since time.Time) ([]*regis
 
 // AnnotateOperation merges result into a finished operation's result without
 // changing its status (a reorg undid and re-sent it, say), audited.
-func (s *Store) AnnotateOperation(ctx context.Context, operationID int64, result map[string]string) error {
+func (s *Operations) AnnotateOperation(ctx context.Context, operationID int64, result map[string]string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		op, body, err := mergedResult(tx, operationID, result)
 		if err != nil {

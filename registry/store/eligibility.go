@@ -17,7 +17,7 @@ const MaxBatchAddresses = 1000
 // Eligibility answers, for each address, whether it may receive the issuance's
 // token at the given time. The facts come from one consistent snapshot of the
 // registry, cached until a write to their scope commits; the rules decide.
-func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []string, at time.Time) ([]registry.EligibilityResult, error) {
+func (s *Registry) Eligibility(ctx context.Context, issuanceID int64, addresses []string, at time.Time) ([]registry.EligibilityResult, error) {
 	if len(addresses) == 0 || len(addresses) > MaxBatchAddresses {
 		return nil, registry.Errorf(registry.EINVALID, "between 1 and %d addresses", MaxBatchAddresses)
 	}
@@ -45,7 +45,7 @@ func (s *Store) Eligibility(ctx context.Context, issuanceID int64, addresses []s
 
 // CheckTransfer answers whether a transfer of Amount from From to To may
 // happen; an empty From checks a mint (an allocation to To). The rules decide.
-func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.TransferCheck, at time.Time) (*registry.EligibilityResult, error) {
+func (s *Registry) CheckTransfer(ctx context.Context, issuanceID int64, c registry.TransferCheck, at time.Time) (*registry.EligibilityResult, error) {
 	var from string
 	var err error
 	if c.From != "" {
@@ -69,6 +69,16 @@ func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.
 		return nil, err
 	}
 	at = at.UTC().Truncate(time.Second)
+	if from != "" && f.Issuance.ApprovalRequired {
+		// Approvals are per transfer and never cached: read this one now.
+		fact, err := s.ApprovalAt(ctx, issuanceID, from, to, c.Amount, at)
+		if err != nil {
+			return nil, err
+		}
+		withApproval := *f
+		withApproval.Approval = &fact
+		f = &withApproval
+	}
 	d := s.rules.Decide(registry.PrincipalFrom(ctx), f, from, to, c.Amount, at)
 	return &registry.EligibilityResult{Address: to, Decision: d, At: at}, nil
 }
@@ -78,7 +88,7 @@ func (s *Store) CheckTransfer(ctx context.Context, issuanceID int64, c registry.
 // request, else from one snapshot (reusing what the cache holds for exactly
 // that snapshot's registry state, so a mirrored batch costs a holdings read,
 // not a reload of every party).
-func (s *Store) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []string) (*registry.Facts, error) {
+func (s *DB) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []string) (*registry.Facts, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -135,7 +145,7 @@ func (s *Store) eligibilityFacts(ctx context.Context, issuanceID int64, addrs []
 // snap, with the holdings read again with db when only the mirror moved; a nil
 // issuance when the cache holds nothing for that state. missing lists the
 // addresses still to load.
-func (s *Store) loadFactsAt(db *gorm.DB, snap stamp, issuanceID int64, addrs []string) (*registry.IssuanceFacts, map[string]*registry.PartyFacts, []string, error) {
+func (s *DB) loadFactsAt(db *gorm.DB, snap stamp, issuanceID int64, addrs []string) (*registry.IssuanceFacts, map[string]*registry.PartyFacts, []string, error) {
 	base, was, parties := s.cache.sameState(snap, issuanceID, addrs)
 	if base == nil {
 		return nil, map[string]*registry.PartyFacts{}, addrs, nil
@@ -167,7 +177,7 @@ func (s *Store) loadFactsAt(db *gorm.DB, snap stamp, issuanceID int64, addrs []s
 // issuance's generation row FOR SHARE (and writeMirror the shared one), so no
 // registry write commits while it reads. at is the stamp of the facts once tx
 // commits.
-func (s *Store) factsInTx(tx *gorm.DB, issuanceID int64, addrs []string) (f *registry.Facts, at stamp, err error) {
+func (s *DB) factsInTx(tx *gorm.DB, issuanceID int64, addrs []string) (f *registry.Facts, at stamp, err error) {
 	if s.dialect == Postgres {
 		if err := tx.Exec(`SELECT gen FROM issuance_generation WHERE issuance_id = ? FOR SHARE`, issuanceID).Error; err != nil {
 			return nil, at, err
@@ -223,14 +233,14 @@ type txFacts struct {
 }
 
 // cacheCommitted caches facts read in a transaction that has committed.
-func (s *Store) cacheCommitted(t *txFacts) {
+func (s *DB) cacheCommitted(t *txFacts) {
 	if t != nil {
 		s.cache.store(t.at, t.facts.IssuanceFacts, t.facts.Parties)
 	}
 }
 
 // loadFacts reads the facts of the issuance and the addresses with db.
-func (s *Store) loadFacts(db *gorm.DB, issuanceID int64, addrs []string) (*registry.Facts, error) {
+func (s *DB) loadFacts(db *gorm.DB, issuanceID int64, addrs []string) (*registry.Facts, error) {
 	iss, err := s.loadIssuanceFacts(db, issuanceID)
 	if err != nil {
 		return nil, err
@@ -242,7 +252,7 @@ func (s *Store) loadFacts(db *gorm.DB, issuanceID int64, addrs []string) (*regis
 	return &registry.Facts{IssuanceFacts: iss, Parties: parties}, nil
 }
 
-func (s *Store) loadIssuanceFacts(db *gorm.DB, issuanceID int64) (*registry.IssuanceFacts, error) {
+func (s *DB) loadIssuanceFacts(db *gorm.DB, issuanceID int64) (*registry.IssuanceFacts, error) {
 	iss, err := s.visibleIssuance(db, &registry.Principal{Role: registry.RoleOperator}, issuanceID)
 	if err != nil {
 		return nil, err
@@ -278,7 +288,7 @@ func (s *Store) loadIssuanceFacts(db *gorm.DB, issuanceID int64) (*registry.Issu
 
 // loadParties reads wallets, their investors (with categories and wallets), the
 // investors' sellers and their whitelist entries, a query per table.
-func (s *Store) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[string]*registry.PartyFacts, error) {
+func (s *DB) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[string]*registry.PartyFacts, error) {
 	out := make(map[string]*registry.PartyFacts, len(addrs))
 	for _, a := range addrs {
 		out[a] = &registry.PartyFacts{}
@@ -337,7 +347,7 @@ func (s *Store) loadParties(db *gorm.DB, issuanceID int64, addrs []string) (map[
 
 // loadHoldings reads the mirrored balances of an issuance's token with the
 // registry's wallet-to-investor mapping.
-func (s *Store) loadHoldings(db *gorm.DB, iss *registry.Issuance) (*registry.MirrorHoldings, error) {
+func (s *DB) loadHoldings(db *gorm.DB, iss *registry.Issuance) (*registry.MirrorHoldings, error) {
 	var rows []struct {
 		Wallet     string
 		Balance    string

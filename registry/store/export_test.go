@@ -7,7 +7,7 @@ import (
 
 // OpenAtVersion opens a database migrated only up to version, as an older
 // release would have left it.
-func OpenAtVersion(ctx context.Context, cfg Config, version int) (*Store, error) {
+func OpenAtVersion(ctx context.Context, cfg Config, version int) (*DB, error) {
 	saved := migrations
 	migrations = migrations[:version]
 	defer func() { migrations = saved }()
@@ -15,7 +15,7 @@ func OpenAtVersion(ctx context.Context, cfg Config, version int) (*Store, error)
 }
 
 // TamperAuditForTest tries to rewrite history; the schema must refuse.
-func (s *Store) TamperAuditForTest(ctx context.Context) error {
+func (s *DB) TamperAuditForTest(ctx context.Context) error {
 	res := s.writer.WithContext(ctx).Exec(`UPDATE audit_log SET actor = 'mallory'`)
 	if res.Error != nil {
 		return res.Error
@@ -24,12 +24,12 @@ func (s *Store) TamperAuditForTest(ctx context.Context) error {
 }
 
 // ExecForTest runs a statement on the writer, outside the store's services.
-func (s *Store) ExecForTest(ctx context.Context, sql string, args ...any) error {
+func (s *DB) ExecForTest(ctx context.Context, sql string, args ...any) error {
 	return s.writer.WithContext(ctx).Exec(sql, args...).Error
 }
 
 // CacheLoadsForTest reports how many times look-ups read an issuance's facts
 // and, separately, only its holdings from the database.
-func (s *Store) CacheLoadsForTest() (facts, holdings int64) {
+func (s *DB) CacheLoadsForTest() (facts, holdings int64) {
 	return s.factLoads.Load(), s.holdingLoads.Load()
 }

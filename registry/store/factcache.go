@@ -209,7 +209,7 @@ func (g *generations) stamp(issuanceID int64) stamp {
 // data_version on a connection of its own, which changes whenever any other
 // connection (of any process) commits: while it has not changed since the last
 // read, nothing has, and that read's values stand, for a fraction of the cost.
-func (s *Store) readGenerations(ctx context.Context) (*generations, error) {
+func (s *DB) readGenerations(ctx context.Context) (*generations, error) {
 	version, versionOK := s.dataVersion(ctx)
 	if last := s.lastGens; versionOK && last != nil && version == s.lastVersion {
 		g := *last
@@ -255,7 +255,7 @@ func (s *Store) readGenerations(ctx context.Context) (*generations, error) {
 
 // dataVersion returns SQLite's data_version on the store's probe connection;
 // false on PostgreSQL or when it cannot be read (the values are read then).
-func (s *Store) dataVersion(ctx context.Context) (int64, bool) {
+func (s *DB) dataVersion(ctx context.Context) (int64, bool) {
 	if s.dialect != SQLite {
 		return 0, false
 	}
@@ -293,7 +293,7 @@ func (s *Store) dataVersion(ctx context.Context) (int64, bool) {
 // the call began, and moves the key cache to the shared one. It runs on every
 // authenticated request, so concurrent callers share reads (see
 // generationReader).
-func (s *Store) currentGenerations(ctx context.Context) (*generations, error) {
+func (s *DB) currentGenerations(ctx context.Context) (*generations, error) {
 	g, err := s.gens.read(ctx)
 	if err != nil {
 		return nil, s.translate(err)
@@ -306,7 +306,7 @@ func (s *Store) currentGenerations(ctx context.Context) (*generations, error) {
 // newest read when the caller's key was checked by this store (Principal.
 // Generation holds that read's number, and the newest is at least as new),
 // else a new read.
-func (s *Store) requestGenerations(ctx context.Context, p *registry.Principal) (*generations, error) {
+func (s *DB) requestGenerations(ctx context.Context, p *registry.Principal) (*generations, error) {
 	if p.Generation >= s.genSeqBase {
 		if g := s.latestGens.Load(); g != nil && g.seq >= p.Generation {
 			return g, nil
@@ -374,7 +374,7 @@ func (g *generationReader[T]) run() {
 
 // readSnapshot runs fn in a read-only transaction that sees one consistent
 // state (SQLite: a WAL snapshot; PostgreSQL: REPEATABLE READ).
-func (s *Store) readSnapshot(ctx context.Context, fn func(db *gorm.DB) error) error {
+func (s *DB) readSnapshot(ctx context.Context, fn func(db *gorm.DB) error) error {
 	var opts []*sql.TxOptions
 	if s.dialect == Postgres {
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
@@ -384,7 +384,7 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(db *gorm.DB) error) er
 
 // snapshot runs fn in one consistent read-only state and passes it the shared
 // generation of that state.
-func (s *Store) snapshot(ctx context.Context, fn func(db *gorm.DB, gen int64) error) error {
+func (s *DB) snapshot(ctx context.Context, fn func(db *gorm.DB, gen int64) error) error {
 	return s.readSnapshot(ctx, func(tx *gorm.DB) error {
 		gen, err := generation(tx)
 		if err != nil {
@@ -397,7 +397,7 @@ func (s *Store) snapshot(ctx context.Context, fn func(db *gorm.DB, gen int64) er
 // issuanceSnapshot runs fn in one consistent read-only state and passes it the
 // stamp of that state for the issuance; the counters are read first, so facts
 // read after them are at least that new.
-func (s *Store) issuanceSnapshot(ctx context.Context, issuanceID int64, fn func(db *gorm.DB, at stamp) error) error {
+func (s *DB) issuanceSnapshot(ctx context.Context, issuanceID int64, fn func(db *gorm.DB, at stamp) error) error {
 	return s.readSnapshot(ctx, func(tx *gorm.DB) error {
 		var at stamp
 		var err error

@@ -10,7 +10,7 @@ import (
 )
 
 // CreateInvestor onboards a customer of a seller, with its wallets and categories.
-func (s *Store) CreateInvestor(ctx context.Context, inv *registry.Investor) error {
+func (s *Registry) CreateInvestor(ctx context.Context, inv *registry.Investor) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (s *Store) CreateInvestor(ctx context.Context, inv *registry.Investor) erro
 	return err
 }
 
-func (s *Store) insertWallet(tx *gorm.DB, investorID int64, w registry.Wallet, now time.Time) (*registry.Wallet, error) {
+func (s *DB) insertWallet(tx *gorm.DB, investorID int64, w registry.Wallet, now time.Time) (*registry.Wallet, error) {
 	if err := registry.LimitText("label", w.Label, 100); err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Store) insertWallet(tx *gorm.DB, investorID int64, w registry.Wallet, n
 	return row.domain(), nil
 }
 
-func (s *Store) replaceCategories(tx *gorm.DB, investorID int64, grants []registry.CategoryGrant) error {
+func (s *DB) replaceCategories(tx *gorm.DB, investorID int64, grants []registry.CategoryGrant) error {
 	if err := tx.Where("investor_id = ?", investorID).Delete(&categoryRow{}).Error; err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *Store) replaceCategories(tx *gorm.DB, investorID int64, grants []regist
 }
 
 // Investor returns one investor: to an operator any, to a seller only its own.
-func (s *Store) Investor(ctx context.Context, id int64) (*registry.Investor, error) {
+func (s *Registry) Investor(ctx context.Context, id int64) (*registry.Investor, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -126,7 +126,7 @@ func (s *Store) Investor(ctx context.Context, id int64) (*registry.Investor, err
 	return s.visibleInvestor(s.read(ctx), p, id)
 }
 
-func (s *Store) visibleInvestor(db *gorm.DB, p *registry.Principal, id int64) (*registry.Investor, error) {
+func (s *DB) visibleInvestor(db *gorm.DB, p *registry.Principal, id int64) (*registry.Investor, error) {
 	notFound := registry.Errorf(registry.ENOTFOUND, "investor %d not found", id)
 	if p.Role == registry.RoleReader {
 		return nil, notFound
@@ -150,7 +150,7 @@ func (s *Store) visibleInvestor(db *gorm.DB, p *registry.Principal, id int64) (*
 }
 
 // loadInvestors attaches categories and wallets with one query each.
-func (s *Store) loadInvestors(db *gorm.DB, rows []investorRow) ([]*registry.Investor, error) {
+func (s *DB) loadInvestors(db *gorm.DB, rows []investorRow) ([]*registry.Investor, error) {
 	ids := make([]int64, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
@@ -181,7 +181,7 @@ func (s *Store) loadInvestors(db *gorm.DB, rows []investorRow) ([]*registry.Inve
 }
 
 // Investors lists investors visible to the caller.
-func (s *Store) Investors(ctx context.Context, f registry.InvestorFilter) ([]*registry.Investor, error) {
+func (s *Registry) Investors(ctx context.Context, f registry.InvestorFilter) ([]*registry.Investor, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -212,7 +212,7 @@ func (s *Store) Investors(ctx context.Context, f registry.InvestorFilter) ([]*re
 
 // changeInvestor runs fn on a visible investor inside a write transaction, bumps
 // updated_at, records the audit entry and returns the investor as stored.
-func (s *Store) changeInvestor(ctx context.Context, id int64, action string, detail any, fn func(tx *gorm.DB, inv *registry.Investor, now time.Time) error) (*registry.Investor, error) {
+func (s *DB) changeInvestor(ctx context.Context, id int64, action string, detail any, fn func(tx *gorm.DB, inv *registry.Investor, now time.Time) error) (*registry.Investor, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -249,7 +249,7 @@ func (s *Store) changeInvestor(ctx context.Context, id int64, action string, det
 }
 
 // AddWallet registers a wallet to an investor; an address belongs to one investor only.
-func (s *Store) AddWallet(ctx context.Context, investorID int64, w registry.Wallet) (*registry.Wallet, error) {
+func (s *Registry) AddWallet(ctx context.Context, investorID int64, w registry.Wallet) (*registry.Wallet, error) {
 	addr, err := registry.NormalizeAddress("address", w.Address)
 	if err != nil {
 		return nil, err
@@ -267,7 +267,7 @@ func (s *Store) AddWallet(ctx context.Context, investorID int64, w registry.Wall
 }
 
 // RemoveWallet detaches a wallet from its investor.
-func (s *Store) RemoveWallet(ctx context.Context, investorID int64, address string) error {
+func (s *Registry) RemoveWallet(ctx context.Context, investorID int64, address string) error {
 	addr, err := registry.NormalizeAddress("address", address)
 	if err != nil {
 		return err
@@ -290,7 +290,7 @@ func (s *Store) RemoveWallet(ctx context.Context, investorID int64, address stri
 }
 
 // UpdateKYC records a KYC result.
-func (s *Store) UpdateKYC(ctx context.Context, investorID int64, u registry.KYCUpdate) (*registry.Investor, error) {
+func (s *Registry) UpdateKYC(ctx context.Context, investorID int64, u registry.KYCUpdate) (*registry.Investor, error) {
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
@@ -303,7 +303,7 @@ func (s *Store) UpdateKYC(ctx context.Context, investorID int64, u registry.KYCU
 }
 
 // UpdateScreening records sanctions and anti-social forces screening results.
-func (s *Store) UpdateScreening(ctx context.Context, investorID int64, u registry.ScreeningUpdate) (*registry.Investor, error) {
+func (s *Registry) UpdateScreening(ctx context.Context, investorID int64, u registry.ScreeningUpdate) (*registry.Investor, error) {
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func (s *Store) UpdateScreening(ctx context.Context, investorID int64, u registr
 }
 
 // SetCategories replaces an investor's category grants.
-func (s *Store) SetCategories(ctx context.Context, investorID int64, grants []registry.CategoryGrant) (*registry.Investor, error) {
+func (s *Registry) SetCategories(ctx context.Context, investorID int64, grants []registry.CategoryGrant) (*registry.Investor, error) {
 	if err := registry.ValidateCategories(grants); err != nil {
 		return nil, err
 	}
@@ -327,7 +327,7 @@ func (s *Store) SetCategories(ctx context.Context, investorID int64, grants []re
 }
 
 // SetFrozen freezes or unfreezes an investor's account.
-func (s *Store) SetFrozen(ctx context.Context, investorID int64, frozen bool, reason string) (*registry.Investor, error) {
+func (s *Registry) SetFrozen(ctx context.Context, investorID int64, frozen bool, reason string) (*registry.Investor, error) {
 	if err := registry.LimitText("reason", reason, 500); err != nil {
 		return nil, err
 	}

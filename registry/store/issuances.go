@@ -13,7 +13,7 @@ import (
 // CreateIssuance registers an offering in DRAFT. A seller creates issuances it
 // leads; an operator names the lead. The product policy is applied here, so a
 // product that is not permissible never enters the registry.
-func (s *Store) CreateIssuance(ctx context.Context, i *registry.Issuance) error {
+func (s *Registry) CreateIssuance(ctx context.Context, i *registry.Issuance) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
@@ -81,7 +81,7 @@ func (s *Store) CreateIssuance(ctx context.Context, i *registry.Issuance) error 
 
 // Issuance returns one issuance visible to the caller: readers and operators see
 // all, a seller only those it leads or handles; any other answers not found.
-func (s *Store) Issuance(ctx context.Context, id int64) (*registry.Issuance, error) {
+func (s *Registry) Issuance(ctx context.Context, id int64) (*registry.Issuance, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (s *Store) Issuance(ctx context.Context, id int64) (*registry.Issuance, err
 	return s.visibleIssuance(s.read(ctx), p, id)
 }
 
-func (s *Store) visibleIssuance(db *gorm.DB, p *registry.Principal, id int64) (*registry.Issuance, error) {
+func (s *DB) visibleIssuance(db *gorm.DB, p *registry.Principal, id int64) (*registry.Issuance, error) {
 	notFound := registry.Errorf(registry.ENOTFOUND, "issuance %d not found", id)
 	var row issuanceRow
 	if err := db.Where("id = ?", id).Take(&row).Error; err != nil {
@@ -109,7 +109,7 @@ func (s *Store) visibleIssuance(db *gorm.DB, p *registry.Principal, id int64) (*
 	return iss, nil
 }
 
-func (s *Store) handlingSellers(db *gorm.DB, ids []int64) (map[int64][]int64, error) {
+func (s *DB) handlingSellers(db *gorm.DB, ids []int64) (map[int64][]int64, error) {
 	var rows []issuanceSellerRow
 	if err := db.Where("issuance_id IN ?", ids).Order("issuance_id, seller_id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
@@ -125,7 +125,7 @@ func (s *Store) handlingSellers(db *gorm.DB, ids []int64) (map[int64][]int64, er
 }
 
 // Issuances lists issuances visible to the caller.
-func (s *Store) Issuances(ctx context.Context, f registry.IssuanceFilter) ([]*registry.Issuance, error) {
+func (s *Registry) Issuances(ctx context.Context, f registry.IssuanceFilter) ([]*registry.Issuance, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -169,7 +169,7 @@ func (s *Store) Issuances(ctx context.Context, f registry.IssuanceFilter) ([]*re
 
 // TransitionIssuance moves an issuance through its lifecycle. Registration
 // re-applies the product policy in force at that moment.
-func (s *Store) TransitionIssuance(ctx context.Context, id int64, to registry.IssuanceStatus, reason string) (*registry.Issuance, error) {
+func (s *Registry) TransitionIssuance(ctx context.Context, id int64, to registry.IssuanceStatus, reason string) (*registry.Issuance, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ func (s *Store) TransitionIssuance(ctx context.Context, id int64, to registry.Is
 }
 
 // requireActiveSeller refuses changes by a seller that is not ACTIVE.
-func (s *Store) requireActiveSeller(tx *gorm.DB, p *registry.Principal) error {
+func (s *DB) requireActiveSeller(tx *gorm.DB, p *registry.Principal) error {
 	if p.Role != registry.RoleSeller {
 		return nil
 	}

@@ -39,7 +39,7 @@ func hashKey(secret string) string {
 
 // CreateKey issues a key. Operators issue any key; the CLI bootstraps the first
 // operator key with a system principal.
-func (s *Store) CreateKey(ctx context.Context, role registry.Role, sellerID *int64, name string) (*registry.NewKey, error) {
+func (s *Registry) CreateKey(ctx context.Context, role registry.Role, sellerID *int64, name string) (*registry.NewKey, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (s *Store) CreateKey(ctx context.Context, role registry.Role, sellerID *int
 
 // Keys lists keys: a seller's when f.SellerID is set, otherwise operator and
 // reader keys, a page at a time in creation order.
-func (s *Store) Keys(ctx context.Context, f registry.KeyFilter) ([]*registry.APIKey, error) {
+func (s *Registry) Keys(ctx context.Context, f registry.KeyFilter) ([]*registry.APIKey, error) {
 	sellerID := f.SellerID
 	p, err := principal(ctx)
 	if err != nil {
@@ -141,7 +141,7 @@ func (s *Store) Keys(ctx context.Context, f registry.KeyFilter) ([]*registry.API
 
 // RevokeKey revokes a key. sellerID must match the key's seller (nil for
 // operator and reader keys) so a key is only reachable under its own path.
-func (s *Store) RevokeKey(ctx context.Context, sellerID *int64, keyID string) error {
+func (s *Registry) RevokeKey(ctx context.Context, sellerID *int64, keyID string) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
@@ -175,7 +175,7 @@ func (s *Store) RevokeKey(ctx context.Context, sellerID *int64, keyID string) er
 }
 
 // Authenticate resolves a presented key to its principal.
-func (s *Store) Authenticate(ctx context.Context, secret string) (*registry.Principal, error) {
+func (s *Registry) Authenticate(ctx context.Context, secret string) (*registry.Principal, error) {
 	unauthorized := registry.Errorf(registry.EUNAUTHORIZED, "invalid or revoked API key")
 	rest, ok := strings.CutPrefix(secret, keyPrefix)
 	if !ok {

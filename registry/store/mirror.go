@@ -19,11 +19,6 @@ import (
 // amounts as decimal text (its numbers are int64 or float64, neither exact for
 // uint256), so on SQLite the rows are summed in Go with math/big.
 
-var (
-	_ registry.MirrorStore  = (*Store)(nil)
-	_ registry.MirrorReader = (*Store)(nil)
-)
-
 // mirrorChunk bounds the rows per INSERT and the wallets per IN list, well
 // under both engines' bind-parameter limits.
 const mirrorChunk = 500
@@ -44,6 +39,7 @@ type mirrorBlockRow struct {
 	Number     int64
 	Hash       string
 	ParentHash string
+	BlockTime  *int64 // Unix seconds; nil for blocks mirrored before recordsSchema
 }
 
 func (mirrorBlockRow) TableName() string { return "mirror_blocks" }
@@ -66,7 +62,7 @@ func (mirrorTransferRow) TableName() string { return "mirror_transfers" }
 var errAlreadyApplied = errors.New("mirror batch already applied")
 
 // Checkpoint returns the token's mirror checkpoint.
-func (s *Store) Checkpoint(ctx context.Context, chainID int64, token string) (registry.Checkpoint, bool, error) {
+func (s *Mirror) Checkpoint(ctx context.Context, chainID int64, token string) (registry.Checkpoint, bool, error) {
 	cp, ok, err := loadCheckpoint(s.read(ctx), chainID, strings.ToLower(token))
 	return cp, ok, s.translate(err)
 }
@@ -86,7 +82,7 @@ func loadCheckpoint(db *gorm.DB, chainID int64, token string) (registry.Checkpoi
 
 // sumBalances returns Σ received − Σ sent per wallet over the raw transfers of
 // a token, for the given wallets (nil: every wallet) up to a block (nil: all).
-func (s *Store) sumBalances(db *gorm.DB, chainID int64, token string, wallets []string, upTo *uint64) (map[string]*big.Int, error) {
+func (s *DB) sumBalances(db *gorm.DB, chainID int64, token string, wallets []string, upTo *uint64) (map[string]*big.Int, error) {
 	side := func(col string) (string, []any) {
 		q := "FROM mirror_transfers WHERE chain_id = ? AND token = ?"
 		args := []any{chainID, token}

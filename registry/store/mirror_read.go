@@ -17,7 +17,7 @@ import (
 // transfers, holders and register at a block for the API.
 
 // BlockHash returns the stored hash of one block.
-func (s *Store) BlockHash(ctx context.Context, chainID int64, token string, number uint64) (string, bool, error) {
+func (s *Mirror) BlockHash(ctx context.Context, chainID int64, token string, number uint64) (string, bool, error) {
 	var rows []mirrorBlockRow
 	err := s.read(ctx).Where("chain_id = ? AND token = ? AND number = ?", chainID, strings.ToLower(token), int64(number)).
 		Limit(1).Find(&rows).Error
@@ -28,7 +28,7 @@ func (s *Store) BlockHash(ctx context.Context, chainID int64, token string, numb
 }
 
 // BlocksBelow lists stored blocks at or below a number, highest first.
-func (s *Store) BlocksBelow(ctx context.Context, chainID int64, token string, below uint64, limit int) ([]registry.ChainBlock, error) {
+func (s *Mirror) BlocksBelow(ctx context.Context, chainID int64, token string, below uint64, limit int) ([]registry.ChainBlock, error) {
 	var rows []mirrorBlockRow
 	err := s.read(ctx).Where("chain_id = ? AND token = ? AND number <= ?", chainID, strings.ToLower(token), int64(below)).
 		Order("number DESC").Limit(limit).Find(&rows).Error
@@ -45,7 +45,7 @@ func (s *Store) BlocksBelow(ctx context.Context, chainID int64, token string, be
 // mirrorSnapshot runs fn in one read transaction, so the checkpoint and the rows read
 // with it are consistent: a WAL read transaction in SQLite, REPEATABLE READ in
 // PostgreSQL.
-func (s *Store) mirrorSnapshot(ctx context.Context, fn func(tx *gorm.DB) error) error {
+func (s *DB) mirrorSnapshot(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var opts []*sql.TxOptions
 	if s.dialect == Postgres {
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
@@ -54,7 +54,7 @@ func (s *Store) mirrorSnapshot(ctx context.Context, fn func(tx *gorm.DB) error) 
 }
 
 // Transfers lists a token's mirrored transfers in chain order.
-func (s *Store) Transfers(ctx context.Context, f registry.TransferFilter) (*registry.TransferPage, error) {
+func (s *Mirror) Transfers(ctx context.Context, f registry.TransferFilter) (*registry.TransferPage, error) {
 	token := strings.ToLower(f.Token)
 	limit := f.Limit
 	if limit <= 0 {
@@ -130,7 +130,7 @@ func (s *Store) Transfers(ctx context.Context, f registry.TransferFilter) (*regi
 }
 
 // Holders returns the current register from the derived balances.
-func (s *Store) Holders(ctx context.Context, chainID int64, token string) (*registry.Holders, error) {
+func (s *Mirror) Holders(ctx context.Context, chainID int64, token string) (*registry.Holders, error) {
 	token = strings.ToLower(token)
 	h := &registry.Holders{ChainID: chainID, Token: token}
 	err := s.mirrorSnapshot(ctx, func(tx *gorm.DB) error {
@@ -164,7 +164,7 @@ func (s *Store) Holders(ctx context.Context, chainID int64, token string) (*regi
 }
 
 // HolderRegister reconstructs the register as of a block from raw transfers.
-func (s *Store) HolderRegister(ctx context.Context, chainID int64, token string, block uint64) (*registry.Holders, error) {
+func (s *Mirror) HolderRegister(ctx context.Context, chainID int64, token string, block uint64) (*registry.Holders, error) {
 	token = strings.ToLower(token)
 	h := &registry.Holders{ChainID: chainID, Token: token, AsOfBlock: block}
 	err := s.mirrorSnapshot(ctx, func(tx *gorm.DB) error {
@@ -198,7 +198,7 @@ func (s *Store) HolderRegister(ctx context.Context, chainID int64, token string,
 // fillHolders turns per-wallet sums into a register, attaching investors from
 // the registry's wallets table (today's wallet→investor mapping: a wallet
 // moved between investors after the record date is shown under its new owner).
-func (s *Store) fillHolders(tx *gorm.DB, h *registry.Holders, sums map[string]*big.Int) error {
+func (s *DB) fillHolders(tx *gorm.DB, h *registry.Holders, sums map[string]*big.Int) error {
 	h.TotalSupply = new(big.Int)
 	var wallets []string
 	for w, v := range sums {

@@ -45,7 +45,7 @@ type move struct {
 	amount   *big.Int
 }
 
-func balances(t *testing.T, st *store.Store) (map[string]string, uint64) {
+func balances(t *testing.T, st *storetest.Stores) (map[string]string, uint64) {
 	t.Helper()
 	h, err := st.Holders(context.Background(), mChain, mToken)
 	if err != nil {
@@ -58,7 +58,7 @@ func balances(t *testing.T, st *store.Store) (map[string]string, uint64) {
 	return out, h.AsOfBlock
 }
 
-func transferCount(t *testing.T, st *store.Store) int {
+func transferCount(t *testing.T, st *storetest.Stores) int {
 	t.Helper()
 	p, err := st.Transfers(context.Background(), registry.TransferFilter{ChainID: mChain, Token: mToken, Limit: registry.MaxTransferPage})
 	if err != nil {
@@ -120,7 +120,7 @@ func TestMirrorApplyIsIdempotentAndExact(t *testing.T) {
 }
 
 // failOn installs a trigger that aborts any change to table.
-func failOn(t *testing.T, st *store.Store, table, op string) func() {
+func failOn(t *testing.T, st *storetest.Stores, table, op string) func() {
 	t.Helper()
 	ctx := context.Background()
 	name := "fail_" + table

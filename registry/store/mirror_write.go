@@ -21,7 +21,7 @@ import (
 // and only when the batch carries transfers: holdings feed eligibility
 // decisions, so its issuance reads them again, but no registry fact changed, so
 // every cached fact stays (see migrate_scopes.go).
-func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
+func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 	b.Token = strings.ToLower(b.Token)
 	if b.Parent != nil {
 		parent := *b.Parent
@@ -33,6 +33,9 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 	}
 	var judged *txFacts
 	fn := func(tx *gorm.DB) error {
+		if err := s.fenced(ctx, tx, false); err != nil {
+			return err
+		}
 		cur, ok, err := loadCheckpoint(tx, b.ChainID, b.Token)
 		if err != nil {
 			return err
@@ -54,8 +57,13 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		}
 		blocks := make([]mirrorBlockRow, 0, len(b.Blocks))
 		for _, blk := range b.Blocks {
-			blocks = append(blocks, mirrorBlockRow{ChainID: b.ChainID, Token: b.Token, Number: int64(blk.Number),
-				Hash: strings.ToLower(blk.Hash), ParentHash: strings.ToLower(blk.ParentHash)})
+			row := mirrorBlockRow{ChainID: b.ChainID, Token: b.Token, Number: int64(blk.Number),
+				Hash: strings.ToLower(blk.Hash), ParentHash: strings.ToLower(blk.ParentHash)}
+			if blk.Time != 0 {
+				t := int64(blk.Time)
+				row.BlockTime = &t
+			}
+			blocks = append(blocks, row)
 		}
 		if len(blocks) > 0 {
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(blocks, mirrorChunk).Error; err != nil {
@@ -101,7 +109,7 @@ func (s *Store) Apply(ctx context.Context, b registry.MirrorBatch) error {
 // SHARE on PostgreSQL before the batch touches any mirror row: the alerts read
 // its registry facts, and a writer of that issuance that moves mirror rows
 // (RetireDeployment) takes the same locks in the same order, issuance first.
-func (s *Store) shareIssuanceOfToken(tx *gorm.DB, chainID int64, token string) error {
+func (s *DB) shareIssuanceOfToken(tx *gorm.DB, chainID int64, token string) error {
 	if s.dialect != Postgres {
 		return nil
 	}
@@ -143,7 +151,7 @@ func validateBatch(b *registry.MirrorBatch) error {
 // update matches prev, so a concurrent writer that moved the checkpoint first
 // (PostgreSQL re-checks the WHERE after waiting for its row lock) makes this
 // transaction fail instead of interleaving two engines' ranges.
-func (s *Store) moveCheckpoint(tx *gorm.DB, chainID int64, token string, prev *registry.ChainBlock, head registry.ChainBlock) error {
+func (s *DB) moveCheckpoint(tx *gorm.DB, chainID int64, token string, prev *registry.ChainBlock, head registry.ChainBlock) error {
 	now := s.now()
 	if prev != nil {
 		res := tx.Exec(`UPDATE mirror_checkpoints SET block_number = ?, block_hash = ?, updated_at = ?
@@ -167,9 +175,12 @@ func (s *Store) moveCheckpoint(tx *gorm.DB, chainID int64, token string, prev *r
 
 // Rewind deletes everything above toBlock and moves the checkpoint back, in one
 // transaction.
-func (s *Store) Rewind(ctx context.Context, chainID int64, token string, toBlock uint64) error {
+func (s *Mirror) Rewind(ctx context.Context, chainID int64, token string, toBlock uint64) error {
 	token = strings.ToLower(token)
 	return s.writeMirror(ctx, func(tx *gorm.DB) error {
+		if err := s.fenced(ctx, tx, false); err != nil {
+			return err
+		}
 		cur, ok, err := loadCheckpoint(tx, chainID, token)
 		if err != nil || !ok || toBlock >= cur.Number {
 			return err
@@ -215,7 +226,7 @@ func (s *Store) Rewind(ctx context.Context, chainID int64, token string, toBlock
 
 // recomputeBalances replaces the balance rows of wallets with sums over their
 // raw transfer rows. A zero balance has no row.
-func (s *Store) recomputeBalances(tx *gorm.DB, chainID int64, token string, wallets []string) error {
+func (s *DB) recomputeBalances(tx *gorm.DB, chainID int64, token string, wallets []string) error {
 	wallets = dropZero(wallets)
 	for len(wallets) > 0 {
 		n := min(len(wallets), mirrorChunk)
@@ -239,7 +250,7 @@ func (s *Store) recomputeBalances(tx *gorm.DB, chainID int64, token string, wall
 // re-reading each wallet's whole history on every block. A balance that would
 // go negative means the derived table drifted; those wallets are recomputed
 // from all their raw rows instead. Rewind always recomputes in full.
-func (s *Store) addBatchToBalances(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
+func (s *DB) addBatchToBalances(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
 	const zero = "0x0000000000000000000000000000000000000000"
 	delta := map[string]*big.Int{}
 	add := func(w string, v *big.Int, sign int) {
@@ -316,7 +327,7 @@ func (s *Store) addBatchToBalances(tx *gorm.DB, chainID int64, token string, tra
 }
 
 // storeBalances replaces the balance rows of wallets with sums (zero or absent: no row).
-func (s *Store) storeBalances(tx *gorm.DB, chainID int64, token string, chunk []string, sums map[string]*big.Int) error {
+func (s *DB) storeBalances(tx *gorm.DB, chainID int64, token string, chunk []string, sums map[string]*big.Int) error {
 	if err := tx.Exec(`DELETE FROM mirror_balances WHERE chain_id = ? AND token = ? AND wallet IN ?`, chainID, token, chunk).Error; err != nil {
 		return fmt.Errorf("clear balances: %w", err)
 	}

@@ -11,15 +11,13 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-var _ registry.OperationStore = (*Store)(nil)
-
 // system is the principal of the node's own background work.
 var system = &registry.Principal{KeyID: "system", Role: registry.RoleOperator}
 
 // CreateOperation queues a chain operation on an issuance the caller leads (or
 // any, for an operator). Token operations need a deployed token; the request
 // (addresses and amounts) is stored for the worker that executes it.
-func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind registry.OperationKind, request map[string]string) (*registry.Operation, error) {
+func (s *Operations) CreateOperation(ctx context.Context, issuanceID int64, kind registry.OperationKind, request map[string]string) (*registry.Operation, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -81,7 +79,7 @@ func (s *Store) CreateOperation(ctx context.Context, issuanceID int64, kind regi
 }
 
 // Operation returns an operation on an issuance visible to the caller.
-func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, error) {
+func (s *Operations) Operation(ctx context.Context, id int64) (*registry.Operation, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -104,7 +102,7 @@ func (s *Store) Operation(ctx context.Context, id int64) (*registry.Operation, e
 
 // ClaimOperation moves the oldest pending operation of an issuance whose chain
 // work runs to RUNNING, owned by owner.
-func (s *Store) ClaimOperation(ctx context.Context, owner string) (*registry.Operation, error) {
+func (s *Operations) ClaimOperation(ctx context.Context, owner string) (*registry.Operation, error) {
 	var out *registry.Operation
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		var row operationRow
@@ -141,7 +139,7 @@ func (s *Store) ClaimOperation(ctx context.Context, owner string) (*registry.Ope
 // being mined and this commit, a whitelist batch settling for the same wallet
 // could still read the old flag and undo it; the window is one DB round trip,
 // and the next change to the wallet re-applies the registry's state.
-func (s *Store) FinishOperation(ctx context.Context, id int64, result map[string]string, failure error) error {
+func (s *Operations) FinishOperation(ctx context.Context, id int64, result map[string]string, failure error) error {
 	status, msg := registry.OpSucceeded, ""
 	if failure != nil {
 		status, msg = registry.OpFailed, failure.Error()
@@ -161,6 +159,9 @@ func (s *Store) FinishOperation(ctx context.Context, id int64, result map[string
 		run = s.write
 	}
 	return run(ctx, func(tx *gorm.DB) error {
+		if err := s.fencedIssuance(ctx, tx, row.IssuanceID, false); err != nil {
+			return err
+		}
 		if err := tx.Model(&operationRow{}).Where("id = ?", id).Updates(map[string]any{
 			"status": string(status), "error": msg, "result": string(body), "updated_at": s.now()}).Error; err != nil {
 			return err
@@ -169,6 +170,9 @@ func (s *Store) FinishOperation(ctx context.Context, id int64, result map[string
 			if err := s.applyRegistryEffect(tx, op); err != nil {
 				return fmt.Errorf("operation %d: record its effect in the registry: %w", id, err)
 			}
+		}
+		if err := s.applyControlOutcome(tx, op, failure); err != nil { // locks.go
+			return fmt.Errorf("operation %d: record its outcome on locks: %w", id, err)
 		}
 		return s.appendAudit(tx, system, &row.SellerID, "operation.finish", "operation", id,
 			map[string]any{"status": status, "error": msg, "result": result})
@@ -187,7 +191,7 @@ func registryEffect(op *registry.Operation) bool {
 	return false
 }
 
-func (s *Store) applyRegistryEffect(tx *gorm.DB, op *registry.Operation) error {
+func (s *DB) applyRegistryEffect(tx *gorm.DB, op *registry.Operation) error {
 	now := s.now()
 	switch op.Kind {
 	case registry.OpPause, registry.OpUnpause:
@@ -209,7 +213,7 @@ func (s *Store) applyRegistryEffect(tx *gorm.DB, op *registry.Operation) error {
 }
 
 // RecordDeployment attaches contract addresses to an issuance.
-func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d registry.Deployment) (*registry.Issuance, error) {
+func (s *Operations) RecordDeployment(ctx context.Context, issuanceID int64, d registry.Deployment) (*registry.Issuance, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -265,7 +269,7 @@ func (s *Store) RecordDeployment(ctx context.Context, issuanceID int64, d regist
 
 // LastTokenOpBlock returns the block of the issuance's latest succeeded mint,
 // forced transfer or redemption.
-func (s *Store) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error) {
+func (s *Operations) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error) {
 	var rows []operationRow
 	// Operations on a retired deployment moved tokens on another chain (or
 	// contract) than the one mirrored now.
@@ -286,7 +290,7 @@ func (s *Store) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64,
 }
 
 // TokenHolder returns the issuance a token address on a chain belongs to.
-func (s *Store) TokenHolder(ctx context.Context, chainID int64, token string) (int64, bool, error) {
+func (s *Operations) TokenHolder(ctx context.Context, chainID int64, token string) (int64, bool, error) {
 	var ids []int64
 	if err := s.read(ctx).Model(&issuanceRow{}).Where("chain_id = ? AND token_address = ?", chainID, token).
 		Limit(1).Pluck("id", &ids).Error; err != nil {

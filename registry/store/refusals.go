@@ -29,7 +29,7 @@ type refusalReason struct {
 // this is a write of its own. The record belongs to the caller's seller, or for
 // an operator to the issuance's lead seller, so the seller sees refusals of its
 // issuances as it sees their changes; a seller never files under another tenant.
-func (s *Store) RecordRefusal(ctx context.Context, r registry.Refusal) error {
+func (s *Registry) RecordRefusal(ctx context.Context, r registry.Refusal) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ import (
 // both.
 type scoped struct {
 	t          testing.TB
-	a, b       *store.Store
+	a, b       *storetest.Stores
 	sel        *registry.Seller
 	sc         context.Context
 	issA, issB *registry.Issuance
@@ -36,8 +36,8 @@ const (
 
 func newScoped(t testing.TB, engine store.Dialect) *scoped {
 	dsn := storetest.DSN(t, engine)
-	open := func() *store.Store {
-		st, err := store.Open(context.Background(), store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
+	open := func() *storetest.Stores {
+		st, err := storetest.OpenConfig(context.Background(), store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +91,7 @@ func (s *scoped) investor(ref, wallet string) *registry.Investor {
 }
 
 // decide checks a transfer of 10 from w1 to w2 on iss through st.
-func (s *scoped) decide(st *store.Store, iss *registry.Issuance) registry.ReasonCode {
+func (s *scoped) decide(st *storetest.Stores, iss *registry.Issuance) registry.ReasonCode {
 	s.t.Helper()
 	res, err := st.CheckTransfer(s.sc, iss.ID, registry.TransferCheck{From: sW1, To: sW2, Amount: big.NewInt(10)}, t0)
 	if err != nil {
@@ -101,7 +101,7 @@ func (s *scoped) decide(st *store.Store, iss *registry.Issuance) registry.Reason
 }
 
 // loads reports the facts and holdings st has read since the last call.
-func loadsSince(st *store.Store, prev *[2]int64) (facts, holdings int64) {
+func loadsSince(st *storetest.Stores, prev *[2]int64) (facts, holdings int64) {
 	f, h := st.CacheLoadsForTest()
 	facts, holdings = f-prev[0], h-prev[1]
 	*prev = [2]int64{f, h}
@@ -109,7 +109,7 @@ func loadsSince(st *store.Store, prev *[2]int64) (facts, holdings int64) {
 }
 
 // mint mirrors a batch of token minting amount to wallet, continuing parent.
-func mint(t testing.TB, st *store.Store, token string, parent *registry.ChainBlock, head uint64, wallet string, amount int64) *registry.ChainBlock {
+func mint(t testing.TB, st *storetest.Stores, token string, parent *registry.ChainBlock, head uint64, wallet string, amount int64) *registry.ChainBlock {
 	t.Helper()
 	b := registry.MirrorBatch{ChainID: mChain, Token: token, Parent: parent,
 		Head: registry.ChainBlock{Number: head, Hash: hash(head, token[len(token)-2:])}}
@@ -243,7 +243,7 @@ func TestScopedWritersSerialiseWithSharedOnes(t *testing.T) {
 		var wg sync.WaitGroup
 		for i, inv := range invs {
 			iss := []*registry.Issuance{s.issA, s.issB}[i%2]
-			st := []*store.Store{s.a, s.b}[i%2]
+			st := []*storetest.Stores{s.a, s.b}[i%2]
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

@@ -9,7 +9,7 @@ import (
 )
 
 // CreateSeller registers a securities firm. Operators only.
-func (s *Store) CreateSeller(ctx context.Context, sel *registry.Seller) error {
+func (s *Registry) CreateSeller(ctx context.Context, sel *registry.Seller) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
@@ -47,7 +47,7 @@ func (s *Store) CreateSeller(ctx context.Context, sel *registry.Seller) error {
 }
 
 // Seller returns one seller: any to an operator, only its own to a seller.
-func (s *Store) Seller(ctx context.Context, id int64) (*registry.Seller, error) {
+func (s *Registry) Seller(ctx context.Context, id int64) (*registry.Seller, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func (s *Store) Seller(ctx context.Context, id int64) (*registry.Seller, error) 
 	return s.sellerByID(s.read(ctx), id)
 }
 
-func (s *Store) sellerByID(db *gorm.DB, id int64) (*registry.Seller, error) {
+func (s *DB) sellerByID(db *gorm.DB, id int64) (*registry.Seller, error) {
 	var row sellerRow
 	if err := db.Where("id = ?", id).Take(&row).Error; err != nil {
 		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
@@ -70,7 +70,7 @@ func (s *Store) sellerByID(db *gorm.DB, id int64) (*registry.Seller, error) {
 }
 
 // Sellers lists sellers. Operators see all; a seller sees itself.
-func (s *Store) Sellers(ctx context.Context, f registry.SellerFilter) ([]*registry.Seller, error) {
+func (s *Registry) Sellers(ctx context.Context, f registry.SellerFilter) ([]*registry.Seller, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ var sellerMoves = map[registry.SellerStatus][]registry.SellerStatus{
 }
 
 // ChangeSellerStatus suspends, reinstates or revokes a seller. Revocation is final.
-func (s *Store) ChangeSellerStatus(ctx context.Context, id int64, c registry.SellerStatusChange) (*registry.Seller, error) {
+func (s *Registry) ChangeSellerStatus(ctx context.Context, id int64, c registry.SellerStatusChange) (*registry.Seller, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err

@@ -53,8 +53,9 @@ type Config struct {
 	Rules registry.Compliance
 }
 
-// Store implements registry.Service.
-type Store struct {
+// DB is the node's one database handle: the connection pools, the cache
+// generations and the transaction helpers that the services below share.
+type DB struct {
 	dialect    Dialect
 	writer     *gorm.DB // SQLite: one connection, immediate transactions
 	reader     *gorm.DB // SQLite: a read-only pool; PostgreSQL: the same pool as writer
@@ -83,10 +84,9 @@ type Store struct {
 	factLoads, holdingLoads atomic.Int64
 }
 
-var _ registry.Service = (*Store)(nil)
-
-// Open connects, applies pending migrations and returns a ready store.
-func Open(ctx context.Context, cfg Config) (*Store, error) {
+// Open connects, applies pending migrations and returns a ready handle; build
+// the services on it with NewRegistry, NewOutbox, NewMirror and NewOperations.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -102,7 +102,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		SkipDefaultTransaction: true, // every write already runs in an explicit transaction
 		NowFunc:                func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) },
 	}
-	s := &Store{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache(), rules: cfg.Rules}
+	s := &DB{log: cfg.Logger, now: func() time.Time { return cfg.Clock().UTC().Truncate(time.Microsecond) }, cache: newReadCache(), rules: cfg.Rules}
 	s.genSeqBase = 1 + mrand.Int64N(1<<62)
 	s.genSeq.Store(s.genSeqBase - 1)
 	s.gens = &generationReader[*generations]{query: s.readGenerations}
@@ -174,7 +174,7 @@ func openSQLiteRetrying(dsn string, gcfg *gorm.Config) (*gorm.DB, error) {
 	}
 }
 
-func (s *Store) openSQLite(path string, gcfg *gorm.Config) error {
+func (s *DB) openSQLite(path string, gcfg *gorm.Config) error {
 	common := url.Values{}
 	common.Set("_journal_mode", "WAL")
 	common.Set("_synchronous", "NORMAL")
@@ -210,10 +210,10 @@ func (s *Store) openSQLite(path string, gcfg *gorm.Config) error {
 }
 
 // Dialect reports the SQL engine in use.
-func (s *Store) Dialect() Dialect { return s.dialect }
+func (s *DB) Dialect() Dialect { return s.dialect }
 
 // Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error {
+func (s *DB) Ping(ctx context.Context) error {
 	for _, db := range []*gorm.DB{s.writer, s.reader} {
 		sqlDB, err := db.DB()
 		if err != nil {
@@ -230,7 +230,7 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close releases the connections.
-func (s *Store) Close() error {
+func (s *DB) Close() error {
 	var errs []error
 	s.genMu.Lock()
 	if s.genStmt != nil {
@@ -260,7 +260,7 @@ func (s *Store) Close() error {
 // on PostgreSQL as SQLite's immediate transactions do, and excludes every
 // scoped writer (which holds the row FOR SHARE), so every check fn makes sees
 // all writes committed before it.
-func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+func (s *DB) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(`UPDATE registry_generation SET gen = gen + 1 WHERE id = 1`).Error; err != nil {
 			return err
@@ -278,7 +278,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // them, while writers of other issuances run beside it; the bump's row lock
 // serialises writers of the same issuance. Locks are always taken shared row
 // first, so the two kinds cannot deadlock.
-func (s *Store) writeIssuance(ctx context.Context, issuanceID int64, fn func(tx *gorm.DB) error) error {
+func (s *DB) writeIssuance(ctx context.Context, issuanceID int64, fn func(tx *gorm.DB) error) error {
 	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.shareGeneration(tx); err != nil {
 			return err
@@ -295,7 +295,7 @@ ON CONFLICT (issuance_id) DO UPDATE SET gen = issuance_generation.gen + 1`, issu
 // writeMirror runs fn, a mirror write, serialised like writeIssuance; fn bumps
 // the token's mirror generation (bumpMirror) when it changes balances. Writers
 // of one token already serialise on its checkpoint row.
-func (s *Store) writeMirror(ctx context.Context, fn func(tx *gorm.DB) error) error {
+func (s *DB) writeMirror(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.shareGeneration(tx); err != nil {
 			return err
@@ -314,7 +314,7 @@ ON CONFLICT (chain_id, token) DO UPDATE SET gen = mirror_generation.gen + 1`, ch
 
 // shareGeneration holds the shared generation row FOR SHARE on PostgreSQL
 // (SQLite has one writer at a time anyway).
-func (s *Store) shareGeneration(tx *gorm.DB) error {
+func (s *DB) shareGeneration(tx *gorm.DB) error {
 	if s.dialect != Postgres {
 		return nil
 	}
@@ -324,7 +324,7 @@ func (s *Store) shareGeneration(tx *gorm.DB) error {
 // writeState runs fn in one write transaction serialised like write, for state
 // no cache holds (operations, sync batches): it takes the generation row's lock
 // without bumping it, so polling does not flush readers' caches.
-func (s *Store) writeState(ctx context.Context, fn func(tx *gorm.DB) error) error {
+func (s *DB) writeState(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.dialect == Postgres {
 			if err := tx.Exec(`SELECT gen FROM registry_generation WHERE id = 1 FOR UPDATE`).Error; err != nil {
@@ -337,10 +337,10 @@ func (s *Store) writeState(ctx context.Context, fn func(tx *gorm.DB) error) erro
 }
 
 // read returns a session on the read pool.
-func (s *Store) read(ctx context.Context) *gorm.DB { return s.reader.WithContext(ctx) }
+func (s *DB) read(ctx context.Context) *gorm.DB { return s.reader.WithContext(ctx) }
 
 // translate turns driver errors into domain errors.
-func (s *Store) translate(err error) error {
+func (s *DB) translate(err error) error {
 	var de *registry.Error
 	switch {
 	case err == nil:
@@ -402,7 +402,7 @@ func requireRole(p *registry.Principal, roles ...registry.Role) error {
 // prepared prepares query on the reader pool once into *slot; a failed prepare
 // (say, the database was briefly down) is retried on the next call, not
 // remembered.
-func (s *Store) prepared(ctx context.Context, slot **sql.Stmt, query string) (*sql.Stmt, error) {
+func (s *DB) prepared(ctx context.Context, slot **sql.Stmt, query string) (*sql.Stmt, error) {
 	s.genMu.Lock()
 	defer s.genMu.Unlock()
 	if *slot != nil {
@@ -422,7 +422,7 @@ func (s *Store) prepared(ctx context.Context, slot **sql.Stmt, query string) (*s
 
 // rebind turns ? placeholders into PostgreSQL's $n for statements sent through
 // database/sql directly (gorm does this itself).
-func (s *Store) rebind(query string) string {
+func (s *DB) rebind(query string) string {
 	if s.dialect != Postgres {
 		return query
 	}

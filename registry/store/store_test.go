@@ -24,7 +24,7 @@ func asSeller(id int64) context.Context {
 	return registry.WithPrincipal(context.Background(), &registry.Principal{KeyID: "test-seller", Role: registry.RoleSeller, SellerID: id})
 }
 
-func newSeller(t testing.TB, st *store.Store, corp string) *registry.Seller {
+func newSeller(t testing.TB, st *storetest.Stores, corp string) *registry.Seller {
 	t.Helper()
 	s := &registry.Seller{LegalName: "Firm " + corp, CorporateNumber: corp, FSARegistration: "関東財務局長(金商)第1号",
 		Licence: registry.LicenceType1, Membership: registry.MembershipFull}
@@ -45,7 +45,7 @@ func TestMigrationsAreIdempotentAndVersioned(t *testing.T) {
 		dsn := storetest.DSN(t, engine)
 		ctx := context.Background()
 		for i := 0; i < 2; i++ { // a second start finds everything applied
-			st, err := store.Open(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
+			st, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 			if err != nil {
 				t.Fatalf("open #%d: %v", i, err)
 			}
@@ -73,7 +73,7 @@ func TestMigrationUpgradesAnExistingDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 		old.Close()
-		st, err := store.Open(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
+		st, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 		if err != nil {
 			t.Fatalf("upgrade: %v", err)
 		}
@@ -257,8 +257,8 @@ func TestCachedDecisionsFollowEveryWrite(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine store.Dialect) {
 		dsn := storetest.DSN(t, engine)
 		ctx := context.Background()
-		open := func() *store.Store {
-			st, err := store.Open(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
+		open := func() *storetest.Stores {
+			st, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Clock: func() time.Time { return t0 }, Rules: eligibility.Rules{}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,7 +288,7 @@ func TestCachedDecisionsFollowEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		addr := []string{"0x1111111111111111111111111111111111111111"}
-		decide := func(st *store.Store) registry.ReasonCode {
+		decide := func(st *storetest.Stores) registry.ReasonCode {
 			t.Helper()
 			res, err := st.Eligibility(sc, iss.ID, addr, t0)
 			if err != nil {
@@ -296,7 +296,7 @@ func TestCachedDecisionsFollowEveryWrite(t *testing.T) {
 			}
 			return res[0].Decision.Primary()
 		}
-		for _, st := range []*store.Store{a, b} {
+		for _, st := range []*storetest.Stores{a, b} {
 			if c := decide(st); c != registry.CodeNotWhitelisted {
 				t.Fatalf("before approval: %v", c)
 			}
@@ -304,7 +304,7 @@ func TestCachedDecisionsFollowEveryWrite(t *testing.T) {
 		if _, err := a.Approve(sc, iss.ID, inv.ID, registry.Approval{}); err != nil {
 			t.Fatal(err)
 		}
-		for i, st := range []*store.Store{a, b, a, b} { // twice: the second answer comes from the cache
+		for i, st := range []*storetest.Stores{a, b, a, b} { // twice: the second answer comes from the cache
 			if c := decide(st); c != registry.CodeOK {
 				t.Fatalf("after approval, store %d: %v", i%2, c)
 			}
@@ -312,7 +312,7 @@ func TestCachedDecisionsFollowEveryWrite(t *testing.T) {
 		if _, err := b.SetFrozen(sc, inv.ID, true, "order"); err != nil {
 			t.Fatal(err)
 		}
-		for i, st := range []*store.Store{a, b} {
+		for i, st := range []*storetest.Stores{a, b} {
 			if c := decide(st); c != registry.CodeAccountFrozen {
 				t.Fatalf("after a freeze through store b, store %d: %v", i, c)
 			}
@@ -372,7 +372,7 @@ func TestNodesMigrateAFreshDatabaseTogether(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				st, err := store.Open(context.Background(), store.Config{DSN: dsn, Rules: eligibility.Rules{}})
+				st, err := storetest.OpenConfig(context.Background(), store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 				if err == nil {
 					st.Close()
 				}

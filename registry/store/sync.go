@@ -11,15 +11,13 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-var _ registry.SyncStore = (*Store)(nil)
-
 // enqueueSync queues, in the caller's transaction, every (deployed issuance,
 // wallet) pair whose whitelist entry matches cond, and marks those entries
 // PENDING. cond may use the aliases e (whitelist_entries), w (wallets),
 // i (issuances) and v (investors). A wallet the chain refused before is tried
 // again with the rest; a refusal recorded for a wallet the investor no longer
 // has is dropped, since nothing will ever retry it.
-func (s *Store) enqueueSync(tx *gorm.DB, cond string, args ...any) error {
+func (s *DB) enqueueSync(tx *gorm.DB, cond string, args ...any) error {
 	now := s.now()
 	insert := `INSERT INTO whitelist_outbox (issuance_id, wallet, enqueued_at, investor_id)
 SELECT e.issuance_id, w.address, ?, e.investor_id FROM whitelist_entries e
@@ -96,7 +94,7 @@ func (r *batchRow) domain() registry.SyncBatch {
 }
 
 // SyncTargets lists deployed issuances with wallets waiting in the outbox.
-func (s *Store) SyncTargets(ctx context.Context) ([]registry.SyncTarget, error) {
+func (s *Outbox) SyncTargets(ctx context.Context) ([]registry.SyncTarget, error) {
 	var rows []issuanceRow
 	err := s.read(ctx).Where("token_address <> '' AND chain_halt = '' AND id IN (SELECT issuance_id FROM whitelist_outbox WHERE batch_id IS NULL)").
 		Order("id").Find(&rows).Error
@@ -111,7 +109,7 @@ func (s *Store) SyncTargets(ctx context.Context) ([]registry.SyncTarget, error) 
 }
 
 // SyncTargetFor returns a deployed issuance's contracts.
-func (s *Store) SyncTargetFor(ctx context.Context, issuanceID int64) (registry.SyncTarget, error) {
+func (s *Outbox) SyncTargetFor(ctx context.Context, issuanceID int64) (registry.SyncTarget, error) {
 	var r issuanceRow
 	if err := s.read(ctx).Where("id = ? AND token_address <> ''", issuanceID).Take(&r).Error; err != nil {
 		return registry.SyncTarget{}, s.translate(err)
@@ -125,7 +123,7 @@ func target(r *issuanceRow) registry.SyncTarget {
 }
 
 // Deployed lists the issuances with contracts on chainID.
-func (s *Store) Deployed(ctx context.Context, chainID int64) ([]registry.SyncTarget, error) {
+func (s *Outbox) Deployed(ctx context.Context, chainID int64) ([]registry.SyncTarget, error) {
 	var rows []issuanceRow
 	if err := s.read(ctx).Where("chain_id = ? AND token_address <> ''", chainID).Order("id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
@@ -139,7 +137,7 @@ func (s *Store) Deployed(ctx context.Context, chainID int64) ([]registry.SyncTar
 
 // PendingWallets returns up to limit distinct wallets of an issuance waiting
 // for a batch, oldest first.
-func (s *Store) PendingWallets(ctx context.Context, issuanceID int64, limit int) ([]string, int64, error) {
+func (s *Outbox) PendingWallets(ctx context.Context, issuanceID int64, limit int) ([]string, int64, error) {
 	var rows []outboxRow
 	if err := s.read(ctx).Where("issuance_id = ? AND batch_id IS NULL", issuanceID).Order("id").
 		Limit(limit * 4).Find(&rows).Error; err != nil {
@@ -179,7 +177,7 @@ WHERE f.issuance_id = whitelist_entries.issuance_id AND f.investor_id = whitelis
 
 // DesiredRecords derives each wallet's on-chain record from the registry's
 // facts as of one snapshot; the rules (registry.Compliance.WalletRecord) decide.
-func (s *Store) DesiredRecords(ctx context.Context, issuanceID int64, wallets []string, at time.Time) ([]registry.WalletRecord, error) {
+func (s *Outbox) DesiredRecords(ctx context.Context, issuanceID int64, wallets []string, at time.Time) ([]registry.WalletRecord, error) {
 	var f *registry.Facts
 	err := s.snapshot(ctx, func(db *gorm.DB, _ int64) error {
 		var err error
@@ -200,12 +198,15 @@ func (s *Store) DesiredRecords(ctx context.Context, issuanceID int64, wallets []
 // pending outbox rows, in one transaction. The entries the rows belong to
 // become SENT, unless a newer change waits (PENDING) or another of their
 // wallets was refused (FAILED).
-func (s *Store) RecordBatch(ctx context.Context, b registry.SyncBatch) (int64, error) {
+func (s *Outbox) RecordBatch(ctx context.Context, b registry.SyncBatch) (int64, error) {
 	now := s.now()
 	row := &batchRow{IssuanceID: b.IssuanceID, Seq: b.Seq, TxHash: b.TxHash, RawTx: hex.EncodeToString(b.RawTx),
 		TxHashes: b.TxHash, SentBlock: b.SentBlock, Status: string(registry.BatchSending),
 		Wallets: strings.Join(b.Wallets, ","), SentAt: now, UpdatedAt: now}
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
+		if err := s.fencedIssuance(ctx, tx, b.IssuanceID, true); err != nil {
+			return err
+		}
 		if err := tx.Create(row).Error; err != nil {
 			return err
 		}
@@ -229,10 +230,13 @@ WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash = ? AND `+entryRefused
 
 // ReplaceBatchTx records a new version of a batch's transaction before it is
 // broadcast; its SENT entries now name the new hash.
-func (s *Store) ReplaceBatchTx(ctx context.Context, batchID int64, txHash string, raw []byte, sentBlock uint64) error {
+func (s *Outbox) ReplaceBatchTx(ctx context.Context, batchID int64, txHash string, raw []byte, sentBlock uint64) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		var b batchRow
 		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return err
+		}
+		if err := s.fencedIssuance(ctx, tx, b.IssuanceID, true); err != nil {
 			return err
 		}
 		if b.Status != string(registry.BatchSending) {
@@ -250,7 +254,7 @@ func (s *Store) ReplaceBatchTx(ctx context.Context, batchID int64, txHash string
 }
 
 // OpenBatches lists batches awaiting an outcome.
-func (s *Store) OpenBatches(ctx context.Context) ([]registry.SyncBatch, error) {
+func (s *Outbox) OpenBatches(ctx context.Context) ([]registry.SyncBatch, error) {
 	var rows []batchRow
 	if err := s.read(ctx).Where("status = ? AND "+notHalted, string(registry.BatchSending)).Order("id").Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
@@ -265,10 +269,13 @@ func (s *Store) OpenBatches(ctx context.Context) ([]registry.SyncBatch, error) {
 // ConfirmBatch records a batch mined as txHash in block: its outbox rows are
 // done, refusals of its wallets are cleared (they reached the chain), and
 // entries with no newer change pending become CONFIRMED at block.
-func (s *Store) ConfirmBatch(ctx context.Context, batchID int64, block uint64, blockHash, txHash string) error {
+func (s *Outbox) ConfirmBatch(ctx context.Context, batchID int64, block uint64, blockHash, txHash string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		var b batchRow
 		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return err
+		}
+		if err := s.fencedIssuance(ctx, tx, b.IssuanceID, false); err != nil {
 			return err
 		}
 		if err := tx.Model(&batchRow{}).Where("id = ?", batchID).Updates(map[string]any{
@@ -292,10 +299,13 @@ WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash IN ? AND NOT `+entryQu
 
 // FailBatch records a reverted or dropped batch and returns its wallets to
 // the outbox, so the next batch carries them with a fresh sequence number.
-func (s *Store) FailBatch(ctx context.Context, batchID int64, reason string) error {
+func (s *Outbox) FailBatch(ctx context.Context, batchID int64, reason string) error {
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		var b batchRow
 		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return err
+		}
+		if err := s.fencedIssuance(ctx, tx, b.IssuanceID, false); err != nil {
 			return err
 		}
 		if err := tx.Model(&batchRow{}).Where("id = ?", batchID).Updates(map[string]any{
@@ -315,12 +325,15 @@ WHERE issuance_id = ? AND sync_state IN ? AND sync_tx_hash IN ?`,
 // (reason, attempts), its waiting outbox rows up to upTo are dropped so the
 // issuance's other wallets go on without it, and the entries it belongs to
 // become FAILED unless a newer change waits.
-func (s *Store) FailWallets(ctx context.Context, issuanceID int64, upTo int64, failures []registry.WalletFailure) error {
+func (s *Outbox) FailWallets(ctx context.Context, issuanceID int64, upTo int64, failures []registry.WalletFailure) error {
 	if len(failures) == 0 {
 		return nil
 	}
 	now := s.now()
 	return s.writeState(ctx, func(tx *gorm.DB) error {
+		if err := s.fencedIssuance(ctx, tx, issuanceID, false); err != nil {
+			return err
+		}
 		wallets := make([]string, len(failures))
 		for i, f := range failures {
 			wallets[i] = f.Wallet
@@ -352,7 +365,7 @@ AND NOT `+entryQueued, string(registry.SyncFailed), issuanceID, issuanceID, wall
 // ConfirmedBatchesSince lists CONFIRMED batches mined at or above block, of
 // running issuances deployed on the chain with the given genesis (or recorded
 // before genesis hashes were kept).
-func (s *Store) ConfirmedBatchesSince(ctx context.Context, block uint64, genesis string) ([]registry.SyncBatch, error) {
+func (s *Outbox) ConfirmedBatchesSince(ctx context.Context, block uint64, genesis string) ([]registry.SyncBatch, error) {
 	var rows []batchRow
 	if err := s.read(ctx).Where("status = ? AND block >= ? AND "+notHalted+" AND "+ofCurrentDeployment("whitelist_batches", "sent_at"),
 		string(registry.BatchConfirmed), block).
@@ -370,11 +383,14 @@ func (s *Store) ConfirmedBatchesSince(ctx context.Context, block uint64, genesis
 // ReopenBatch makes a CONFIRMED batch open again after a reorg removed its
 // block: it claims its wallets again (so failing it later returns them to the
 // outbox) and its CONFIRMED entries go back to SENT.
-func (s *Store) ReopenBatch(ctx context.Context, batchID int64, reason string) error {
+func (s *Outbox) ReopenBatch(ctx context.Context, batchID int64, reason string) error {
 	now := s.now()
 	return s.writeState(ctx, func(tx *gorm.DB) error {
 		var b batchRow
 		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return err
+		}
+		if err := s.fencedIssuance(ctx, tx, b.IssuanceID, false); err != nil {
 			return err
 		}
 		if b.Status != string(registry.BatchConfirmed) {
@@ -398,7 +414,7 @@ WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash IN ?`,
 }
 
 // OutboxStats reports pending rows and the age of the oldest.
-func (s *Store) OutboxStats(ctx context.Context) (int, time.Duration, error) {
+func (s *Outbox) OutboxStats(ctx context.Context) (int, time.Duration, error) {
 	var depth int64
 	db := s.read(ctx)
 	if err := db.Model(&outboxRow{}).Count(&depth).Error; err != nil {
@@ -415,7 +431,7 @@ func (s *Store) OutboxStats(ctx context.Context) (int, time.Duration, error) {
 }
 
 // IssuanceWallets lists the wallets of investors with an entry on the issuance.
-func (s *Store) IssuanceWallets(ctx context.Context, issuanceID int64) ([]string, error) {
+func (s *Outbox) IssuanceWallets(ctx context.Context, issuanceID int64) ([]string, error) {
 	var out []string
 	err := s.read(ctx).Raw(`SELECT w.address FROM wallets w JOIN whitelist_entries e ON e.investor_id = w.investor_id
 WHERE e.issuance_id = ? ORDER BY w.address`, issuanceID).Scan(&out).Error
@@ -424,7 +440,7 @@ WHERE e.issuance_id = ? ORDER BY w.address`, issuanceID).Scan(&out).Error
 
 // EnqueueWallets queues wallets of a visible, deployed issuance for the
 // whitelist sync and records who asked.
-func (s *Store) EnqueueWallets(ctx context.Context, issuanceID int64, wallets []string) error {
+func (s *Outbox) EnqueueWallets(ctx context.Context, issuanceID int64, wallets []string) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
@@ -452,7 +468,7 @@ func (s *Store) EnqueueWallets(ctx context.Context, issuanceID int64, wallets []
 
 // EnqueueStartingGrants queues every deployed issuance's wallets of investors
 // whose category grant starts in (from, to].
-func (s *Store) EnqueueStartingGrants(ctx context.Context, from, to time.Time) (int64, error) {
+func (s *Outbox) EnqueueStartingGrants(ctx context.Context, from, to time.Time) (int64, error) {
 	var queued int64
 	err := s.writeState(ctx, func(tx *gorm.DB) error {
 		var before int64

@@ -15,7 +15,7 @@ import (
 // valid-until if it is already there. The caller must see both the issuance and
 // the investor, and the rules must allow the approval (the investor's seller
 // leads or handles the issuance).
-func (s *Store) Approve(ctx context.Context, issuanceID, investorID int64, a registry.Approval) (*registry.WhitelistEntry, error) {
+func (s *Registry) Approve(ctx context.Context, issuanceID, investorID int64, a registry.Approval) (*registry.WhitelistEntry, error) {
 	if err := registry.CheckTime("validUntil", a.ValidUntil); err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (s *Store) Approve(ctx context.Context, issuanceID, investorID int64, a reg
 }
 
 // Revoke takes an investor off an issuance's whitelist.
-func (s *Store) Revoke(ctx context.Context, issuanceID, investorID int64) (*registry.WhitelistEntry, error) {
+func (s *Registry) Revoke(ctx context.Context, issuanceID, investorID int64) (*registry.WhitelistEntry, error) {
 	return s.changeWhitelist(ctx, issuanceID, investorID, func(tx *gorm.DB, p *registry.Principal, iss *registry.Issuance, inv *registry.Investor, cur *whitelistRow) (*whitelistRow, string, error) {
 		if cur == nil || cur.Status != string(registry.WhitelistApproved) {
 			return nil, "", registry.Errorf(registry.ENOTFOUND, "investor %d is not on the whitelist of issuance %d", investorID, issuanceID)
@@ -63,7 +63,7 @@ func (s *Store) Revoke(ctx context.Context, issuanceID, investorID int64) (*regi
 
 type whitelistChange func(tx *gorm.DB, p *registry.Principal, iss *registry.Issuance, inv *registry.Investor, cur *whitelistRow) (next *whitelistRow, action string, err error)
 
-func (s *Store) changeWhitelist(ctx context.Context, issuanceID, investorID int64, change whitelistChange) (*registry.WhitelistEntry, error) {
+func (s *DB) changeWhitelist(ctx context.Context, issuanceID, investorID int64, change whitelistChange) (*registry.WhitelistEntry, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (s *Store) changeWhitelist(ctx context.Context, issuanceID, investorID int6
 }
 
 // Whitelist lists an issuance's entries; a seller sees only its own investors'.
-func (s *Store) Whitelist(ctx context.Context, issuanceID int64, f registry.WhitelistFilter) ([]*registry.WhitelistEntry, error) {
+func (s *Registry) Whitelist(ctx context.Context, issuanceID int64, f registry.WhitelistFilter) ([]*registry.WhitelistEntry, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (s *Store) Whitelist(ctx context.Context, issuanceID int64, f registry.Whit
 
 // attachSyncErrors fills SyncError of entries with a wallet the chain refused:
 // which wallet, the decoded reason, and how often it was tried.
-func (s *Store) attachSyncErrors(db *gorm.DB, issuanceID int64, entries []*registry.WhitelistEntry) error {
+func (s *DB) attachSyncErrors(db *gorm.DB, issuanceID int64, entries []*registry.WhitelistEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -177,7 +177,7 @@ WHERE issuance_id = ? AND investor_id IN ? ORDER BY investor_id, wallet`, issuan
 
 // checkWalletAddress refuses a wallet address that can never hold a token:
 // the zero address, a precompile, or any issuance's own contract.
-func (s *Store) checkWalletAddress(tx *gorm.DB, addr string) error {
+func (s *DB) checkWalletAddress(tx *gorm.DB, addr string) error {
 	if err := registry.CheckHolderAddress("wallet", addr); err != nil {
 		return err
 	}

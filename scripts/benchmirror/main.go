@@ -37,6 +37,7 @@ import (
 	"github.com/stonode/stonode/registry/chain"
 	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
+	"github.com/stonode/stonode/registry/store/storetest"
 )
 
 // anvil's account #0 (mnemonic "test test … junk"), the node key: public test
@@ -157,11 +158,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer dropSchema()
-	st, err := store.Open(ctx, store.Config{DSN: dsn, DataDir: o.dataDir, Logger: slog.New(slog.DiscardHandler), Rules: eligibility.Rules{}})
+	db, err := store.Open(ctx, store.Config{DSN: dsn, DataDir: o.dataDir, Logger: slog.New(slog.DiscardHandler), Rules: eligibility.Rules{}})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
-	defer st.Close()
+	defer db.Close()
+	st := storetest.New(db)
 	fmt.Fprintf(out, "== stonode mirror engine (%s) backfilling the same blocks\n", st.Dialect())
 	m, err := runMirror(ctx, d, st, g.Contracts, o.span, o.cpuprofile)
 	if err != nil {

@@ -23,7 +23,7 @@ import (
 	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain"
 	"github.com/stonode/stonode/registry/chain/mirror"
-	"github.com/stonode/stonode/registry/store"
+	"github.com/stonode/stonode/registry/store/storetest"
 )
 
 // bareResult is the plain eth_getLogs + decode loop.
@@ -132,7 +132,7 @@ func (r mirrorResult) rate() float64 { return float64(r.Events) / r.Elapsed.Seco
 
 // runMirror backfills the token into st from its deployment block up to the
 // head with one engine Sync, as a fresh node would.
-func runMirror(ctx context.Context, d *devnet, st *store.Store, dep *chain.Contracts, span uint64, cpuprofile string) (mirrorResult, error) {
+func runMirror(ctx context.Context, d *devnet, st *storetest.Stores, dep *chain.Contracts, span uint64, cpuprofile string) (mirrorResult, error) {
 	tc := &timedClient{c: d.eth}
 	ts := &timedStore{MirrorStore: st}
 	e := mirror.New(mirror.Config{ChainID: dep.ChainID, Token: dep.TokenAddress, StartBlock: dep.Block, MaxRange: span,
@@ -181,7 +181,7 @@ func (l latency) pct(p float64) time.Duration {
 // syncRig is a registry with the bench's issuance recorded as deployed, and
 // the node's Syncer writing its registry.
 type syncRig struct {
-	st     *store.Store
+	st     *storetest.Stores
 	conn   *chain.Conn
 	dep    *chain.Contracts
 	seller context.Context
@@ -190,7 +190,7 @@ type syncRig struct {
 	n      int
 }
 
-func newSyncRig(ctx context.Context, st *store.Store, conn *chain.Conn, dep *chain.Contracts) (*syncRig, error) {
+func newSyncRig(ctx context.Context, st *storetest.Stores, conn *chain.Conn, dep *chain.Contracts) (*syncRig, error) {
 	op := registry.WithPrincipal(ctx, &registry.Principal{KeyID: "bench", Role: registry.RoleOperator})
 	sel := &registry.Seller{LegalName: "Bench Securities", CorporateNumber: "7000012050002", FSARegistration: "関東財務局長(金商)第44号",
 		Licence: registry.LicenceType1, Membership: registry.MembershipFull}
@@ -220,7 +220,7 @@ func newSyncRig(ctx context.Context, st *store.Store, conn *chain.Conn, dep *cha
 // wake calls Syncer.Wake right after the approval (no production code does).
 func (r *syncRig) measure(ctx context.Context, label string, interval time.Duration, wake bool, iterations int, seed uint64) (latency, error) {
 	l := latency{Label: label}
-	syncer := chain.NewSyncer(r.conn, r.st, slog.New(slog.DiscardHandler), nil)
+	syncer := chain.NewSyncer(r.conn, r.st.Outbox, slog.New(slog.DiscardHandler), nil)
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); _ = syncer.Run(rctx, interval) }()

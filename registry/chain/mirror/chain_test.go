@@ -11,6 +11,7 @@ import (
 	"time"
 
 	ethereum "github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -22,6 +23,7 @@ import (
 	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain/mirror"
 	"github.com/stonode/stonode/registry/store"
+	"github.com/stonode/stonode/registry/store/storetest"
 )
 
 // testChain is a simulated chain with an EligibilityRegistry and a
@@ -79,7 +81,7 @@ func newTestChain(t *testing.T, wallets int) *testChain {
 	reg := bindings.NewEligibilityRegistry()
 	regAddr := c.deploy(bindings.EligibilityRegistryMetaData.Bin, reg.PackConstructor(opAddr, opAddr, opAddr))
 	c.addr = c.deploy(bindings.SecurityTokenMetaData.Bin,
-		c.token.PackConstructor("Mirror Test ST", "MTST", 0, regAddr, opAddr, opAddr, 0, big.NewInt(0)))
+		c.token.PackConstructor("Mirror Test ST", "MTST", 0, regAddr, opAddr, opAddr, 0, big.NewInt(0), abi.MaxUint256))
 	c.deployed = c.head()
 	c.tok = c.token.Instance(client, c.addr)
 	grant := c.send(c.tok, c.token.PackGrantRole(crypto.Keccak256Hash([]byte("AGENT_ROLE")), branchAddr))
@@ -263,7 +265,7 @@ func (c *testChain) canonicalLogs(from, to uint64) []types.Log {
 // checkpoint hash is canonical, the transfer rows are exactly the canonical
 // Transfer logs (no duplicate, none missing, none from an orphaned block), and
 // every wallet's mirrored balance equals balanceOf at that block.
-func verify(t *testing.T, c *testChain, st *store.Store) registry.Checkpoint {
+func verify(t *testing.T, c *testChain, st *storetest.Stores) registry.Checkpoint {
 	t.Helper()
 	ctx := context.Background()
 	token := lower(c.addr)
@@ -398,7 +400,7 @@ func (h *hookClient) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]
 // crashingStore wraps the store to fail around one Apply: before it commits,
 // or after it committed but before the engine hears of it.
 type crashingStore struct {
-	*store.Store
+	*store.Mirror
 	mu      sync.Mutex
 	applies int
 	at      int
@@ -415,7 +417,7 @@ func (s *crashingStore) Apply(ctx context.Context, b registry.MirrorBatch) error
 	if crash && !s.after {
 		return errCrash
 	}
-	if err := s.Store.Apply(ctx, b); err != nil {
+	if err := s.Mirror.Apply(ctx, b); err != nil {
 		return err
 	}
 	if crash {

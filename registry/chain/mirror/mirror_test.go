@@ -151,7 +151,7 @@ func TestRestartMidBackfill(t *testing.T) {
 			eachEngine(t, func(t *testing.T, engine store.Dialect) {
 				dsn := storetest.DSN(t, engine)
 				ctx := context.Background()
-				st, err := store.Open(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
+				st, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -165,7 +165,7 @@ func TestRestartMidBackfill(t *testing.T) {
 						}
 					}
 				}
-				cs := &crashingStore{Store: st, at: tc.crashApply, after: tc.afterCommit}
+				cs := &crashingStore{Mirror: st.Mirror, at: tc.crashApply, after: tc.afterCommit}
 				e := mirror.New(config(c), hc, cs)
 				err = e.Sync(runCtx)
 				switch {
@@ -180,7 +180,7 @@ func TestRestartMidBackfill(t *testing.T) {
 				}
 				st.Close()
 
-				st2, err := store.Open(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
+				st2, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -17,6 +17,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for schema set-up
 
+	"github.com/stonode/stonode/registry/chain"
 	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 )
@@ -78,15 +79,31 @@ func DSN(t testing.TB, engine store.Dialect) string {
 	return u.String()
 }
 
-// Open returns a migrated store on a fresh database of the given engine.
-func Open(t testing.TB, engine store.Dialect, clock func() time.Time) *store.Store {
+// Stores is every service on one database handle, for tests that drive
+// several of them through one value (a node wires each one on its own).
+type Stores struct {
+	*store.DB
+	*store.Registry
+	*store.Outbox
+	*store.Mirror
+	*store.Operations
+}
+
+// New builds every service on db.
+func New(db *store.DB) *Stores {
+	return &Stores{DB: db, Registry: store.NewRegistry(db), Outbox: store.NewOutbox(db),
+		Mirror: store.NewMirror(db), Operations: store.NewOperations(db)}
+}
+
+// Open returns the services on a fresh, migrated database of the given engine.
+func Open(t testing.TB, engine store.Dialect, clock func() time.Time) *Stores {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Config{DSN: DSN(t, engine), Clock: clock, Rules: eligibility.Rules{}})
+	db, err := store.Open(context.Background(), store.Config{DSN: DSN(t, engine), Clock: clock, Rules: eligibility.Rules{}})
 	if err != nil {
 		t.Fatalf("open %s store: %v", engine, err)
 	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	t.Cleanup(func() { db.Close() })
+	return New(db)
 }
 
 // Clock is a settable test clock, safe to read from server goroutines.
@@ -110,4 +127,19 @@ func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t
+}
+
+// OpenConfig opens cfg's database and builds every service on it, for tests
+// that choose their own DSN (two handles on one database, a reopen).
+func OpenConfig(ctx context.Context, cfg store.Config) (*Stores, error) {
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return New(db), nil
+}
+
+// Chain is the services as the chain work takes them.
+func (s *Stores) Chain() chain.Stores {
+	return chain.Stores{Registry: s.Registry, Outbox: s.Outbox, Mirror: s.Mirror, Operations: s.Operations}
 }
