@@ -16,6 +16,8 @@ const (
 	CodeIssuanceNotActive ReasonCode = 10
 	CodeTokenPaused       ReasonCode = 11
 	CodeLockupActive      ReasonCode = 12
+	CodeSupplyCapExceeded ReasonCode = 13
+	CodeOfferingClosed    ReasonCode = 14
 
 	// Seller.
 	CodeSellerNotRegistered            ReasonCode = 20
@@ -66,6 +68,8 @@ var reasonTable = []ReasonInfo{
 	{CodeIssuanceNotActive, "ISSUANCE_NOT_ACTIVE", "issuance", false, "the issuance is not offering or issued"},
 	{CodeTokenPaused, "TOKEN_PAUSED", "issuance", true, "the token is paused"},
 	{CodeLockupActive, "LOCKUP_ACTIVE", "issuance", true, "the lock-up period has not ended"},
+	{CodeSupplyCapExceeded, "SUPPLY_CAP_EXCEEDED", "issuance", true, "the mint would take the supply above the issuance's cap"},
+	{CodeOfferingClosed, "OFFERING_WINDOW_CLOSED", "issuance", false, "the issuance's offering window is not open"},
 	{CodeSellerNotRegistered, "SELLER_NOT_REGISTERED", "seller", false, "the seller is not registered or has been revoked"},
 	{CodeSellerSuspended, "SELLER_SUSPENDED", "seller", false, "the seller is suspended"},
 	{CodeSellerNotAuthorisedForIssuance, "SELLER_NOT_AUTHORISED_FOR_ISSUANCE", "seller", false, "the investor's seller does not lead or handle this issuance"},

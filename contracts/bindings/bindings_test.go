@@ -9,6 +9,7 @@ import (
 	"time"
 
 	ethereum "github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -73,7 +74,7 @@ func newChain(t *testing.T, funded ...common.Address) *chain {
 	c.reg = c.registry.Instance(client, c.registryAddr)
 
 	c.tokenAddr = c.deploy(bindings.SecurityTokenMetaData.Bin,
-		c.token.PackConstructor("Tokyo Office REIT ST", "TORST", 0, c.registryAddr, opAddr, opAddr, 49, big.NewInt(0)))
+		c.token.PackConstructor("Tokyo Office REIT ST", "TORST", 0, c.registryAddr, opAddr, opAddr, 49, big.NewInt(0), abi.MaxUint256))
 	c.tok = c.token.Instance(client, c.tokenAddr)
 	return c
 }

@@ -10,6 +10,7 @@ library ReasonCodes {
     uint8 internal constant OK = 0;
     uint8 internal constant TOKEN_PAUSED = 11;
     uint8 internal constant LOCKUP_ACTIVE = 12;
+    uint8 internal constant SUPPLY_CAP_EXCEEDED = 13;
     uint8 internal constant NOT_WHITELISTED = 31;
     uint8 internal constant WHITELIST_EXPIRED = 32;
     uint8 internal constant ACCOUNT_FROZEN = 37;
@@ -22,6 +23,7 @@ library ReasonCodes {
         if (code == OK) return "transfer allowed";
         if (code == TOKEN_PAUSED) return "the token is paused";
         if (code == LOCKUP_ACTIVE) return "the lock-up period has not ended";
+        if (code == SUPPLY_CAP_EXCEEDED) return "the mint would take the supply above the issuance's cap";
         if (code == NOT_WHITELISTED) return "the investor is not approved for this issuance";
         if (code == WHITELIST_EXPIRED) return "the whitelist approval has expired";
         if (code == ACCOUNT_FROZEN) return "the account or wallet is frozen";

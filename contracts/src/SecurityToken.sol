@@ -20,8 +20,10 @@ import {ReasonCodes} from "./ReasonCodes.sol";
 ///
 /// Which checks apply to which operation:
 ///   transfer / transferFrom: all of them.
-///   mint (agent):            frozen receiver, receiver eligibility, holder cap
-///                            (primary allocation works during pause and lock-up).
+///   mint (agent):            supply cap, frozen receiver, receiver eligibility,
+///                            holder cap (primary allocation works during pause
+///                            and lock-up). batchMint mints rows in order, all or
+///                            nothing: the first refused row reverts the batch.
 ///   burn / redeem (agent):   only the holder's total balance; explicitly exempt
 ///                            from receiver eligibility (address(0) is never
 ///                            whitelisted). Frozen tokens are unfrozen as needed.
@@ -38,7 +40,10 @@ import {ReasonCodes} from "./ReasonCodes.sol";
 /// (balance, frozen amount, frozen flag) and the supply, holder count, pause
 /// flag, lock-up end and cap in one token-wide slot, so a transfer touches the
 /// same two balance slots a plain ERC-20 does plus one config slot and one
-/// registry slot. The total supply is capped at 2^127 - 1 base units.
+/// registry slot. The total supply is capped at 2^127 - 1 base units, and
+/// within that at the issuance's supply cap (its own slot, read only by mints;
+/// type(uint256).max = no cap), refused with SUPPLY_CAP_EXCEEDED like any other
+/// restriction so the node reports the same code on-chain and off-chain.
 contract SecurityToken is ERC20, AccessControl, IERC1404 {
     /// @notice Mints, burns, forces transfers, freezes and pauses.
     bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
@@ -64,6 +69,9 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     //   bit  255      wallet frozen
     mapping(address wallet => uint256) private _accounts;
 
+    // The issuance's supply cap (type(uint256).max = none); only mints read it.
+    uint256 private _supplyCap;
+
     // Set only for the duration of forcedTransfer.
     bool private transient _forcing;
 
@@ -78,6 +86,7 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     error FreezeExceedsFreeBalance(address wallet, uint256 free, uint256 amount);
     error UnfreezeExceedsFrozen(address wallet, uint256 frozen, uint256 amount);
     error SupplyCapExceeded(uint256 supply, uint256 max);
+    error BatchLengthMismatch(uint256 wallets, uint256 amounts);
 
     // ERC-3643 names.
     event AddressFrozen(address indexed userAddress, bool indexed isFrozen, address indexed owner);
@@ -89,6 +98,7 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     event ForcedTransfer(address indexed from, address indexed to, uint256 amount, address indexed agent);
     event LockupEndSet(uint40 lockupEnd);
     event MaxHoldersSet(uint32 maxHolders);
+    event SupplyCapSet(uint256 supplyCap);
 
     constructor(
         string memory name_,
@@ -98,7 +108,8 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
         address admin,
         address agent,
         uint32 maxHolders_,
-        uint40 lockupEnd_
+        uint40 lockupEnd_,
+        uint256 supplyCap_
     ) ERC20(name_, symbol_) {
         registry = registry_;
         _decimals = decimals_;
@@ -107,6 +118,8 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
         if (agent != address(0)) _grantRole(AGENT_ROLE, agent);
         emit MaxHoldersSet(maxHolders_);
         emit LockupEndSet(lockupEnd_);
+        _supplyCap = supplyCap_;
+        emit SupplyCapSet(supplyCap_);
     }
 
     // ---------------------------------------------------------------- views
@@ -143,6 +156,12 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
         return uint32(_state >> 80); // packed field
     }
 
+    /// @notice Largest total supply mints may reach (type(uint256).max = no cap
+    /// below MAX_SUPPLY).
+    function supplyCap() external view returns (uint256) {
+        return _supplyCap;
+    }
+
     function isFrozen(address wallet) external view returns (bool) {
         return _accounts[wallet] & _FROZEN_BIT != 0;
     }
@@ -176,9 +195,19 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
 
     // ---------------------------------------------------------------- agent
 
-    /// @notice Mints to an eligible, unfrozen wallet within the holder cap.
+    /// @notice Mints to an eligible, unfrozen wallet within the supply and holder caps.
     function mint(address to, uint256 amount) external onlyRole(AGENT_ROLE) {
         _mint(to, amount);
+    }
+
+    /// @notice Mints amounts[i] to wallets[i] for every i, in order and all or
+    /// nothing: a row mint would refuse reverts the whole batch with its code.
+    /// One transaction for a primary allocation's rows (gas per row in Gas.t.sol).
+    function batchMint(address[] calldata wallets, uint256[] calldata amounts) external onlyRole(AGENT_ROLE) {
+        if (wallets.length != amounts.length) revert BatchLengthMismatch(wallets.length, amounts.length);
+        for (uint256 i; i < wallets.length; ++i) {
+            _mint(wallets[i], amounts[i]);
+        }
     }
 
     /// @notice Redeems (burns) `amount` from `from`, unfreezing tokens as needed.
@@ -240,6 +269,13 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     function setMaxHolders(uint32 maxHolders_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _state = (_state & ~(_U32 << 48)) | (uint256(maxHolders_) << 48);
         emit MaxHoldersSet(maxHolders_);
+    }
+
+    /// @notice The issuance's supply cap (type(uint256).max = none). Lowering it
+    /// below totalSupply() only stops further mints; term changes call this.
+    function setSupplyCap(uint256 supplyCap_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _supplyCap = supplyCap_;
+        emit SupplyCapSet(supplyCap_);
     }
 
     // ---------------------------------------------------------------- core
@@ -323,6 +359,11 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
                 return ReasonCodes.INSUFFICIENT_BALANCE;
             }
         } else if (from == address(0)) {
+            // supply + value > supplyCap, written so no value can overflow it.
+            uint256 supplyCap_ = _supplyCap;
+            if (value > supplyCap_ || ((state >> 112) & _U128) > supplyCap_ - value) {
+                return ReasonCodes.SUPPLY_CAP_EXCEEDED;
+            }
             if (toAcc & _FROZEN_BIT != 0) return ReasonCodes.ACCOUNT_FROZEN;
         } else if (fromBalance < value) {
             return ReasonCodes.INSUFFICIENT_BALANCE;

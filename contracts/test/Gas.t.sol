@@ -23,6 +23,8 @@ contract GasTest is Fixture {
     PlainERC20 internal plain;
     address internal fresh = address(0x2001);
     EligibilityRegistry.Entry[] internal hundred;
+    address[] internal mintWallets; // 100 whitelisted wallets without tokens
+    uint256[] internal mintAmounts;
 
     function setUp() public {
         _deploy(0, 0);
@@ -40,6 +42,14 @@ contract GasTest is Fixture {
         for (uint256 i; i < 100; ++i) {
             hundred.push(_entry(address(uint160(0x10000 + i)), uint64(100 + i), FAR));
         }
+        EligibilityRegistry.Entry[] memory allocation = new EligibilityRegistry.Entry[](100);
+        for (uint256 i; i < 100; ++i) {
+            address w = address(uint160(0x20000 + i));
+            allocation[i] = _entry(w, uint64(1000 + i), FAR);
+            mintWallets.push(w);
+            mintAmounts.push(1000 + i);
+        }
+        _apply(allocation);
     }
 
     /// @dev Whether forge runs each top-level call as its own transaction
@@ -98,6 +108,25 @@ contract GasTest is Fixture {
         assertLe(total / 100, 30_000, "registry batch above 30,000 gas per wallet");
     }
 
+    /// A primary allocation: one batchMint of 100 fresh holders against one
+    /// mint transaction per holder (receipt gas, as above).
+    function test_gas_batch_mint_per_row_vs_single_mint() public {
+        vm.prank(agent);
+        token.mint(fresh, 100);
+        uint256 single = _txGas(abi.encodeCall(token.mint, (fresh, 100)), vm.lastCallGas().gasTotalUsed);
+
+        vm.prank(agent);
+        token.batchMint(mintWallets, mintAmounts);
+        uint256 used = vm.lastCallGas().gasTotalUsed;
+        uint256 batch = _txGas(abi.encodeCall(token.batchMint, (mintWallets, mintAmounts)), used);
+        emit log_named_uint("single mint to fresh holder", single);
+        emit log_named_uint("batchMint of 100 fresh holders", batch);
+        emit log_named_uint("batchMint gas per row", batch / 100);
+        emit log_named_uint("per row / single x1000", batch / 100 * 1000 / single);
+        assertEq(token.totalSupply(), 1_000_000 + 100 + 100 * 1000 + 4950, "supply");
+        assertLe(batch / 100 * 10, single * 7, "batchMint per row above 70% of a single mint");
+    }
+
     // Single-call tests: one transaction each, for the snapshot and gas report.
 
     function test_gas_plain_transfer_fresh() public {
@@ -118,5 +147,15 @@ contract GasTest is Fixture {
     function test_gas_token_transfer_existing() public {
         vm.prank(alice);
         token.transfer(bob, 100);
+    }
+
+    function test_gas_token_mint_fresh() public {
+        vm.prank(agent);
+        token.mint(fresh, 100);
+    }
+
+    function test_gas_token_batch_mint_100_fresh() public {
+        vm.prank(agent);
+        token.batchMint(mintWallets, mintAmounts);
     }
 }

@@ -27,7 +27,15 @@ contract Handler {
         vm.warp(1_750_000_000);
         registry = new EligibilityRegistry(address(this), address(this), address(this));
         token = new SecurityToken(
-            "Inv", "INV", 0, IEligibilityRegistry(address(registry)), address(this), address(this), 4, 0
+            "Inv",
+            "INV",
+            0,
+            IEligibilityRegistry(address(registry)),
+            address(this),
+            address(this),
+            4,
+            0,
+            type(uint256).max
         );
         for (uint256 i; i < actors.length; ++i) {
             actors[i] = address(uint160(0xA000 + i));

@@ -291,10 +291,11 @@ contract SecurityTokenTest is Fixture {
     }
 
     function test_constructor_state() public {
-        SecurityToken t = new SecurityToken("N", "S", 18, registry, admin, agent, 49, LOCKUP_END);
+        SecurityToken t = new SecurityToken("N", "S", 18, registry, admin, agent, 49, LOCKUP_END, 5000);
         assertEq(t.decimals(), 18, "decimals");
         assertEq(t.maxHolders(), 49, "maxHolders");
         assertEq(t.lockupEnd(), LOCKUP_END, "lockupEnd");
+        assertEq(t.supplyCap(), 5000, "supplyCap");
         assertEq(address(t.registry()), address(registry), "registry");
         assertTrue(t.hasRole(t.AGENT_ROLE(), agent), "agent role");
         assertTrue(t.hasRole(t.DEFAULT_ADMIN_ROLE(), admin), "admin role");

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -29,7 +30,8 @@ type TokenParams struct {
 	Name, Symbol string
 	Decimals     uint8
 	MaxHolders   uint32
-	LockupEnd    int64 // unix seconds, 0 = none
+	LockupEnd    int64    // unix seconds, 0 = none
+	SupplyCap    *big.Int // base units, nil = uncapped
 	AllowList    bool
 	Countries    []string
 }
@@ -41,12 +43,24 @@ func ParamsFor(iss *registry.Issuance) TokenParams {
 	if iss.LockupEnd != nil {
 		p.LockupEnd = iss.LockupEnd.Unix()
 	}
+	if iss.SupplyCap != nil {
+		p.SupplyCap = new(big.Int).Set(iss.SupplyCap)
+	}
 	if len(iss.AllowedCountries) > 0 {
 		p.AllowList, p.Countries = true, iss.AllowedCountries
 	} else {
 		p.Countries = iss.DeniedCountries
 	}
 	return p
+}
+
+// OnChainSupplyCap is the token's supplyCap for an issuance's cap: the cap
+// itself, or type(uint256).max (the token's "no cap") when there is none.
+func OnChainSupplyCap(c *big.Int) *big.Int {
+	if c == nil {
+		return new(big.Int).Set(abi.MaxUint256)
+	}
+	return new(big.Int).Set(c)
 }
 
 // countryRuleGas bounds setCountryRule: a base plus one new storage slot per
@@ -65,7 +79,7 @@ func (c *Conn) DeployCalls(p TokenParams, firstNonce uint64) []Call {
 	calls := []Call{
 		{Data: append(common.FromHex(bindings.EligibilityRegistryMetaData.Bin), reg.PackConstructor(c.From, c.From, c.From)...)},
 		{Data: append(common.FromHex(bindings.SecurityTokenMetaData.Bin),
-			tok.PackConstructor(p.Name, p.Symbol, p.Decimals, regAddr, c.From, c.From, p.MaxHolders, big.NewInt(p.LockupEnd))...)},
+			tok.PackConstructor(p.Name, p.Symbol, p.Decimals, regAddr, c.From, c.From, p.MaxHolders, big.NewInt(p.LockupEnd), OnChainSupplyCap(p.SupplyCap))...)},
 	}
 	if p.AllowList || len(p.Countries) > 0 {
 		codes := make([][2]byte, len(p.Countries))

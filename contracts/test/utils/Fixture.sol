@@ -28,7 +28,15 @@ abstract contract Fixture is TestBase {
         vm.warp(T0);
         registry = new EligibilityRegistry(admin, writer, pauser);
         token = new SecurityToken(
-            "Tokyo Office REIT ST", "TORST", 0, IEligibilityRegistry(address(registry)), admin, agent, maxHolders, lockupEnd
+            "Tokyo Office REIT ST",
+            "TORST",
+            0,
+            IEligibilityRegistry(address(registry)),
+            admin,
+            agent,
+            maxHolders,
+            lockupEnd,
+            type(uint256).max
         );
     }
 
