@@ -40,6 +40,7 @@ type issuanceJSON struct {
 	SupplyCap        *string     `json:"supplyCap,omitempty"`
 	OfferingStart    *time.Time  `json:"offeringStart,omitempty"`
 	OfferingEnd      *time.Time  `json:"offeringEnd,omitempty"`
+	TransferApproval bool        `json:"transferApprovalRequired"`
 	Status           string      `json:"status"`
 	Paused           bool        `json:"paused"`
 	ChainID          int64       `json:"chainId,omitempty"`
@@ -69,7 +70,7 @@ func toIssuanceJSON(i *registry.Issuance) issuanceJSON {
 		AllowedCountries: i.AllowedCountries, DeniedCountries: i.DeniedCountries,
 		Product:   productJSON{string(i.Product.Class), string(i.Product.Wrapper), string(i.Product.Underlying), i.Product.Leverage},
 		SupplyCap: amountString(i.SupplyCap), OfferingStart: i.OfferingStart, OfferingEnd: i.OfferingEnd,
-		Status: string(i.Status), Paused: i.Paused, ChainID: i.ChainID, TokenAddress: i.TokenAddress,
+		TransferApproval: i.ApprovalRequired, Status: string(i.Status), Paused: i.Paused, ChainID: i.ChainID, TokenAddress: i.TokenAddress,
 		RegistryAddress: i.RegistryAddress, DeploymentBlock: i.DeploymentBlock, GenesisHash: i.GenesisHash,
 		ChainHalt: i.ChainHalt, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
 	}
@@ -95,6 +96,7 @@ type createIssuanceRequest struct {
 	SupplyCap        *string      `json:"supplyCap"`
 	OfferingStart    *time.Time   `json:"offeringStart"`
 	OfferingEnd      *time.Time   `json:"offeringEnd"`
+	TransferApproval bool         `json:"transferApprovalRequired"`
 }
 
 func optionalAmount(field string, s *string) (*big.Int, error) {
@@ -111,6 +113,7 @@ func (r *createIssuanceRequest) domain() (*registry.Issuance, error) {
 		FIEAClass: registry.FIEAClass(r.FIEAClass), OfferingType: registry.OfferingType(r.OfferingType),
 		MaxHolders: r.MaxHolders, LockupEnd: utc(r.LockupEnd), AllowedCountries: r.AllowedCountries,
 		DeniedCountries: r.DeniedCountries, OfferingStart: utc(r.OfferingStart), OfferingEnd: utc(r.OfferingEnd),
+		ApprovalRequired: r.TransferApproval,
 	}
 	if r.Decimals != nil {
 		i.Decimals = *r.Decimals

@@ -15,6 +15,10 @@ type Facts struct {
 	// the registry knows of it; an address the registry does not know has an
 	// empty PartyFacts.
 	Parties map[string]*PartyFacts
+	// Approval is loaded for a transfer check (never cached): whether the
+	// issuance requires transfer approval and this transfer has one. Nil:
+	// not a transfer, or no approval required.
+	Approval *ApprovalFact
 }
 
 // IssuanceFacts are the facts every decision on one issuance shares.

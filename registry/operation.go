@@ -25,7 +25,8 @@ const (
 // TokenOperation reports whether k acts on an already deployed token.
 func (k OperationKind) TokenOperation() bool {
 	switch k {
-	case OpMint, OpForcedTransfer, OpRedeem, OpFreeze, OpUnfreeze, OpPause, OpUnpause:
+	case OpMint, OpForcedTransfer, OpRedeem, OpFreeze, OpUnfreeze, OpPause, OpUnpause,
+		OpApproveTransfer, OpRevokeApproval, OpRecover, OpAdminHandover:
 		return true
 	}
 	return false

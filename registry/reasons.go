@@ -52,6 +52,9 @@ const (
 	// Product (checked when an issuance is registered).
 	CodeProductNotPermissible ReasonCode = 60
 	CodeLeverageExceedsCap    ReasonCode = 61
+
+	// Transfer controls.
+	CodeTransferNotApproved ReasonCode = 70
 )
 
 // ReasonInfo documents one reason code.
@@ -94,6 +97,7 @@ var reasonTable = []ReasonInfo{
 	{CodePartialTransferNotAllowed, "PARTIAL_TRANSFER_NOT_ALLOWED", "holdings", false, "the sender would keep a remainder below the minimum holding"},
 	{CodeProductNotPermissible, "PRODUCT_NOT_PERMISSIBLE", "product", false, "the product is not permissible in Japan"},
 	{CodeLeverageExceedsCap, "LEVERAGE_EXCEEDS_CAP", "product", false, "the leverage offered to individuals exceeds the cap"},
+	{CodeTransferNotApproved, "TRANSFER_NOT_APPROVED", "transfer", true, "the issuance requires an approved transfer application and this transfer has none"},
 }
 
 var reasonByCode = func() map[ReasonCode]ReasonInfo {

@@ -160,4 +160,5 @@ type ReconcileReport struct {
 	Drift      []Drift
 	Repaired   bool // the drifted wallets were queued for the whitelist sync
 	AsOfBlock  uint64
+	Roles      []RoleHolder // who holds which role on the token and the registry
 }

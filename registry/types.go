@@ -196,6 +196,7 @@ type Issuance struct {
 	SupplyCap        *big.Int       `json:"supplyCap,omitempty"` // nil = uncapped
 	OfferingStart    *time.Time     `json:"offeringStart,omitempty"`
 	OfferingEnd      *time.Time     `json:"offeringEnd,omitempty"`
+	ApprovalRequired bool           `json:"transferApprovalRequired"` // every transfer between holders needs the lead seller's approval (譲渡承認)
 	Status           IssuanceStatus `json:"status"`
 	Paused           bool           `json:"paused"` // token transfers paused (mirrors the chain once deployed)
 	ChainID          int64          `json:"chainId,omitempty"`

@@ -37,6 +37,7 @@
 //	24 holdings.max                 AMOUNT_ABOVE_MAX
 //	25 sender.partial_transfer      PARTIAL_TRANSFER_NOT_ALLOWED
 //	26 issuance.lockup              LOCKUP_ACTIVE
+//	27 transfer.approval            TRANSFER_NOT_APPROVED
 //
 // Same-investor transfers (both wallets belong to one investor) move no
 // beneficial ownership, so the rules about who may become or remain a holder
@@ -87,6 +88,9 @@ type Request struct {
 	Amount     *big.Int // nil: receive-only look-up (skip amount rules)
 	Holdings   Holdings
 	At         time.Time
+	// Approval: whether the issuance requires transfer approval and this
+	// transfer has an approved, unexpired one; nil when none is required.
+	Approval *registry.ApprovalFact
 }
 
 // Rule machine names, in evaluation order.
@@ -117,6 +121,7 @@ const (
 	RuleMaxHolding         = "holdings.max"
 	RulePartialTransfer    = "sender.partial_transfer"
 	RuleLockup             = "issuance.lockup"
+	RuleTransferApproval   = "transfer.approval"
 )
 
 var ruleOrder = [...]string{
@@ -126,6 +131,7 @@ var ruleOrder = [...]string{
 	RuleWhitelistApproved, RuleWhitelistExpiry, RuleKYCStatus, RuleKYCExpiry,
 	RuleSanctions, RuleAntisocial, RuleScreeningMissing, RuleCategory, RuleCountry,
 	RuleMaxHolders, RuleMinHolding, RuleMaxHolding, RulePartialTransfer, RuleLockup,
+	RuleTransferApproval,
 }
 
 // RuleOrder returns the machine names of the rules in the order Evaluate
@@ -236,6 +242,15 @@ func Evaluate(req Request) registry.Decision {
 	if from != nil && iss.LockupEnd != nil && at < iss.LockupEnd.Unix() {
 		r.fail(registry.CodeLockupActive, RuleLockup,
 			fmt.Sprintf("issuance %d is locked up until %s", iss.ID, stamp(*iss.LockupEnd)))
+	}
+
+	// Transfer approval (譲渡承認) binds every transfer with a sender, as the
+	// token does (it cannot tell two wallets of one investor apart), and
+	// never a mint or a look-up.
+	if from != nil && req.Amount != nil && req.Approval != nil && req.Approval.Required && !req.Approval.Approved {
+		r.fail(registry.CodeTransferNotApproved, RuleTransferApproval,
+			fmt.Sprintf("issuance %d requires the lead seller's approval of each transfer; none is approved for %s from %s to %s",
+				iss.ID, req.Amount, from.Address, to.Address))
 	}
 
 	return registry.Decision{Allowed: len(r.reasons) == 0, Reasons: r.reasons}

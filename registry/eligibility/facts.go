@@ -94,6 +94,7 @@ func NewRequest(f *registry.Facts, from, to string, amount *big.Int, at time.Tim
 		sender := partyOf(from, f.Parties[from])
 		req.From = &sender
 		req.Holdings.SenderBalance = senderBalance(f.Holdings, from)
+		req.Approval = f.Approval
 	}
 	return req
 }

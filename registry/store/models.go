@@ -61,6 +61,7 @@ type issuanceRow struct {
 	SupplyCap         *string
 	OfferingStart     *time.Time
 	OfferingEnd       *time.Time
+	TransferApproval  bool `gorm:"column:transfer_approval_required"`
 	Status            string
 	Paused            bool
 	ChainID           int64
@@ -85,7 +86,7 @@ func issuanceToRow(i *registry.Issuance) *issuanceRow {
 		ProductClass: string(i.Product.Class), ProductWrapper: string(i.Product.Wrapper),
 		ProductUnderlying: string(i.Product.Underlying), ProductLeverage: i.Product.Leverage,
 		SupplyCap: amountText(i.SupplyCap), OfferingStart: i.OfferingStart, OfferingEnd: i.OfferingEnd,
-		Status: string(i.Status), Paused: i.Paused, ChainID: i.ChainID, TokenAddress: i.TokenAddress,
+		TransferApproval: i.ApprovalRequired, Status: string(i.Status), Paused: i.Paused, ChainID: i.ChainID, TokenAddress: i.TokenAddress,
 		RegistryAddress: i.RegistryAddress, DeploymentBlock: i.DeploymentBlock, GenesisHash: i.GenesisHash, ChainHalt: i.ChainHalt,
 		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
 	}
@@ -104,7 +105,7 @@ func (r *issuanceRow) domain(handling []int64) *registry.Issuance {
 			Underlying: registry.Underlying(r.ProductUnderlying), Leverage: r.ProductLeverage,
 		},
 		SupplyCap: amountValue(r.SupplyCap), OfferingStart: utcPtr(r.OfferingStart), OfferingEnd: utcPtr(r.OfferingEnd),
-		Status: registry.IssuanceStatus(r.Status), Paused: r.Paused, ChainID: r.ChainID,
+		ApprovalRequired: r.TransferApproval, Status: registry.IssuanceStatus(r.Status), Paused: r.Paused, ChainID: r.ChainID,
 		TokenAddress: r.TokenAddress, RegistryAddress: r.RegistryAddress, DeploymentBlock: r.DeploymentBlock,
 		GenesisHash: r.GenesisHash, ChainHalt: r.ChainHalt, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}

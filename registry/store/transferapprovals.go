@@ -1,0 +1,336 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/stonode/stonode/registry"
+)
+
+type transferApprovalRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	IssuanceID  int64
+	SellerID    int64
+	FromWallet  string
+	ToWallet    string
+	Amount      string
+	Status      string
+	ExpiresAt   time.Time
+	Note        string
+	DecidedBy   string
+	DecidedAt   *time.Time
+	Reason      string
+	OperationID *int64
+	RequestedBy string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (transferApprovalRow) TableName() string { return "transfer_approvals" }
+
+func (r *transferApprovalRow) domain(now time.Time) *registry.TransferApproval {
+	a := &registry.TransferApproval{ID: r.ID, IssuanceID: r.IssuanceID, SellerID: r.SellerID, From: r.FromWallet, To: r.ToWallet,
+		Amount: amountValue(&r.Amount), Status: registry.ApprovalStatus(r.Status), ExpiresAt: r.ExpiresAt.UTC(), Note: r.Note,
+		DecidedBy: r.DecidedBy, DecidedAt: utcPtr(r.DecidedAt), Reason: r.Reason, RequestedBy: r.RequestedBy,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if r.OperationID != nil {
+		a.OperationID = *r.OperationID
+	}
+	// An open application past its expiry reads as EXPIRED: the token would
+	// refuse it anyway, and nothing needs to write that down.
+	if (a.Status == registry.ApprovalRequested || a.Status == registry.ApprovalApproved) && now.After(a.ExpiresAt) {
+		a.Status = registry.ApprovalExpired
+	}
+	return a
+}
+
+// maxApprovalLife bounds how far ahead an approval may expire; the token
+// stores expiries as uint40 seconds, far beyond it.
+const maxApprovalLife = 366 * 24 * time.Hour
+
+// RequestApproval records an application for a transfer between two wallets
+// of an issuance that requires transfer approval. The applicant is the
+// sending investor's seller (or the operator on its behalf).
+func (s *DB) RequestApproval(ctx context.Context, issuanceID int64, r registry.ApprovalRequest) (*registry.TransferApproval, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
+		return nil, err
+	}
+	from, err := registry.NormalizeAddress("from", r.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := registry.NormalizeAddress("to", r.To)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case from == to:
+		return nil, registry.Errorf(registry.EINVALID, "from and to must differ")
+	case from == registry.ZeroAddress || to == registry.ZeroAddress:
+		return nil, registry.Errorf(registry.EINVALID, "from and to must not be the zero address")
+	case r.Amount == nil || r.Amount.Sign() <= 0:
+		return nil, registry.Errorf(registry.EINVALID, "amount must be a positive integer")
+	case r.Amount.BitLen() > 127:
+		return nil, registry.Errorf(registry.EINVALID, "amount exceeds the token's supply bound")
+	}
+	if err := registry.LimitText("note", r.Note, 500); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	expires := r.ExpiresAt.UTC().Truncate(time.Second)
+	if !expires.After(now) || expires.Sub(now) > maxApprovalLife {
+		return nil, registry.Errorf(registry.EINVALID, "expiresAt must be in the future and at most %d days ahead", int(maxApprovalLife.Hours()/24))
+	}
+	var out *registry.TransferApproval
+	err = s.writeState(ctx, func(tx *gorm.DB) error {
+		iss, err := s.visibleIssuance(tx, p, issuanceID)
+		if err != nil {
+			return err
+		}
+		if !iss.ApprovalRequired {
+			return registry.Errorf(registry.ECONFLICT, "issuance %d does not require transfer approval", issuanceID)
+		}
+		if err := s.requireActiveSeller(tx, p); err != nil {
+			return err
+		}
+		// The applicant is the sender's seller: the seller that holds the
+		// customer relationship of the holder who sells.
+		var senders []struct{ SellerID int64 }
+		if err := tx.Raw(`SELECT i.seller_id FROM wallets w JOIN investors i ON i.id = w.investor_id WHERE w.address = ?`, from).
+			Scan(&senders).Error; err != nil {
+			return err
+		}
+		if len(senders) == 0 || !registry.ActsForSeller(p, senders[0].SellerID) {
+			return registry.Errorf(registry.EFORBIDDEN, "only the seller of the investor holding %s applies for its transfers", from)
+		}
+		row := &transferApprovalRow{IssuanceID: issuanceID, SellerID: senders[0].SellerID, FromWallet: from, ToWallet: to,
+			Amount: r.Amount.String(), Status: string(registry.ApprovalRequested), ExpiresAt: expires, Note: r.Note,
+			RequestedBy: p.KeyID, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(row).Error; err != nil {
+			return err
+		}
+		out = row.domain(now)
+		return s.appendAudit(tx, p, &iss.LeadSellerID, "transfer_approval.request", "transfer_approval", row.ID, out)
+	})
+	return out, err
+}
+
+// DecideApproval changes an application's state in one transaction with its
+// audit record and, for an approval, the APPROVE_TRANSFER operation that
+// records it on the token (for a cancelled approval, REVOKE_APPROVAL). The
+// lead seller (or the operator) approves and rejects; the applicant may also
+// cancel. It is the one place an approval's state changes after its request,
+// so events about decisions belong here.
+func (s *DB) DecideApproval(ctx context.Context, issuanceID, id int64, d registry.ApprovalDecision) (*registry.TransferApproval, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
+		return nil, err
+	}
+	switch d.Status {
+	case registry.ApprovalApproved, registry.ApprovalRejected, registry.ApprovalCancelled:
+	default:
+		return nil, registry.Errorf(registry.EINVALID, "decision must be APPROVED, REJECTED or CANCELLED")
+	}
+	if err := registry.LimitText("reason", d.Reason, 500); err != nil {
+		return nil, err
+	}
+	var out *registry.TransferApproval
+	err = s.writeState(ctx, func(tx *gorm.DB) error {
+		iss, err := s.visibleIssuance(tx, p, issuanceID)
+		if err != nil {
+			return err
+		}
+		var row transferApprovalRow
+		// writeState serialises writers, so the state read here holds until commit.
+		if err := tx.Where("id = ? AND issuance_id = ?", id, issuanceID).Take(&row).Error; err != nil {
+			if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
+				return registry.Errorf(registry.ENOTFOUND, "transfer approval %d not found", id)
+			}
+			return err
+		}
+		now := s.now()
+		cur := row.domain(now)
+		lead := registry.CanOperate(p, iss)
+		if !lead && !(d.Status == registry.ApprovalCancelled && registry.ActsForSeller(p, row.SellerID)) {
+			return registry.Errorf(registry.EFORBIDDEN, "only the lead seller decides transfer approvals of issuance %d", issuanceID)
+		}
+		if err := s.requireActiveSeller(tx, p); err != nil {
+			return err
+		}
+		switch {
+		case cur.Status == registry.ApprovalExpired:
+			return registry.Errorf(registry.ECONFLICT, "transfer approval %d expired at %s", id, cur.ExpiresAt.Format(time.RFC3339))
+		case d.Status == registry.ApprovalCancelled && cur.Status != registry.ApprovalRequested && cur.Status != registry.ApprovalApproved,
+			d.Status != registry.ApprovalCancelled && cur.Status != registry.ApprovalRequested:
+			return registry.Errorf(registry.ECONFLICT, "transfer approval %d is %s", id, cur.Status)
+		}
+		var kind registry.OperationKind
+		switch {
+		case d.Status == registry.ApprovalApproved:
+			kind = registry.OpApproveTransfer
+		case d.Status == registry.ApprovalCancelled && cur.Status == registry.ApprovalApproved:
+			kind = registry.OpRevokeApproval
+		}
+		updates := map[string]any{"status": string(d.Status), "decided_by": p.KeyID, "decided_at": now, "reason": d.Reason, "updated_at": now}
+		if kind != "" {
+			if iss.TokenAddress == "" || iss.ChainHalt != "" {
+				return registry.Errorf(registry.ECONFLICT, "issuance %d has no token to record the approval on (or its chain work is halted)", issuanceID)
+			}
+			op, err := s.queueOperation(tx, p, iss, kind, map[string]string{"from": row.FromWallet, "to": row.ToWallet,
+				"amount": row.Amount, "expiry": strconv.FormatInt(row.ExpiresAt.Unix(), 10), "approvalId": strconv.FormatInt(id, 10)}, true)
+			if err != nil {
+				return err
+			}
+			updates["operation_id"] = op.ID
+		}
+		if err := tx.Model(&transferApprovalRow{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+			return err
+		}
+		out = row.domain(now)
+		return s.appendAudit(tx, p, &iss.LeadSellerID, "transfer_approval."+decisionVerb(d.Status), "transfer_approval", id, out)
+	})
+	return out, err
+}
+
+func decisionVerb(s registry.ApprovalStatus) string {
+	switch s {
+	case registry.ApprovalApproved:
+		return "approve"
+	case registry.ApprovalRejected:
+		return "reject"
+	}
+	return "cancel"
+}
+
+// Approval returns one application of an issuance the caller can see.
+func (s *DB) Approval(ctx context.Context, issuanceID, id int64) (*registry.TransferApproval, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db := s.read(ctx)
+	if _, err := s.visibleIssuance(db, p, issuanceID); err != nil {
+		return nil, err
+	}
+	var row transferApprovalRow
+	if err := db.Where("id = ? AND issuance_id = ?", id, issuanceID).Take(&row).Error; err != nil {
+		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
+			return nil, registry.Errorf(registry.ENOTFOUND, "transfer approval %d not found", id)
+		}
+		return nil, s.translate(err)
+	}
+	return row.domain(s.now()), nil
+}
+
+// Approvals lists an issuance's applications, oldest first.
+func (s *DB) Approvals(ctx context.Context, issuanceID int64, f registry.ApprovalFilter) ([]*registry.TransferApproval, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db := s.read(ctx)
+	if _, err := s.visibleIssuance(db, p, issuanceID); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	now := s.now()
+	q := db.Where("issuance_id = ? AND id > ?", issuanceID, f.After).Order("id").Limit(f.Limit)
+	switch f.Status {
+	case "":
+	case registry.ApprovalExpired:
+		q = q.Where("status IN ? AND expires_at < ?", []string{string(registry.ApprovalRequested), string(registry.ApprovalApproved)}, now)
+	case registry.ApprovalRequested, registry.ApprovalApproved:
+		q = q.Where("status = ? AND expires_at >= ?", string(f.Status), now)
+	case registry.ApprovalRejected, registry.ApprovalCancelled:
+		q = q.Where("status = ?", string(f.Status))
+	default:
+		return nil, registry.Errorf(registry.EINVALID, "unknown status %q", f.Status)
+	}
+	var rows []transferApprovalRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]*registry.TransferApproval, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain(now)
+	}
+	return out, nil
+}
+
+// ApprovalAt reports whether the issuance requires transfer approval and
+// whether an approved, unexpired approval of exactly this transfer exists
+// whose on-chain record has not failed. It is the transfer check's fact; the
+// token makes the same decision from its own record.
+func (s *DB) ApprovalAt(ctx context.Context, issuanceID int64, from, to string, amount *big.Int, at time.Time) (registry.ApprovalFact, error) {
+	var fact registry.ApprovalFact
+	db := s.read(ctx)
+	var req []bool
+	if err := db.Model(&issuanceRow{}).Where("id = ?", issuanceID).Limit(1).Pluck("transfer_approval_required", &req).Error; err != nil {
+		return fact, s.translate(err)
+	}
+	if len(req) == 0 || !req[0] {
+		return fact, nil
+	}
+	fact.Required = true
+	var rows []transferApprovalRow
+	if err := db.Where("issuance_id = ? AND from_wallet = ? AND to_wallet = ? AND status = ? AND expires_at >= ?",
+		issuanceID, from, to, string(registry.ApprovalApproved), at.UTC()).Find(&rows).Error; err != nil {
+		return fact, s.translate(err)
+	}
+	for _, r := range rows {
+		if v := amountValue(&r.Amount); v != nil && v.Cmp(amount) == 0 {
+			if r.OperationID != nil {
+				var ops []operationRow
+				if err := db.Where("id = ?", *r.OperationID).Limit(1).Find(&ops).Error; err != nil {
+					return fact, s.translate(err)
+				}
+				if len(ops) == 1 && ops[0].Status == string(registry.OpFailed) {
+					continue // never recorded on-chain: the token would refuse
+				}
+			}
+			fact.Approved = true
+			break
+		}
+	}
+	return fact, nil
+}
+
+// queueOperation inserts a PENDING operation for the chain worker in the
+// caller's transaction, with its audit record unless the caller writes one
+// record of the whole change; the caller has authorised it.
+func (s *DB) queueOperation(tx *gorm.DB, p *registry.Principal, iss *registry.Issuance, kind registry.OperationKind,
+	request map[string]string, audit bool) (*registry.Operation, error) {
+	body, err := json.Marshal(request)
+	if err != nil {
+		return nil, fmt.Errorf("encode operation request: %w", err)
+	}
+	now := s.now()
+	row := &operationRow{IssuanceID: iss.ID, SellerID: iss.LeadSellerID, Kind: string(kind), Status: string(registry.OpPending),
+		Result: "{}", Request: string(body), CreatedBy: p.KeyID, CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(row).Error; err != nil {
+		return nil, err
+	}
+	op := row.domain()
+	if !audit {
+		return op, nil
+	}
+	return op, s.appendAudit(tx, p, &iss.LeadSellerID, "operation.create", "operation", row.ID, op)
+}
