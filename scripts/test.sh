@@ -6,6 +6,7 @@
 #   PostgreSQL server in STONODE_TEST_POSTGRES (default 127.0.0.1:5432, database test)
 #   fuzz: FuzzRouter (api/) for FUZZTIME (default 20s) beyond its committed corpus,
 #   counted as one test in the closing line
+#   console (browser): the web console in headless Chromium against a real node
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,6 +51,40 @@ else
   failed=$((failed + 1))
   status=1
   tail -40 "$log"
+fi
+
+# == console (browser): the web console in headless Chromium (playwright-core,
+# /usr/bin/chromium; .ci/run installs it) against a real `stonode serve` on a
+# fresh data directory with the embedded chain. Each step of
+# scripts/browser/console.test.mjs (TAP "ok -" / "not ok -") counts as a test.
+echo "== console (browser)"
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "no Chromium at ${CHROMIUM:-/usr/bin/chromium}: apt-get install chromium (.ci/run does)" >&2
+  failed=$((failed + 1))
+  status=1
+else
+  browser_bin=$(mktemp -d)
+  if (cd scripts/browser && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1 &&
+    go build -o "$browser_bin/stonode" ./cmd/stonode >>"$log" 2>&1; then
+    browser_status=0
+    STONODE_BIN="$browser_bin/stonode" node scripts/browser/console.test.mjs >"$log" 2>&1 || browser_status=$?
+    grep -E '^(not )?ok - |^browser:' "$log" || true
+    ok=$(grep -cE '^ok - ' "$log" || true)
+    notok=$(grep -cE '^not ok - ' "$log" || true)
+    passed=$((passed + ok))
+    failed=$((failed + notok))
+    if [ "$browser_status" != 0 ]; then
+      status=1
+      [ "$notok" != 0 ] || failed=$((failed + 1))
+      grep -vE '^ok - ' "$log" | head -80
+      tail -30 scripts/browser/out/stonode.log 2>/dev/null || true
+    fi
+  else
+    tail -40 "$log"
+    failed=$((failed + 1))
+    status=1
+  fi
+  rm -rf "$browser_bin"
 fi
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"

@@ -14,7 +14,7 @@ import * as alerts from './pages/alerts.js';
 import * as audit from './pages/audit.js';
 import * as checker from './pages/checker.js';
 
-const app = { session: null, cleanup: [] };
+const app = { session: null, cleanup: [], generation: 0 };
 
 // Routes: pattern, page module, roles that see it.
 const routes = [
@@ -64,15 +64,24 @@ function chrome() {
   document.title = t('app.title');
 }
 
+// render draws the page the hash names into a fresh container: a render
+// still loading when the next one starts (a quick click, a hash change) fills
+// a container no longer shown, and its pollers are stopped at once.
 async function render() {
   for (const fn of app.cleanup.splice(0)) fn();
-  const main = document.getElementById('main');
+  const generation = ++app.generation;
+  const root = document.getElementById('main');
+  const main = h('div', { class: 'view' });
+  clear(root, main);
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path, qs] = hash.split('?');
   chrome();
   if (!app.session) {
     clear(main);
-    signin.page({ main, onSignedIn: (s) => { signedIn(s); location.hash = home[s.role]; render(); } });
+    signin.page({ main, onSignedIn: (s) => {
+      signedIn(s);
+      if (location.hash === home[s.role]) render(); else location.hash = home[s.role];
+    } });
     return;
   }
   if (path === '/' || path === '/signin') { location.replace(home[app.session.role]); return; }
@@ -84,7 +93,7 @@ async function render() {
   }
   const params = path.match(found[0]).slice(1);
   const ctx = { main, params, query: new URLSearchParams(qs || ''), session: app.session,
-    onCleanup: (fn) => app.cleanup.push(fn) };
+    onCleanup: (fn) => (generation === app.generation ? app.cleanup.push(fn) : fn()) };
   try {
     await found[1](ctx);
   } catch (err) {

@@ -122,6 +122,7 @@ export function translate(err) {
     const field = vars.field;
     if (field) vars.field = fieldLabel(field);
     if (vars.status) vars.status = has(`enum.${vars.status}`) ? t(`enum.${vars.status}`) : vars.status;
+    if (vars.what && has(`noun.${vars.what}`)) vars.what = t(`noun.${vars.what}`);
     return { text: t(key, vars), field, matched: true };
   }
   const lead = message.match(/^(\S+?)[:\s]/);

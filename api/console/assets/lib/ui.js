@@ -30,6 +30,9 @@ function append(el, children) {
 
 export function clear(el, ...children) { el.replaceChildren(); append(el, children); return el; }
 
+// mount appends children to el, skipping empty ones (null, undefined, false).
+export function mount(el, ...children) { append(el, children); return el; }
+
 // announce tells screen-reader users what happened.
 export function announce(text) {
   const s = document.getElementById('status');

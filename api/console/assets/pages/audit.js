@@ -1,6 +1,6 @@
 import { t, formatTime } from '../lib/i18n.js';
 import { get, query } from '../lib/api.js';
-import { h, table, section, clear, errorBlock } from '../lib/ui.js';
+import { h, table, section, clear, errorBlock, mount } from '../lib/ui.js';
 
 // The audit log with filters (entity, entity id, action, seller), paged.
 export async function page({ main, query: q, session }) {
@@ -38,6 +38,6 @@ export async function page({ main, query: q, session }) {
   h('label', { for: 'a-action' }, t('field.action')), h('input', { id: 'a-action', name: 'action', value: filters.action }),
   session.role === 'operator' ? [h('label', { for: 'a-seller' }, t('col.seller')), h('input', { id: 'a-seller', name: 'sellerId', inputmode: 'numeric', value: filters.sellerId })] : null,
   h('button', { type: 'submit' }, t('filter.apply')));
-  main.append(h('h1', {}, t('audit.title')), section(t('audit.log'), f, box));
+  mount(main, h('h1', {}, t('audit.title')), section(t('audit.log'), f, box));
   await load();
 }

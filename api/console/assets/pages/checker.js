@@ -1,6 +1,6 @@
 import { t, formatTime } from '../lib/i18n.js';
 import { get, post } from '../lib/api.js';
-import { h, form, section, badge, clear, reasonList } from '../lib/ui.js';
+import { h, form, section, badge, clear, reasonList, mount } from '../lib/ui.js';
 
 // The eligibility checker: may a wallet receive this issuance's token, and
 // may a transfer go through? Every failing reason is listed with its message.
@@ -12,7 +12,7 @@ export async function page({ main, query: q }) {
       r.code ? [' ', h('code', {}, r.code)] : null),
     r.reasons && r.reasons.length ? reasonList(r.reasons) : null,
     h('p', { class: 'hint' }, t('checker.evaluatedAt', { at: formatTime(r.evaluatedAt) })));
-  main.append(h('h1', {}, t('checker.title')),
+  mount(main, h('h1', {}, t('checker.title')),
     section(t('checker.wallet'), form({
       fields: [
         { name: 'issuance', label: t('col.issuance'), type: 'number', required: true, value: q.get('issuance') || '' },

@@ -1,6 +1,6 @@
 import { t, term, formatDate, formatTime } from '../lib/i18n.js';
 import { get, post, put, del } from '../lib/api.js';
-import { h, table, form, section, badge, dl, clear, toISO, announce, errorBlock } from '../lib/ui.js';
+import { h, table, form, section, badge, dl, clear, toISO, announce, errorBlock, mount } from '../lib/ui.js';
 import { kycStatuses, screeningResults, day } from './investors.js';
 
 const opts = (values) => values.map((v) => [v, term(v)]);
@@ -52,7 +52,7 @@ export async function page({ main, params }) {
   const reload = async () => { inv = await get(`/v1/investors/${id}`); draw(); };
   const saved = async (p) => { inv = await p; draw(); announce(t('saved')); };
   draw();
-  main.append(head, section(t('investor.identity'), summary),
+  mount(main, head, section(t('investor.identity'), summary),
     section(t('investor.wallets'), walletsBox, form({
       legend: t('investor.addWallet'),
       fields: [{ name: 'address', label: t('field.wallets.address'), required: true, placeholder: '0x…' }, { name: 'label', label: t('field.wallets.label') }],

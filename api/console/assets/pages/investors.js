@@ -1,6 +1,6 @@
 import { t, term, formatDate } from '../lib/i18n.js';
 import { get, post, query } from '../lib/api.js';
-import { h, table, form, section, badge, link, clear, toISO, announce } from '../lib/ui.js';
+import { h, table, form, section, badge, link, clear, toISO, announce, mount } from '../lib/ui.js';
 
 export const kycStatuses = ['NONE', 'PENDING', 'VERIFIED', 'REJECTED'];
 export const screeningResults = ['NONE', 'CLEAR', 'HIT'];
@@ -42,7 +42,7 @@ export async function page({ main, query: q, session }) {
     ],
     rows: data.items,
   });
-  main.append(h('h1', {}, t('investors.title')), section(t('investors.search'), search, tbl),
+  mount(main, h('h1', {}, t('investors.title')), section(t('investors.search'), search, tbl),
     session.role === 'seller' || session.role === 'operator' ? section(t('investors.onboard'), onboardingForm(session)) : null);
 }
 

@@ -1,6 +1,6 @@
 import { t, term, formatTime, formatDate } from '../lib/i18n.js';
 import { get, post, put, del, query } from '../lib/api.js';
-import { h, table, form, section, badge, dl, link, short, clear, poller, toISO, announce, errorBlock } from '../lib/ui.js';
+import { h, table, form, section, badge, dl, link, short, clear, poller, toISO, announce, errorBlock, mount } from '../lib/ui.js';
 import { statuses } from './issuances.js';
 
 // Token operations: route, body fields, and which ones each takes.
@@ -134,7 +134,9 @@ export async function page({ main, params, session, onCleanup }) {
       [t('holders.asOf'), `#${x.asOfBlock}`]]), holdingsTable(x.wallets));
   };
 
-  const refresh = async () => { await Promise.allSettled([refreshOps(), refreshWhitelist(), refreshHolders(), refreshIssuance()]); };
+  const refresh = async () => {
+    await Promise.allSettled([refreshOps(), refreshWhitelist(), refreshHolders(), refreshIssuance(), lead ? transfers.refresh() : null]);
+  };
 
   const statusForm = form({
     fields: [
@@ -164,9 +166,10 @@ export async function page({ main, params, session, onCleanup }) {
     },
   });
 
+  const transfers = transfersView(id, () => iss);
   const opForm = tokenOpForm(id, async (op) => { track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps(); });
 
-  main.append(head, h('p', {}, link('#/' + (session.role === 'seller' ? 'dashboard' : 'issuances'), t('issuance.back')), ' · ',
+  mount(main, head, h('p', {}, link('#/' + (session.role === 'seller' ? 'dashboard' : 'issuances'), t('issuance.back')), ' · ',
     link(`#/checker?issuance=${id}`, t('issuance.check'))),
   section(t('issuance.terms'), termsBox),
   lead ? section(t('issuance.status'), statusForm) : null,
@@ -174,7 +177,7 @@ export async function page({ main, params, session, onCleanup }) {
   section(t('whitelist.title'), h('p', { class: 'hint' }, t('whitelist.live')), wlBox, approveForm),
   lead ? section(t('ops.title'), opForm, opsBox) : null,
   section(t('holders.title'), holdersBox),
-  lead ? section(t('transfers.title'), transfersView(id, () => iss)) : null,
+  lead ? section(t('transfers.title'), transfers) : null,
   lead ? section(t('register.title'), registerView(id, () => iss)) : null,
   lead ? section(t('alerts.title'), alertsBox) : null);
   drawHead(); drawTerms(); drawChain();
@@ -227,15 +230,20 @@ function tokenOpForm(id, done) {
   return f;
 }
 
-// transfersView pages through the mirrored transfers, newest cursor first.
+// transfersView pages through the mirrored transfers (oldest first, by
+// cursor); refresh() redraws the page shown when the mirror has moved.
 function transfersView(id, issuance) {
   const box = h('div');
   const cursors = [''];
   let at = 0;
-  const load = async () => {
+  let sig = '';
+  const load = async (quiet) => {
     if (!issuance().tokenAddress) { clear(box, h('p', {}, t('issuance.noToken'))); return; }
     try {
       const x = await get(`/v1/issuances/${id}/transfers${query({ after: cursors[at], limit: 25 })}`);
+      const s = JSON.stringify(x);
+      if (quiet && s === sig) return;
+      sig = s;
       if (x.next && cursors.length === at + 1) cursors.push(x.next);
       clear(box, h('p', { class: 'hint' }, t('holders.asOf'), ` #${x.asOfBlock}`), table({ caption: t('transfers.caption'), empty: t('transfers.none'), rows: x.items, columns: [
         { key: 'blockNumber', label: t('col.block'), num: true },
@@ -249,9 +257,10 @@ function transfersView(id, issuance) {
         h('span', {}, t('page.n', { n: at + 1 })),
         h('button', { type: 'button', disabled: !x.next, onclick: () => { at += 1; load(); } }, t('page.next')),
         h('button', { type: 'button', onclick: () => { cursors.length = 1; at = 0; load(); } }, t('page.reload'))));
-    } catch (err) { clear(box, errorBlock(err)); }
+    } catch (err) { clear(box, errorBlock(err)); sig = ''; }
   };
   load();
+  box.refresh = () => load(true);
   return box;
 }
 

@@ -1,6 +1,6 @@
 import { t, term } from '../lib/i18n.js';
 import { get, post, query, metrics } from '../lib/api.js';
-import { h, table, form, section, badge, link, short, clear, poller, toISO, announce } from '../lib/ui.js';
+import { h, table, form, section, badge, link, short, clear, poller, toISO, announce, mount } from '../lib/ui.js';
 
 export const legalForms = ['SHARE', 'BOND', 'TRUST_BENEFICIARY', 'INVESTMENT_UNIT', 'FUND_INTEREST'];
 export const fieaClasses = ['PARA1_TOKEN', 'ERTR', 'EXCLUDED_ERTR'];
@@ -11,7 +11,7 @@ const wrappers = ['NONE', 'DIRECT', 'DOMESTIC_ETF', 'OVERSEAS_ETF'];
 const underlyings = ['NONE', 'FX', 'CRYPTO_ASSET', 'STOCK_INDEX', 'SINGLE_STOCK', 'BOND', 'REAL_ESTATE', 'OTHER'];
 
 const opts = (values) => values.map((v) => [v, term(v)]);
-const list = (v) => (v ? v.split(/[\s,]+/).filter(Boolean).map((x) => x.toUpperCase()) : undefined);
+const countries = (v) => (v ? v.split(/[\s,]+/).filter(Boolean).map((x) => x.toUpperCase()) : undefined);
 
 // Operator and seller: issuances with a status filter.
 export async function list({ main, query: q }) {
@@ -24,7 +24,7 @@ export async function list({ main, query: q }) {
   h('select', { id: 'iss-status', name: 'status' }, h('option', { value: '' }, t('filter.any')), opts(statuses).map(([v, l]) => h('option', { value: v }, l))),
   h('button', { type: 'submit' }, t('filter.apply')));
   filter.elements.status.value = status;
-  main.append(h('h1', {}, t('issuances.title')), section(t('issuances.all'), filter, issuanceTable(data.items)));
+  mount(main, h('h1', {}, t('issuances.title')), section(t('issuances.all'), filter, issuanceTable(data.items)));
 }
 
 function issuanceTable(rows, extra = []) {
@@ -73,7 +73,7 @@ export async function dashboard({ main, session, onCleanup }) {
     ]));
     box.setAttribute('aria-busy', 'false');
   };
-  main.append(h('h1', {}, t('dashboard.title')), section(t('dashboard.issuances'), h('p', { class: 'hint' }, t('dashboard.live')), box),
+  mount(main, h('h1', {}, t('dashboard.title')), section(t('dashboard.issuances'), h('p', { class: 'hint' }, t('dashboard.live')), box),
     section(t('issuances.register'), issuanceForm()));
   await load();
   const p = poller(load, 5000);
@@ -114,7 +114,7 @@ function issuanceForm() {
         maxHolders: v.maxHolders === '' ? undefined : Number(v.maxHolders),
         minHolding: v.minHolding || undefined, maxHolding: v.maxHolding || undefined, supplyCap: v.supplyCap || undefined,
         lockupEnd: toISO(v.lockupEnd), offeringStart: toISO(v.offeringStart), offeringEnd: toISO(v.offeringEnd),
-        allowedCountries: list(v.allowedCountries), deniedCountries: list(v.deniedCountries),
+        allowedCountries: countries(v.allowedCountries), deniedCountries: countries(v.deniedCountries),
       };
       if (v['product.class'] !== 'NONE' || v['product.wrapper'] !== 'NONE' || v['product.underlying'] !== 'NONE' || v['product.leverage']) {
         body.product = { class: v['product.class'], wrapper: v['product.wrapper'], underlying: v['product.underlying'], leverage: v['product.leverage'] || undefined };

@@ -1,6 +1,6 @@
 import { t, term, formatTime } from '../lib/i18n.js';
 import { get, post, del } from '../lib/api.js';
-import { h, table, form, section, badge, clear, announce, errorBlock } from '../lib/ui.js';
+import { h, table, form, section, badge, clear, announce, errorBlock, mount } from '../lib/ui.js';
 import { newSecret } from './sellers.js';
 
 // Operator: operator and reader keys (seller keys live on each seller's page).
@@ -29,7 +29,7 @@ export async function page({ main }) {
       rows: keys.items,
     }));
   };
-  main.append(h('h1', {}, t('keys.title')), section(t('keys.all'), box), section(t('keys.new'), secretBox, form({
+  mount(main, h('h1', {}, t('keys.title')), section(t('keys.all'), box), section(t('keys.new'), secretBox, form({
     fields: [
       { name: 'role', label: t('field.role'), type: 'select', options: [['reader', term('reader')], ['operator', term('operator')]] },
       { name: 'name', label: t('field.keyName'), required: true },

@@ -1,6 +1,6 @@
 import { t, term, formatTime } from '../lib/i18n.js';
 import { get, post, del } from '../lib/api.js';
-import { h, table, form, section, badge, dl, link, clear, announce, errorBlock } from '../lib/ui.js';
+import { h, table, form, section, badge, dl, link, clear, announce, errorBlock, mount } from '../lib/ui.js';
 
 const licences = ['TYPE1', 'TYPE2', 'REGISTERED_FI'];
 const memberships = ['FULL', 'SUPPORTING', 'NONE'];
@@ -22,7 +22,7 @@ export async function list({ main }) {
     ],
     rows: data.items,
   });
-  main.append(h('h1', {}, t('sellers.title')), section(t('sellers.all'), tbl),
+  mount(main, h('h1', {}, t('sellers.title')), section(t('sellers.all'), tbl),
     section(t('sellers.register'), form({
       fields: [
         { name: 'legalName', label: t('field.legalName'), required: true },
@@ -67,7 +67,7 @@ export async function detail({ main, params }) {
     }));
   };
   const statusActions = [['suspend', 'SUSPENDED'], ['reinstate', 'ACTIVE'], ['revoke', 'REVOKED']];
-  main.append(
+  mount(main, 
     h('h1', {}, s.legalName, ' ', badge(s.status)),
     section(t('sellers.registration'), dl([
       [t('col.id'), s.id], [t('field.corporateNumber'), s.corporateNumber], [t('field.fsaRegistration'), s.fsaRegistration],
@@ -102,7 +102,7 @@ export async function detail({ main, params }) {
 
 function detailAgain(main, params) {
   clear(main);
-  detail({ main, params }).catch((err) => main.append(errorBlock(err)));
+  detail({ main, params }).catch((err) => mount(main, errorBlock(err)));
 }
 
 // newSecret shows a key's secret once, with a copy button.
