@@ -38,3 +38,9 @@ func RequireOperate(p *Principal, iss *Issuance, what string, args ...any) error
 func ActsForSeller(p *Principal, sellerID int64) bool {
 	return p != nil && (p.Role == RoleOperator || p.Role == RoleSeller && p.SellerID == sellerID)
 }
+
+// CanReadPersonalData reports whether p may read the personal data of an
+// investor onboarded by sellerID: the operator, and that seller only. Every
+// other caller — another seller, the lead seller of an issuance the investor
+// holds, a reader key — sees it redacted.
+func CanReadPersonalData(p *Principal, sellerID int64) bool { return ActsForSeller(p, sellerID) }

@@ -20,6 +20,9 @@ type ChainBlock struct {
 	Number     uint64
 	Hash       string
 	ParentHash string
+	// Time is the block's timestamp in Unix seconds, 0 when unknown; a
+	// register at a record date finds its block by it.
+	Time uint64
 }
 
 // Transfer is one ERC-20 Transfer log: a mint when From is the zero address, a

@@ -180,7 +180,18 @@ func (s *Operations) RecordOperationTxs(ctx context.Context, operationID int64, 
 		if op.Status != string(registry.OpRunning) {
 			return fmt.Errorf("operation %d is %s, not RUNNING: nothing may be sent for it", operationID, op.Status)
 		}
-		if err := s.fencedIssuance(ctx, tx, op.IssuanceID, true); err != nil {
+		// A transaction with a new nonce needs the key's nonce lease; a
+		// replacement (a step's nonce already on record) reuses its own.
+		newNonce := false
+		for _, t := range txs {
+			var n int64
+			if err := tx.Model(&operationTxRow{}).Where("operation_id = ? AND step = ? AND nonce = ?", operationID, t.Step, t.Nonce).
+				Count(&n).Error; err != nil {
+				return err
+			}
+			newNonce = newNonce || n == 0
+		}
+		if err := s.fencedIssuance(ctx, tx, op.IssuanceID, newNonce); err != nil {
 			return err
 		}
 		now := s.now()

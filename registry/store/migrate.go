@@ -167,6 +167,7 @@ INSERT INTO registry_generation (id, gen) VALUES (1, 0);
 	{12, "term changes and webhooks", termsWebhooksSchema},              // migrate_terms_webhooks.go
 	{13, "personal data, register snapshots", recordsSchema},            // migrate_records.go
 	{14, "approvals, locks, retired wallets", controlsSchema},           // migrate_controls.go
+	{15, "chain work leases for several nodes", leasesSchema},           // migrate_leases.go
 }
 
 var dialectSQL = map[Dialect]map[string]string{

@@ -236,7 +236,8 @@ func (s *Outbox) ReplaceBatchTx(ctx context.Context, batchID int64, txHash strin
 		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
 			return err
 		}
-		if err := s.fencedIssuance(ctx, tx, b.IssuanceID, true); err != nil {
+		// Same nonce, higher fees: the issuance's lease suffices.
+		if err := s.fencedIssuance(ctx, tx, b.IssuanceID, false); err != nil {
 			return err
 		}
 		if b.Status != string(registry.BatchSending) {

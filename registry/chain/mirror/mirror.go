@@ -378,9 +378,12 @@ func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, from
 			return e.reorg(ctx, *parent)
 		}
 	}
-	endBlock := registry.ChainBlock{Number: to, Hash: hexLower(end.Hash()), ParentHash: hexLower(end.ParentHash)}
+	endBlock := registry.ChainBlock{Number: to, Hash: hexLower(end.Hash()), ParentHash: hexLower(end.ParentHash), Time: end.Time}
 	batch, err := e.batch(parent, endBlock, from, logs)
 	if err != nil {
+		return err
+	}
+	if err := e.blockTimes(ctx, &batch); err != nil {
 		return err
 	}
 	e.mu.Lock()
@@ -421,7 +424,7 @@ func (e *Engine) follow(ctx context.Context, parent registry.ChainBlock, n uint6
 	if err != nil {
 		return err
 	}
-	blk := registry.ChainBlock{Number: n, Hash: hexLower(hash), ParentHash: hexLower(h.ParentHash)}
+	blk := registry.ChainBlock{Number: n, Hash: hexLower(hash), ParentHash: hexLower(h.ParentHash), Time: h.Time}
 	batch, err := e.batch(&parent, blk, n, logs)
 	if err != nil {
 		return err
@@ -444,7 +447,7 @@ func (e *Engine) batch(parent *registry.ChainBlock, end registry.ChainBlock, fro
 		bh := hexLower(l.BlockHash)
 		if h, ok := hashes[l.BlockNumber]; !ok {
 			hashes[l.BlockNumber] = bh
-			b.Blocks = append(b.Blocks, registry.ChainBlock{Number: l.BlockNumber, Hash: bh})
+			b.Blocks = append(b.Blocks, registry.ChainBlock{Number: l.BlockNumber, Hash: bh, Time: l.BlockTimestamp})
 		} else if h != bh {
 			return b, fmt.Errorf("eth_getLogs returned block %d as both %s and %s: the chain moved", l.BlockNumber, h, bh)
 		}
@@ -456,6 +459,29 @@ func (e *Engine) batch(parent *registry.ChainBlock, end registry.ChainBlock, fro
 	}
 	b.Blocks = append(b.Blocks, end)
 	return b, nil
+}
+
+// blockTimes fills in the timestamps of a batch's blocks that their logs did
+// not carry (a node older than the blockTimestamp log field), one header
+// each: a register at a record date finds its block by timestamp. A
+// header whose hash is not the logs' means the chain moved under the range;
+// the pass fails and the next one starts over.
+func (e *Engine) blockTimes(ctx context.Context, b *registry.MirrorBatch) error {
+	for i := range b.Blocks {
+		blk := &b.Blocks[i]
+		if blk.Time != 0 {
+			continue
+		}
+		h, err := e.header(ctx, blk.Number)
+		if err != nil {
+			return err
+		}
+		if hexLower(h.Hash()) != blk.Hash {
+			return fmt.Errorf("block %d is %s now, not %s as its logs said: the chain moved", blk.Number, hexLower(h.Hash()), blk.Hash)
+		}
+		blk.Time = h.Time
+	}
+	return nil
 }
 
 func (e *Engine) decode(l *types.Log) (registry.Transfer, error) {
