@@ -17,6 +17,7 @@ library ReasonCodes {
     uint8 internal constant COUNTRY_RESTRICTED = 43;
     uint8 internal constant MAX_HOLDERS_REACHED = 50;
     uint8 internal constant INSUFFICIENT_BALANCE = 53;
+    uint8 internal constant TRANSFER_NOT_APPROVED = 70;
 
     /// @notice Human-readable message for a code (ERC-1404 messageForTransferRestriction).
     function message(uint8 code) internal pure returns (string memory) {
@@ -30,6 +31,9 @@ library ReasonCodes {
         if (code == COUNTRY_RESTRICTED) return "the investor's residence country is not allowed";
         if (code == MAX_HOLDERS_REACHED) return "the issuance has reached its maximum number of holders";
         if (code == INSUFFICIENT_BALANCE) return "the sender's free balance is insufficient";
+        if (code == TRANSFER_NOT_APPROVED) {
+            return "the issuance requires an approved transfer application and this transfer has none";
+        }
         return "unknown restriction code";
     }
 }

@@ -30,6 +30,17 @@ import {ReasonCodes} from "./ReasonCodes.sol";
 ///   forcedTransfer (agent):  sender's total balance, receiver eligibility, holder
 ///                            cap; bypasses pause, wallet freezes and lock-up, and
 ///                            unfreezes frozen tokens as needed (ERC-3643 style).
+///   recoveryAddress (agent): a forced transfer of the lost wallet's whole
+///                            balance that keeps its frozen amount frozen on the
+///                            new wallet, then freezes the lost wallet.
+///
+/// Transfer approval (譲渡承認): when the admin sets transferApprovalRequired,
+/// a transfer / transferFrom passes only with an approval of exactly (from, to,
+/// amount) recorded by the agent (approveTransfer) and not expired
+/// (block.timestamp <= expiry); the transfer consumes it, so it admits one
+/// transfer. Checked last, after lock-up, with TRANSFER_NOT_APPROVED. The flag
+/// is a bit of the token-wide slot a transfer reads anyway, so a token that
+/// does not require approval pays no storage read for it.
 ///
 /// The holder cap counts wallets with a non-zero balance (stricter than the
 /// off-chain engine, which counts investors). maxHolders 0 means unlimited.
@@ -61,6 +72,7 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     //   bits  48..79  maxHolders (uint32)
     //   bits  80..111 holderCount (uint32)
     //   bits 112..239 totalSupply (uint128, <= MAX_SUPPLY)
+    //   bit  240      transfer approval required
     uint256 private _state;
 
     // Per wallet, one slot:
@@ -72,6 +84,10 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     // The issuance's supply cap (type(uint256).max = none); only mints read it.
     uint256 private _supplyCap;
 
+    // Transfer approvals: keccak256(from, to, amount) => expiry (unix seconds,
+    // 0 = none). Read only when the approval bit of _state is set.
+    mapping(bytes32 transfer => uint256 expiry) private _transferApprovals;
+
     // Set only for the duration of forcedTransfer.
     bool private transient _forcing;
 
@@ -80,6 +96,7 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     uint256 private constant _U128 = type(uint128).max;
     uint256 private constant _FROZEN_BIT = 1 << 255;
     uint256 private constant _AMOUNT_MASK = (1 << 127) - 1;
+    uint256 private constant _APPROVAL_BIT = 1 << 240;
 
     /// @notice The operation was refused with an ERC-1404 restriction code.
     error TransferRestricted(uint8 code);
@@ -87,6 +104,7 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     error UnfreezeExceedsFrozen(address wallet, uint256 frozen, uint256 amount);
     error SupplyCapExceeded(uint256 supply, uint256 max);
     error BatchLengthMismatch(uint256 wallets, uint256 amounts);
+    error InvalidRecovery(address lostWallet, address newWallet);
 
     // ERC-3643 names.
     event AddressFrozen(address indexed userAddress, bool indexed isFrozen, address indexed owner);
@@ -99,6 +117,12 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     event LockupEndSet(uint40 lockupEnd);
     event MaxHoldersSet(uint32 maxHolders);
     event SupplyCapSet(uint256 supplyCap);
+    event TransferApprovalRequiredSet(bool required);
+    /// expiry 0 revokes the approval.
+    event TransferApproved(address indexed from, address indexed to, uint256 amount, uint40 expiry);
+    event TransferApprovalConsumed(address indexed from, address indexed to, uint256 amount);
+    // ERC-3643 name (this token has no ONCHAINID: the agent is the third field).
+    event RecoverySuccess(address indexed lostWallet, address indexed newWallet, address indexed agent);
 
     constructor(
         string memory name_,
@@ -225,6 +249,36 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
         return true;
     }
 
+    /// @notice Replaces a lost wallet: moves its whole balance to newWallet as a
+    /// forced transfer (newWallet must be eligible; the holder cap holds), keeps
+    /// the lost wallet's frozen amount frozen on newWallet, and freezes the lost
+    /// wallet, in one transaction.
+    function recoveryAddress(address lostWallet, address newWallet) external onlyRole(AGENT_ROLE) returns (bool) {
+        if (newWallet == address(0) || newWallet == lostWallet) revert InvalidRecovery(lostWallet, newWallet);
+        uint256 lostAcc = _accounts[lostWallet];
+        uint256 frozen = (lostAcc >> 128) & _AMOUNT_MASK;
+        _forcing = true;
+        _transfer(lostWallet, newWallet, lostAcc & _U128); // unfreezes the lost wallet's frozen amount
+        _forcing = false;
+        if (frozen != 0) {
+            uint256 a = _accounts[newWallet];
+            _accounts[newWallet] = _withFrozenAmount(a, ((a >> 128) & _AMOUNT_MASK) + frozen);
+            emit TokensFrozen(newWallet, frozen);
+        }
+        _accounts[lostWallet] |= _FROZEN_BIT;
+        emit AddressFrozen(lostWallet, true, msg.sender);
+        emit RecoverySuccess(lostWallet, newWallet, msg.sender);
+        return true;
+    }
+
+    /// @notice Records the approval of one transfer of exactly `amount` from
+    /// `from` to `to`, valid while block.timestamp <= expiry; expiry 0 revokes
+    /// it. A later approval of the same transfer replaces the earlier one.
+    function approveTransfer(address from, address to, uint256 amount, uint40 expiry) external onlyRole(AGENT_ROLE) {
+        _transferApprovals[_approvalKey(from, to, amount)] = expiry;
+        emit TransferApproved(from, to, amount, expiry);
+    }
+
     function setAddressFrozen(address wallet, bool freeze) external onlyRole(AGENT_ROLE) {
         uint256 a = _accounts[wallet];
         _accounts[wallet] = freeze ? a | _FROZEN_BIT : a & ~_FROZEN_BIT;
@@ -278,6 +332,23 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
         emit SupplyCapSet(supplyCap_);
     }
 
+    /// @notice Whether every transfer between holders needs an approval
+    /// (approveTransfer) from the agent.
+    function setTransferApprovalRequired(bool required) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _state = required ? _state | _APPROVAL_BIT : _state & ~_APPROVAL_BIT;
+        emit TransferApprovalRequiredSet(required);
+    }
+
+    function transferApprovalRequired() external view returns (bool) {
+        return _state & _APPROVAL_BIT != 0;
+    }
+
+    /// @notice Expiry of the approval of this exact transfer (0 = none).
+    function transferApproval(address from, address to, uint256 amount) external view returns (uint40) {
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return uint40(_transferApprovals[_approvalKey(from, to, amount)]); // stored from a uint40
+    }
+
     // ---------------------------------------------------------------- core
 
     /// @dev The single point every balance change passes (replaces OZ's
@@ -290,6 +361,11 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
 
         uint8 code = _restriction(state, from, fromAcc, to, toAcc, value, forcing);
         if (code != ReasonCodes.OK) revert TransferRestricted(code);
+        if (state & _APPROVAL_BIT != 0 && from != address(0) && to != address(0) && !forcing) {
+            // The approval _restriction found admits this one transfer.
+            delete _transferApprovals[_approvalKey(from, to, value)];
+            emit TransferApprovalConsumed(from, to, value);
+        }
 
         uint256 holders = (state >> 80) & _U32;
         uint256 supply = (state >> 112) & _U128;
@@ -379,7 +455,14 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
         }
 
         if (regular && block.timestamp < ((state >> 8) & _U40)) return ReasonCodes.LOCKUP_ACTIVE;
+        if (regular && state & _APPROVAL_BIT != 0 && _transferApprovals[_approvalKey(from, to, value)] < block.timestamp) {
+            return ReasonCodes.TRANSFER_NOT_APPROVED;
+        }
         return ReasonCodes.OK;
+    }
+
+    function _approvalKey(address from, address to, uint256 amount) private pure returns (bytes32) {
+        return keccak256(abi.encode(from, to, amount));
     }
 
     function _withFrozenAmount(uint256 acc, uint256 frozen) private pure returns (uint256) {

@@ -97,6 +97,18 @@ contract GasTest is Fixture {
         _compare(bob, "plain ERC-20 transfer to existing holder", "SecurityToken transfer to existing holder");
     }
 
+    /// Transfer approval (譲渡承認): a transfer on a token that requires
+    /// approval, consuming the approval the agent recorded, against the plain
+    /// ERC-20 transfer to the same fresh holder. The plain-transfer tests above
+    /// run on a token without the requirement.
+    function test_gas_ratio_approved_transfer_fresh_holder() public {
+        vm.prank(admin);
+        token.setTransferApprovalRequired(true);
+        vm.prank(agent);
+        token.approveTransfer(alice, fresh, 100, FAR);
+        _compare(fresh, "plain ERC-20 transfer to fresh holder", "SecurityToken approved transfer to fresh holder");
+    }
+
     function test_gas_registry_batch_100_new_wallets() public {
         uint64 s = registry.seq();
         vm.prank(writer);

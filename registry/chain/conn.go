@@ -36,9 +36,12 @@ type Client interface {
 	// NonceAt tells a dropped transaction (its nonce mined by another) from
 	// one still waiting.
 	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
+	// BalanceAt lets a dev chain fund role keys other than the node's.
+	BalanceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (*big.Int, error)
 }
 
-// Conn is a connection to one chain with the node's signing key.
+// Conn is a connection to one chain with the node's signing key. With
+// SetRoleKeys, As returns views of it that sign with a role's own key.
 type Conn struct {
 	Client  Client
 	ChainID int64
@@ -51,6 +54,7 @@ type Conn struct {
 	wg   sync.WaitGroup
 	// sendMu serialises the node's transactions so nonces are assigned in order.
 	sendMu sync.Mutex
+	keys   *keyring // role keys (SetRoleKeys); nil: every role uses key
 }
 
 // SimulatedChainID is the chain id of go-ethereum's simulated backend.

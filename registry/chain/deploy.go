@@ -34,6 +34,8 @@ type TokenParams struct {
 	SupplyCap    *big.Int // base units, nil = uncapped
 	AllowList    bool
 	Countries    []string
+	// ApprovalRequired turns on the token's transfer approval (譲渡承認).
+	ApprovalRequired bool
 }
 
 // ParamsFor derives the contract settings of an issuance. The holder cap goes
@@ -46,6 +48,7 @@ func ParamsFor(iss *registry.Issuance) TokenParams {
 	if iss.SupplyCap != nil {
 		p.SupplyCap = new(big.Int).Set(iss.SupplyCap)
 	}
+	p.ApprovalRequired = iss.ApprovalRequired
 	if len(iss.AllowedCountries) > 0 {
 		p.AllowList, p.Countries = true, iss.AllowedCountries
 	} else {
@@ -63,14 +66,27 @@ func OnChainSupplyCap(c *big.Int) *big.Int {
 	return new(big.Int).Set(c)
 }
 
+// Role identifiers of the contracts (OpenZeppelin AccessControl).
+var (
+	writerRole = crypto.Keccak256Hash([]byte("WRITER_ROLE"))
+	agentRole  = crypto.Keccak256Hash([]byte("AGENT_ROLE"))
+	adminRole  = common.Hash{} // DEFAULT_ADMIN_ROLE
+)
+
+// roleGas bounds a grantRole or renounceRole, set rather than estimated for
+// the same reason as countryRuleGas.
+const roleGas = 100_000
+
 // countryRuleGas bounds setCountryRule: a base plus one new storage slot per
 // country. It is set, not estimated, because the call is signed before the
 // registry it calls exists.
 func countryRuleGas(countries int) uint64 { return 200_000 + 50_000*uint64(countries) }
 
 // DeployCalls returns the transactions that deploy an issuance's
-// EligibilityRegistry and SecurityToken (the node's key holding every role)
-// and set the registry's country rule, signed from firstNonce on: the token
+// EligibilityRegistry and SecurityToken from c's key, which becomes their
+// admin (the node calls it on c.As(KeyAdmin); the writer and agent roles go to
+// those roles' keys) and set the registry's country rule, signed from
+// firstNonce on: the token
 // refers to the registry by the address its creation will have.
 func (c *Conn) DeployCalls(p TokenParams, firstNonce uint64) []Call {
 	reg := bindings.NewEligibilityRegistry()
@@ -79,7 +95,7 @@ func (c *Conn) DeployCalls(p TokenParams, firstNonce uint64) []Call {
 	calls := []Call{
 		{Data: append(common.FromHex(bindings.EligibilityRegistryMetaData.Bin), reg.PackConstructor(c.From, c.From, c.From)...)},
 		{Data: append(common.FromHex(bindings.SecurityTokenMetaData.Bin),
-			tok.PackConstructor(p.Name, p.Symbol, p.Decimals, regAddr, c.From, c.From, p.MaxHolders, big.NewInt(p.LockupEnd), OnChainSupplyCap(p.SupplyCap))...)},
+			tok.PackConstructor(p.Name, p.Symbol, p.Decimals, regAddr, c.From, c.As(KeyAgent).From, p.MaxHolders, big.NewInt(p.LockupEnd), OnChainSupplyCap(p.SupplyCap))...)},
 	}
 	if p.AllowList || len(p.Countries) > 0 {
 		codes := make([][2]byte, len(p.Countries))
@@ -87,6 +103,17 @@ func (c *Conn) DeployCalls(p TokenParams, firstNonce uint64) []Call {
 			copy(codes[i][:], cc)
 		}
 		calls = append(calls, Call{To: &regAddr, Data: reg.PackSetCountryRule(p.AllowList, codes), Gas: countryRuleGas(len(codes))})
+	}
+	if p.ApprovalRequired {
+		tokenAddr := crypto.CreateAddress(c.From, firstNonce+1)
+		calls = append(calls, Call{To: &tokenAddr, Data: tok.PackSetTransferApprovalRequired(true), Gas: roleGas})
+	}
+	// The deploying (admin) key writes the country rule; with a writer key of
+	// its own, the registry's writer role then moves to that key, so the admin
+	// keeps only the admin role.
+	if writer := c.As(KeyWriter).From; writer != c.From {
+		calls = append(calls, Call{To: &regAddr, Data: reg.PackGrantRole(writerRole, writer), Gas: roleGas},
+			Call{To: &regAddr, Data: reg.PackRenounceRole(writerRole, c.From), Gas: roleGas})
 	}
 	return calls
 }
@@ -168,15 +195,16 @@ func (c *Conn) Verify(ctx context.Context, token, reg common.Address) (*TokenPar
 	if err != nil {
 		return nil, registry.Errorf(registry.EINVALID, "%s is not a stonode EligibilityRegistry", reg.Hex())
 	}
-	if ok, err := bind.Call(ri, call, regB.PackHasRole(writerRole, c.From), regB.UnpackHasRole); err != nil || !ok {
-		return nil, registry.Errorf(registry.EINVALID, "the node's key %s is not a writer of registry %s", c.From.Hex(), reg.Hex())
+	writer, agent := c.As(KeyWriter).From, c.As(KeyAgent).From
+	if ok, err := bind.Call(ri, call, regB.PackHasRole(writerRole, writer), regB.UnpackHasRole); err != nil || !ok {
+		return nil, registry.Errorf(registry.EINVALID, "the node's writer key %s is not a writer of registry %s", writer.Hex(), reg.Hex())
 	}
 	agentRole, err := bind.Call(ti, call, tok.PackAGENTROLE(), tok.UnpackAGENTROLE)
 	if err != nil {
 		return nil, registry.Errorf(registry.EINVALID, "%s is not a stonode SecurityToken", token.Hex())
 	}
-	if ok, err := bind.Call(ti, call, tok.PackHasRole(agentRole, c.From), tok.UnpackHasRole); err != nil || !ok {
-		return nil, registry.Errorf(registry.EINVALID, "the node's key %s is not an agent of token %s", c.From.Hex(), token.Hex())
+	if ok, err := bind.Call(ti, call, tok.PackHasRole(agentRole, agent), tok.UnpackHasRole); err != nil || !ok {
+		return nil, registry.Errorf(registry.EINVALID, "the node's agent key %s is not an agent of token %s", agent.Hex(), token.Hex())
 	}
 	p := &TokenParams{}
 	if p.Name, err = bind.Call(ti, call, tok.PackName(), tok.UnpackName); err != nil {

@@ -50,11 +50,11 @@ func (s *Operations) runDeploy(ctx context.Context, op *registry.Operation, iss 
 		genesis = id.GenesisHash
 		p := ParamsFor(iss)
 		build := func(first uint64) ([]Call, error) {
-			calls := s.conn.DeployCalls(p, first)
+			calls := s.signer(op.Kind).DeployCalls(p, first)
 			// The chain decides the addresses (the node's key and nonce); one
 			// already holding another issuance's token means the chain is not
 			// the one that deployment was made on.
-			token := lower(crypto.CreateAddress(s.conn.From, first+1))
+			token := lower(crypto.CreateAddress(s.signer(op.Kind).From, first+1))
 			if other, found, err := s.store.TokenHolder(systemCtx(ctx), s.conn.ChainID, token); err != nil {
 				return nil, err
 			} else if found {
@@ -65,11 +65,11 @@ func (s *Operations) runDeploy(ctx context.Context, op *registry.Operation, iss 
 		}
 		result := func(txs []*types.Transaction) map[string]string {
 			return map[string]string{"chainId": strconv.FormatInt(s.conn.ChainID, 10), "genesisHash": genesis,
-				"registryAddress": lower(crypto.CreateAddress(s.conn.From, txs[0].Nonce())),
-				"tokenAddress":    lower(crypto.CreateAddress(s.conn.From, txs[1].Nonce()))}
+				"registryAddress": lower(crypto.CreateAddress(s.signer(op.Kind).From, txs[0].Nonce())),
+				"tokenAddress":    lower(crypto.CreateAddress(s.signer(op.Kind).From, txs[1].Nonce()))}
 		}
 		err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
-			_, berr, err := s.conn.SignRecordBroadcast(ctx, build, s.recordSteps(ctx, op, genesis, &steps, result))
+			_, berr, err := s.signer(op.Kind).SignRecordBroadcast(ctx, build, s.recordSteps(ctx, op, genesis, &steps, result))
 			if berr != nil {
 				s.log.Warn("broadcast deployment; the wait re-sends it", slog.Int64("operation", op.ID), slog.Any("err", berr))
 			}

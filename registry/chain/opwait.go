@@ -109,7 +109,7 @@ func (s *Operations) awaitStep(ctx context.Context, op *registry.Operation, on r
 					note("the chain (unreachable: " + shortErr(err) + ")")
 					goto wait
 				}
-				err := s.conn.Rebroadcast(ctx, st.latest())
+				err := s.signer(op.Kind).Rebroadcast(ctx, st.latest())
 				switch {
 				case err == nil:
 					note("transaction " + st.latest().Hash().Hex() + " to be mined")
@@ -118,7 +118,7 @@ func (s *Operations) awaitStep(ctx context.Context, op *registry.Operation, on r
 					// Its nonce is taken: by one of our versions (the receipt
 					// shows up next round) or by another transaction. Two
 					// rounds without a receipt settle it.
-					if used, uerr := s.conn.NonceUsed(ctx, st.nonce); uerr == nil && used {
+					if used, uerr := s.signer(op.Kind).NonceUsed(ctx, st.nonce); uerr == nil && used {
 						if nonceGone++; nonceGone >= 2 {
 							return nil, fmt.Errorf("%w (nonce %d; none of %s was mined)", ErrDropped, st.nonce, hashes(st))
 						}
@@ -175,7 +175,7 @@ func (s *Operations) receiptOfAny(ctx context.Context, st *opStep) (*types.Recei
 // replaceStep signs a fee-bumped version of the step's transaction, records
 // it, then broadcasts it.
 func (s *Operations) replaceStep(ctx context.Context, op *registry.Operation, st *opStep) error {
-	tx, err := s.conn.Replacement(ctx, st.latest())
+	tx, err := s.signer(op.Kind).Replacement(ctx, st.latest())
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (s *Operations) replaceStep(ctx context.Context, op *registry.Operation, st
 		return err
 	}
 	st.txs = append(st.txs, tx)
-	if err := s.conn.Rebroadcast(ctx, tx); err != nil && !nonceUsed(err) {
+	if err := s.signer(op.Kind).Rebroadcast(ctx, tx); err != nil && !nonceUsed(err) {
 		return fmt.Errorf("broadcast replacement: %w", err)
 	}
 	return nil
@@ -210,7 +210,7 @@ func (s *Operations) recordSteps(ctx context.Context, op *registry.Operation, ge
 			}
 			contract, onChain := "", ""
 			if tx.To() == nil {
-				contract, onChain = lower(crypto.CreateAddress(s.conn.From, tx.Nonce())), genesis
+				contract, onChain = lower(crypto.CreateAddress(s.signer(op.Kind).From, tx.Nonce())), genesis
 			}
 			rec[i] = registry.OperationTx{Step: base + i, Nonce: tx.Nonce(), Hash: tx.Hash().Hex(), Raw: raw, Contract: contract,
 				GenesisHash: onChain}

@@ -118,12 +118,14 @@ type retryState struct {
 	next     time.Time
 }
 
-// NewSyncer returns a syncer; now gives the time records are derived at.
+// NewSyncer returns a syncer; now gives the time records are derived at. It
+// writes registries with conn's writer key and sets token freezes with its
+// agent key (Conn.As).
 func NewSyncer(conn *Conn, store registry.SyncStore, log *slog.Logger, now func() time.Time) *Syncer {
 	if now == nil {
 		now = time.Now
 	}
-	return &Syncer{conn: conn, store: store, log: log, now: now, batchSize: 100, wake: make(chan struct{}, 1),
+	return &Syncer{conn: conn.As(KeyWriter), store: store, log: log, now: now, batchSize: 100, wake: make(chan struct{}, 1),
 		reg: bindings.NewEligibilityRegistry(), tok: bindings.NewSecurityToken(),
 		StuckBlocks: DefaultStuckBlocks, ReorgWindow: DefaultReorgWindow, ReorgCheckEvery: time.Second,
 		clock: time.Now, retry: map[int64]*retryState{}, logged: map[string]string{}, lastReplace: map[int64]time.Time{}}
@@ -690,7 +692,7 @@ func (s *Syncer) syncFreezes(ctx context.Context, b registry.SyncBatch) error {
 		// Bounded: a freeze stuck unmined must not hold up every issuance's
 		// sync; the next step reads isFrozen again before sending another.
 		wctx, cancel := context.WithTimeout(ctx, freezeWait)
-		_, err = s.conn.transactAndWait(wctx, tok, s.tok.PackSetAddressFrozen(w, r.Frozen))
+		_, err = s.conn.As(KeyAgent).transactAndWait(wctx, tok, s.tok.PackSetAddressFrozen(w, r.Frozen))
 		cancel()
 		if err != nil {
 			return fmt.Errorf("setAddressFrozen %s: %w", r.Wallet, err)

@@ -15,9 +15,10 @@ import (
 // Call is one transaction to sign: a contract call (To set) or a contract
 // creation (To nil, Data the bytecode and constructor). Gas 0 is estimated.
 type Call struct {
-	To   *common.Address
-	Data []byte
-	Gas  uint64
+	To    *common.Address
+	Data  []byte
+	Gas   uint64
+	Value *big.Int // wei sent with the call; nil: none
 }
 
 // gasMargin pads estimates: state can change between estimate and inclusion.
@@ -49,14 +50,14 @@ func (c *Conn) SignRecordBroadcast(ctx context.Context, build func(firstNonce ui
 	for i, call := range calls {
 		gas := call.Gas
 		if gas == 0 {
-			est, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: c.From, To: call.To, Data: call.Data})
+			est, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: c.From, To: call.To, Data: call.Data, Value: call.Value})
 			if err != nil {
 				return nil, nil, fmt.Errorf("estimate gas: %w", err)
 			}
 			gas = est + est*gasMarginPercent/100
 		}
 		tx, err := c.sign(&types.DynamicFeeTx{Nonce: nonce + uint64(i), GasTipCap: tip, GasFeeCap: feeCap, Gas: gas,
-			To: call.To, Data: call.Data})
+			To: call.To, Data: call.Data, Value: call.Value})
 		if err != nil {
 			return nil, nil, err
 		}
