@@ -55,6 +55,9 @@ type Conn struct {
 	// sendMu serialises the node's transactions so nonces are assigned in order.
 	sendMu sync.Mutex
 	keys   *keyring // role keys (SetRoleKeys); nil: every role uses key
+	// nonces leases the key's nonce among the nodes sharing a database (nil:
+	// one node); taken under sendMu for each send.
+	nonces *Leaser
 }
 
 // SimulatedChainID is the chain id of go-ethereum's simulated backend.
@@ -155,6 +158,11 @@ func (c *Conn) Transactor(ctx context.Context) *bind.TransactOpts {
 func (c *Conn) Send(ctx context.Context, send func(opts *bind.TransactOpts) (*types.Transaction, error)) (*types.Transaction, error) {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
+	ctx, release, err := c.holdNonce(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	nonce, err := c.nonceLocked(ctx)
 	if err != nil {
 		return nil, err
@@ -162,6 +170,16 @@ func (c *Conn) Send(ctx context.Context, send func(opts *bind.TransactOpts) (*ty
 	opts := c.Transactor(ctx)
 	opts.Nonce = new(big.Int).SetUint64(nonce)
 	return send(opts)
+}
+
+// holdNonce takes the key's nonce lease when nodes share the database: no
+// other node signs, records or broadcasts with the key until release. The
+// caller holds sendMu.
+func (c *Conn) holdNonce(ctx context.Context) (context.Context, func(), error) {
+	if c.nonces == nil {
+		return ctx, func() {}, nil
+	}
+	return c.nonces.holdNonce(ctx, lower(c.From))
 }
 
 // nonceLocked returns the next nonce to sign with: the chain's pending nonce,

@@ -27,6 +27,9 @@ type Stores struct {
 	Outbox     registry.SyncStore
 	Mirror     registry.MirrorStore
 	Operations OperationsStore
+	// Leases splits the chain work among the nodes sharing a PostgreSQL
+	// database; nil on a database of one node's own (SQLite).
+	Leases LeaseStore
 }
 
 // RegistryStore is what the chain work reads of the registry itself.
@@ -83,6 +86,10 @@ type OperationsConfig struct {
 	// MaxReorgDepth: an operation whose block is deeper than this is final;
 	// until then a reorg that undoes it is noticed (default 64).
 	MaxReorgDepth uint64
+	// Leases, when shared, runs only the operations of issuances this node
+	// holds the lease of, each under its lease (see Leaser); nil or a single
+	// node's runs every operation.
+	Leases *Leaser
 	// Controls is the registry side of transfer approvals, holder locks and
 	// wallet recovery (controls.go); nil answers them with EUNAVAILABLE and
 	// releases no locks.
@@ -236,7 +243,11 @@ func (s *Operations) Run(ctx context.Context) error {
 	defer poll.Stop()
 	var lastResume time.Time
 	for {
-		if time.Since(lastResume) >= resumeEvery {
+		if s.shared() {
+			// Every pass: a lease just gained may bring a RUNNING operation
+			// of a node that lost it, to carry on within seconds.
+			s.resumeLeased(ctx)
+		} else if time.Since(lastResume) >= resumeEvery {
 			lastResume = time.Now()
 			ops, err := s.store.ResumeOperations(systemCtx(ctx), s.cfg.Owner, ownerSilentAfter)
 			if err != nil && ctx.Err() == nil {
@@ -248,7 +259,7 @@ func (s *Operations) Run(ctx context.Context) error {
 			}
 		}
 		for ctx.Err() == nil {
-			op, err := s.store.ClaimOperation(systemCtx(ctx), s.cfg.Owner)
+			op, err := s.claim(ctx)
 			if err != nil {
 				s.log.Error("claim operation", slog.Any("err", err))
 				break
@@ -264,6 +275,31 @@ func (s *Operations) Run(ctx context.Context) error {
 		case <-s.wake:
 		case <-poll.C:
 		}
+	}
+}
+
+// shared reports whether operations are split among nodes by leases.
+func (s *Operations) shared() bool { return s.cfg.Leases != nil && s.cfg.Leases.Shared() }
+
+// claim claims the next pending operation this node should run.
+func (s *Operations) claim(ctx context.Context) (*registry.Operation, error) {
+	if s.shared() {
+		return s.cfg.Leases.store.ClaimLeasedOperation(systemCtx(ctx), s.cfg.Owner)
+	}
+	return s.store.ClaimOperation(systemCtx(ctx), s.cfg.Owner)
+}
+
+// resumeLeased carries on the RUNNING operations of the issuances whose
+// leases this node holds: its own, left by a lost lease or a restart, and
+// those of nodes that lost theirs.
+func (s *Operations) resumeLeased(ctx context.Context) {
+	ops, err := s.cfg.Leases.store.ResumeLeasedOperations(systemCtx(ctx), s.cfg.Owner)
+	if err != nil && ctx.Err() == nil {
+		s.log.Error("resume operations", slog.Any("err", err))
+	}
+	for _, op := range ops {
+		s.log.Info("resuming operation under this node's lease", slog.Int64("operation", op.ID), slog.String("kind", string(op.Kind)))
+		s.execute(ctx, op)
 	}
 }
 
@@ -288,12 +324,26 @@ var errHalted = errors.New("chain work halted")
 
 func (s *Operations) execute(ctx context.Context, op *registry.Operation) {
 	log := s.log.With(slog.Int64("operation", op.ID), slog.Int64("issuance", op.IssuanceID), slog.String("kind", string(op.Kind)))
+	if s.shared() {
+		// The operation runs under its issuance's lease: it stops when the
+		// lease is lost, and every record it makes is fenced by it.
+		scoped, held := s.cfg.Leases.Scope(ctx, op.IssuanceID)
+		if !held {
+			log.Info("operation left RUNNING for its issuance's lease holder")
+			return
+		}
+		ctx = scoped
+	}
 	result, err := s.run(ctx, op)
 	switch {
 	case ctx.Err() != nil:
-		// Shutting down: whatever was sent is on record, and the next start
-		// resumes the operation from there.
-		log.Info("operation left RUNNING for the next start")
+		// Shutting down, or the lease was lost: whatever was sent is on
+		// record, and the next start (or the lease's next holder) resumes the
+		// operation from there.
+		log.Info("operation left RUNNING for the next start or lease holder")
+		return
+	case leaseLost(err):
+		log.Warn("operation left RUNNING: this node lost its issuance's lease", slog.Any("err", err))
 		return
 	case errors.Is(err, errHalted):
 		log.Error("operation stopped: the issuance's chain work is halted", slog.Any("err", err))

@@ -76,6 +76,9 @@ type Syncer struct {
 	// the seconds before a switched chain halts the issuance, nothing of it
 	// may reach the new chain.
 	Guard *Guard
+	// Leases, when shared, limits the syncer to the issuances whose leases
+	// this node holds, each synced under its lease; nil syncs every issuance.
+	Leases *Leaser
 	// ReorgCheckEvery is the least time between two reorg checks; each costs
 	// one header read when the head has not changed.
 	ReorgCheckEvery time.Duration
@@ -129,6 +132,14 @@ func NewSyncer(conn *Conn, store registry.SyncStore, log *slog.Logger, now func(
 		reg: bindings.NewEligibilityRegistry(), tok: bindings.NewSecurityToken(),
 		StuckBlocks: DefaultStuckBlocks, ReorgWindow: DefaultReorgWindow, ReorgCheckEvery: time.Second,
 		clock: time.Now, retry: map[int64]*retryState{}, logged: map[string]string{}, lastReplace: map[int64]time.Time{}}
+}
+
+// scope is the context to sync an issuance in, and whether this node does.
+func (s *Syncer) scope(ctx context.Context, issuanceID int64) (context.Context, bool) {
+	if s.Leases == nil {
+		return ctx, true
+	}
+	return s.Leases.Scope(ctx, issuanceID)
 }
 
 // Wake asks the syncer to look at the outbox now.
@@ -209,6 +220,11 @@ func (s *Syncer) Step(ctx context.Context) error {
 	}
 	busy := map[int64]bool{}
 	for _, b := range open {
+		ctx, held := s.scope(ctx, b.IssuanceID)
+		if !held {
+			busy[b.IssuanceID] = true
+			continue
+		}
 		if err := s.batchOnItsChain(ctx, fresh, b); err != nil {
 			busy[b.IssuanceID] = true
 			errs = append(errs, err)
@@ -228,6 +244,10 @@ func (s *Syncer) Step(ctx context.Context) error {
 	}
 	for _, t := range targets {
 		if busy[t.IssuanceID] || t.ChainID != s.conn.ChainID || !s.due(t.IssuanceID) {
+			continue
+		}
+		ctx, held := s.scope(ctx, t.IssuanceID)
+		if !held {
 			continue
 		}
 		if err := s.onItsChain(ctx, fresh, t.IssuanceID, t.ChainID, t.GenesisHash); err != nil {
@@ -345,7 +365,8 @@ func (s *Syncer) send(ctx context.Context, t registry.SyncTarget, broadcast bool
 		if broadcast {
 			// A refusal here is settled by the next look at the batch
 			// (replaced if under-priced, re-sent if lost).
-			if err := s.conn.Client.SendTransaction(ctx, tx); err != nil && !alreadyKnown(err) {
+			// Under opts.Context: it carries the nonce lease, trusted for a while only.
+			if err := s.conn.Client.SendTransaction(opts.Context, tx); err != nil && !alreadyKnown(err) {
 				s.note(batchSubject(b.ID), slog.LevelInfo, "whitelist batch broadcast refused; it will be re-sent or replaced", err,
 					slog.Int64("batch", b.ID), slog.Int64("issuance", b.IssuanceID))
 			}
@@ -656,8 +677,12 @@ func (s *Syncer) checkReorgs(ctx context.Context) error {
 		if strings.EqualFold(h, b.BlockHash) {
 			continue
 		}
+		bctx, held := s.scope(ctx, b.IssuanceID)
+		if !held {
+			continue // its lease holder reopens it
+		}
 		why := fmt.Sprintf("block %d (%s) left the canonical chain", b.Block, b.BlockHash)
-		if err := s.store.ReopenBatch(ctx, b.ID, why); err != nil {
+		if err := s.store.ReopenBatch(bctx, b.ID, why); err != nil {
 			return fmt.Errorf("reorg check: reopen batch %d: %w", b.ID, err)
 		}
 		s.Stats.BatchesReopened.Add(1)

@@ -35,6 +35,11 @@ func (c *Conn) SignRecordBroadcast(ctx context.Context, build func(firstNonce ui
 	record func(txs []*types.Transaction) error) (txs []*types.Transaction, broadcastErr error, err error) {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
+	ctx, release, err := c.holdNonce(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
 	nonce, err := c.nonceLocked(ctx)
 	if err != nil {
 		return nil, nil, err
