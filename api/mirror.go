@@ -11,8 +11,9 @@ import (
 	"github.com/stonode/stonode/registry"
 )
 
-// Mirror reads: transfers, holders and the holder register at a record date of
-// an issuance's token. Every answer says which block it is as of.
+// Mirror reads: transfers and holders of an issuance's token (the holder
+// register at a record date is register.go's). Every answer says which block it
+// is as of.
 
 type transferJSON struct {
 	BlockNumber    uint64 `json:"blockNumber"`
@@ -206,29 +207,6 @@ func (s *Server) holders(c *gin.Context) {
 		return
 	}
 	h, err := mr.Holders(c.Request.Context(), src.key, src.token)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := toHoldersJSON(h)
-	out.ChainID = src.chainID
-	c.JSON(http.StatusOK, out)
-}
-
-func (s *Server) holderRegister(c *gin.Context) {
-	block, set, ok := s.queryBlock(c, "block")
-	if !ok {
-		return
-	}
-	if !set {
-		s.fail(c, registry.Errorf(registry.EINVALID, "block is required: the block number of the record date"))
-		return
-	}
-	src, mr, ok := s.mirrorTarget(c)
-	if !ok {
-		return
-	}
-	h, err := mr.HolderRegister(c.Request.Context(), src.key, src.token, block)
 	if err != nil {
 		s.fail(c, err)
 		return

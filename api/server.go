@@ -47,6 +47,9 @@ type Options struct {
 	Metrics *prometheus.Registry
 	// Console tunes the web console's sessions (idle timeout, lifetime, clock).
 	Console console.Options
+	// Records keeps investors' personal data and the holder register with its
+	// snapshots (personal.go, register.go); nil answers those routes with 503.
+	Records Records
 }
 
 // Server is the HTTP API.
@@ -62,6 +65,9 @@ type Server struct {
 	now         func() time.Time
 	engine      *gin.Engine
 	console     *console.Console
+
+	// Personal data and the holder register (personal.go, register.go).
+	records Records
 }
 
 // route is one endpoint; the table drives registration and the OpenAPI check.
@@ -95,9 +101,13 @@ func New(svc registry.Service, opts Options) *Server {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetricsRegistry()
 	}
+	if opts.Records == nil {
+		opts.Records = noRecords{}
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, chain: opts.Chain, deployments: opts.Deployments, mirror: opts.Mirror, readiness: opts.Readiness, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
 		log: opts.Logger, now: opts.Clock, engine: gin.New()}
+	s.records = opts.Records
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
 	s.engine.Use(s.recoverJSON, s.accessLog, s.checkParams)
@@ -178,13 +188,19 @@ func (s *Server) routes() []route {
 		{http.MethodPut, "/v1/investors/:id/categories", administrator, s.setCategories},
 		{http.MethodPost, "/v1/investors/:id/freeze", administrator, s.setFrozen(true)},
 		{http.MethodPost, "/v1/investors/:id/unfreeze", administrator, s.setFrozen(false)},
+		{http.MethodPut, "/v1/investors/:id/personal-data", administrator, s.setPersonalData},
+		{http.MethodGet, "/v1/investors/:id/personal-data", anyRole, s.getPersonalData},
+		{http.MethodGet, "/v1/investors/:id/personal-data/versions", anyRole, s.listPersonalDataVersions},
 
 		{http.MethodGet, "/v1/audit", administrator, s.audit},
 
 		// Mirror reads: transfers, holders and the holder register at a record date.
 		{http.MethodGet, "/v1/issuances/:id/transfers", administrator, s.listTransfers},
 		{http.MethodGet, "/v1/issuances/:id/holders", administrator, s.holders},
-		{http.MethodGet, "/v1/issuances/:id/holders/register", administrator, s.holderRegister},
+		{http.MethodGet, "/v1/issuances/:id/holders/register", administrator, s.register},
+		{http.MethodPost, "/v1/issuances/:id/holders/register/snapshots", administrator, s.finaliseRegister},
+		{http.MethodGet, "/v1/issuances/:id/holders/register/snapshots", administrator, s.listRegisterSnapshots},
+		{http.MethodGet, "/v1/issuances/:id/holders/register/snapshots/:snapshotId", administrator, s.getRegisterSnapshot},
 
 		{http.MethodGet, "/v1/alerts", administrator, s.listAlerts},
 		{http.MethodGet, "/v1/issuances/:id/alerts", administrator, s.listIssuanceAlerts},

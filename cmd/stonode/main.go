@@ -38,13 +38,15 @@ Usage:
                        [--stuck-blocks 5] [--node-id ID]
   stonode keys create  --role operator|reader [--name NAME] [--data-dir ./data] [--db DSN]
   stonode migrate      [--data-dir ./data] [--db DSN]
+  stonode data-key     rotate [--new-key] | status | generate   [--data-key-file PATH]
+                       (re-wraps personal data under the current master key; see data-key help)
   stonode reconcile    --issuance ID [--repair] [--url http://127.0.0.1:8080]
                        (asks a running node; the API key is read from STONODE_API_KEY)
 
 Every flag can also be set in the environment: STONODE_ADDR, STONODE_DATA_DIR,
 STONODE_DB, STONODE_LOG_LEVEL, STONODE_CHAIN, STONODE_CHAIN_RPC_ADDR, STONODE_RPC,
 STONODE_KEY_FILE, STONODE_CONFIRMATIONS, STONODE_MAX_REORG_DEPTH, STONODE_HEAD_STALL_AFTER,
-STONODE_STUCK_BLOCKS, STONODE_NODE_ID. Flags win over the environment.
+STONODE_STUCK_BLOCKS, STONODE_NODE_ID, STONODE_DATA_KEY_FILE. Flags win over the environment.
 --db takes a postgres:// URL or a SQLite file path; empty means <data-dir>/stonode.db.
 --chain sim (the default) runs an embedded single-node dev chain (chain id 1337) stored in
 <data-dir>/chain: it survives restarts and crashes and resumes where it stopped. Its funded dev
@@ -58,6 +60,9 @@ Every deployment records its chain's id and genesis hash; if the node's chain no
 (a reset devnet, --rpc pointing elsewhere) or a reorg goes deeper than --max-reorg-depth, that
 issuance's chain work halts with an alert and /readyz says why; its register is kept as last
 confirmed until the deployment is retired (POST /v1/issuances/{id}/deployment/retire).
+Personal data is sealed (AES-256-GCM, per-record data keys) under master keys read from
+--data-key-file or STONODE_DATA_KEY (the keyring text), never from a flag's value; a SQLite node
+with neither keeps one in <data-dir>/data.key, made on first start.
 `
 
 func main() {
@@ -84,6 +89,9 @@ type config struct {
 	stall    time.Duration
 	stuck    uint64
 	nodeID   string
+
+	// dataKeyFile is the keyring of personal data's master keys (datakey.go).
+	dataKeyFile string
 }
 
 func (c *config) register(fs *flag.FlagSet) {
@@ -115,6 +123,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return createKey(ctx, args[2:], stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stderr)
+	case "data-key":
+		return dataKey(ctx, args[1:], stdout, stderr)
 	case "reconcile":
 		return reconcile(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -172,6 +182,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	fs.Uint64Var(&cfg.stuck, "stuck-blocks", stuck, "blocks a sent transaction may wait before it is replaced with higher fees")
 	fs.StringVar(&cfg.nodeID, "node-id", env("STONODE_NODE_ID", ""), "this node's name on the operations it runs (default: kept in <data-dir>/node.id)")
+	dataKeyFlag(fs, &cfg)
 	cfg.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -195,6 +206,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	outbox := store.NewOutbox(db)
 	mirrorSvc := store.NewMirror(db)
 	operations := store.NewOperations(db)
+	dataKeys, err := loadDataKeys(cfg, db.Dialect(), log)
+	if err != nil {
+		return err
+	}
+	records := store.NewRecords(db, dataKeys)
 
 	conn, err := openChain(ctx, cfg)
 	if err != nil {
@@ -228,7 +244,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := &http.Server{
 		Handler: api.New(registrySvc, api.Options{Logger: log, Chain: node.Ops, Metrics: metricsRegistry,
-			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness}),
+			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness, Records: records}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
