@@ -13,6 +13,8 @@ import * as investor from './pages/investor.js';
 import * as alerts from './pages/alerts.js';
 import * as audit from './pages/audit.js';
 import * as checker from './pages/checker.js';
+import * as webhooks from './pages/webhooks.js';
+import * as nodes from './pages/nodes.js';
 
 const app = { session: null, cleanup: [], generation: 0 };
 
@@ -29,13 +31,15 @@ const routes = [
   [/^\/alerts$/, alerts.page, ['operator', 'seller']],
   [/^\/audit$/, audit.page, ['operator', 'seller']],
   [/^\/checker$/, checker.page, ['operator', 'seller', 'reader']],
+  [/^\/webhooks$/, webhooks.page, ['operator', 'seller']],
+  [/^\/nodes$/, nodes.page, ['operator']],
 ];
 
 const navByRole = {
   operator: [['#/sellers', 'nav.sellers'], ['#/keys', 'nav.keys'], ['#/issuances', 'nav.issuances'], ['#/investors', 'nav.investors'],
-    ['#/alerts', 'nav.alerts'], ['#/audit', 'nav.audit'], ['#/checker', 'nav.checker']],
+    ['#/alerts', 'nav.alerts'], ['#/audit', 'nav.audit'], ['#/webhooks', 'nav.webhooks'], ['#/nodes', 'nav.nodes'], ['#/checker', 'nav.checker']],
   seller: [['#/dashboard', 'nav.dashboard'], ['#/investors', 'nav.investors'], ['#/alerts', 'nav.alerts'], ['#/audit', 'nav.audit'],
-    ['#/checker', 'nav.checker']],
+    ['#/webhooks', 'nav.webhooks'], ['#/checker', 'nav.checker']],
   reader: [['#/checker', 'nav.checker']],
 };
 

@@ -42,6 +42,7 @@ export function announce(text) {
 const stateClass = {
   CONFIRMED: 'ok', SUCCEEDED: 'ok', ACTIVE: 'ok', APPROVED: 'ok', VERIFIED: 'ok', CLEAR: 'ok', OFFERING: 'ok', ISSUED: 'ok', allowed: 'ok',
   PENDING: 'wait', SENT: 'wait', RUNNING: 'wait', REGISTERED: 'wait', DRAFT: 'idle', NONE: 'idle',
+  REQUESTED: 'wait', SCHEDULED: 'wait', RELEASING: 'wait', APPLIED: 'ok', DELIVERED: 'ok', RELEASED: 'idle', CANCELLED: 'idle', EXPIRED: 'idle',
   FAILED: 'bad', REVOKED: 'bad', SUSPENDED: 'bad', HIT: 'bad', REJECTED: 'bad', REDEEMED: 'idle', denied: 'bad', FROZEN: 'bad',
 };
 

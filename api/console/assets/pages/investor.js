@@ -2,6 +2,7 @@ import { t, term, formatDate, formatTime } from '../lib/i18n.js';
 import { get, post, put, del } from '../lib/api.js';
 import { h, table, form, section, badge, dl, clear, toISO, announce, errorBlock, mount } from '../lib/ui.js';
 import { kycStatuses, screeningResults, day } from './investors.js';
+import { personalSection } from './records.js';
 
 const opts = (values) => values.map((v) => [v, term(v)]);
 const categories = ['QII', 'SPECIFIED_INVESTOR', 'GENERAL'];
@@ -59,6 +60,7 @@ export async function page({ main, params }) {
       submit: t('investor.addWalletSubmit'),
       onSubmit: async (v, f) => { await post(`/v1/investors/${id}/wallets`, { address: v.address, label: v.label || undefined }); f.reset(); await reload(); announce(t('saved')); },
     })),
+    personalSection(id),
     section(t('investor.kyc'), form({
       fields: [
         { name: 'kyc.status', label: t('field.kyc.status'), type: 'select', options: opts(kycStatuses), value: inv.kyc.status },

@@ -2,6 +2,8 @@ import { t, term, formatTime, formatDate } from '../lib/i18n.js';
 import { get, post, put, del, query } from '../lib/api.js';
 import { h, table, form, section, badge, dl, link, short, clear, poller, toISO, announce, errorBlock, mount } from '../lib/ui.js';
 import { statuses } from './issuances.js';
+import { approvalsView, locksView, termsView } from './controls.js';
+import { registerView } from './records.js';
 
 // Token operations: route, body fields, and which ones each takes.
 const tokenOps = {
@@ -135,7 +137,8 @@ export async function page({ main, params, session, onCleanup }) {
   };
 
   const refresh = async () => {
-    await Promise.allSettled([refreshOps(), refreshWhitelist(), refreshHolders(), refreshIssuance(), lead ? transfers.refresh() : null]);
+    await Promise.allSettled([refreshOps(), refreshWhitelist(), refreshHolders(), refreshIssuance(), lead ? transfers.refresh() : null,
+      approvals.refresh(), lead ? locks.refresh() : null, termChanges.refresh()]);
   };
 
   const statusForm = form({
@@ -167,6 +170,9 @@ export async function page({ main, params, session, onCleanup }) {
   });
 
   const transfers = transfersView(id, () => iss);
+  const approvals = approvalsView(id);
+  const locks = locksView(id);
+  const termChanges = termsView(id);
   const opForm = tokenOpForm(id, async (op) => { track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps(); });
 
   mount(main, head, h('p', {}, link('#/' + (session.role === 'seller' ? 'dashboard' : 'issuances'), t('issuance.back')), ' · ',
@@ -178,7 +184,10 @@ export async function page({ main, params, session, onCleanup }) {
   lead ? section(t('ops.title'), opForm, opsBox) : null,
   section(t('holders.title'), holdersBox),
   lead ? section(t('transfers.title'), transfers) : null,
-  lead ? section(t('register.title'), registerView(id, () => iss)) : null,
+  lead ? section(t('register.title'), registerView(id)) : null,
+  section(t('approvals.title'), approvals),
+  lead ? section(t('locks.title'), locks) : null,
+  section(t('terms.title'), termChanges),
   lead ? section(t('alerts.title'), alertsBox) : null);
   drawHead(); drawTerms(); drawChain();
   await refresh();
@@ -262,25 +271,6 @@ function transfersView(id, issuance) {
   load();
   box.refresh = () => load(true);
   return box;
-}
-
-// registerView: the holder register at a record date (a block), as a table
-// and as a CSV Excel opens correctly (UTF-8 with a BOM).
-function registerView(id, issuance) {
-  const out = h('div', { 'aria-live': 'polite' });
-  const f = form({
-    fields: [{ name: 'block', label: t('register.block'), type: 'number', required: true, hint: t('hint.block') }],
-    submit: t('register.show'),
-    onSubmit: async (v) => {
-      const x = await get(`/v1/issuances/${id}/holders/register${query({ block: v.block })}`);
-      const csv = ['\ufeffwallet,investorId,balance', ...x.wallets.map((w) => `${w.wallet},${w.investorId || ''},${w.balance}`)].join('\r\n');
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      clear(out, dl([[t('holders.asOf'), `#${x.asOfBlock}`], [t('col.holders'), x.holderCount], [t('holders.totalSupply'), x.totalSupply]]),
-        holdingsTable(x.wallets),
-        h('a', { href: url, download: `register-${issuance().tokenSymbol}-${x.asOfBlock}.csv`, class: 'button' }, t('register.download')));
-    },
-  });
-  return h('div', {}, f, out);
 }
 
 async function loadAlerts(id, box) {
