@@ -125,6 +125,7 @@ func TestAnvilEndToEnd(t *testing.T) {
 	e.step("kill -9 during a backfill", e.killDuringBackfill)
 	e.step("anvil_reorg deeper than the confirmation depth", e.reorg)
 	e.step("mirror equals the chain", e.reconcile)
+	e.step("register at a record date", e.registerAtRecordDate)
 	t.Logf("total %s; the proxy refused %d oversized eth_getLogs ranges", time.Since(started).Round(time.Millisecond), proxy.Refused())
 }
 
@@ -751,15 +752,18 @@ func (e *e2e) reconcile() {
 	mid := e.deployed + (asOf-e.deployed)/2
 	var reg struct {
 		AsOfBlock uint64 `json:"asOfBlock"`
-		Wallets   []struct {
-			Wallet  string `json:"wallet"`
-			Balance string `json:"balance"`
-		} `json:"wallets"`
+		Holders   []struct {
+			Wallets []string `json:"wallets"`
+			Balance string   `json:"balance"`
+		} `json:"holders"`
 	}
 	e.api.must(ctx, 200, "GET", fmt.Sprintf("/v1/issuances/%d/holders/register?block=%d", e.issuance, mid), e.sellerKey, nil, &reg)
 	regBal := map[common.Address]string{}
-	for _, w := range reg.Wallets {
-		regBal[common.HexToAddress(w.Wallet)] = w.Balance
+	for _, h := range reg.Holders {
+		if len(h.Wallets) != 1 { // every e2e investor has one wallet
+			t.Fatalf("register at block %d: a holder with %d wallets: %+v", mid, len(h.Wallets), h)
+		}
+		regBal[common.HexToAddress(h.Wallets[0])] = h.Balance
 	}
 	for w := range wallets {
 		want := e.balanceOf(w, new(big.Int).SetUint64(mid))
