@@ -50,6 +50,9 @@ type Options struct {
 	// Records keeps investors' personal data and the holder register with its
 	// snapshots (personal.go, register.go); nil answers those routes with 503.
 	Records Records
+	// Nodes lists the nodes running chain work and their leases (nodes.go);
+	// nil answers GET /v1/nodes with 503.
+	Nodes registry.NodeDirectory
 }
 
 // Server is the HTTP API.
@@ -68,6 +71,8 @@ type Server struct {
 
 	// Personal data and the holder register (personal.go, register.go).
 	records Records
+
+	nodes registry.NodeDirectory // nodes.go
 }
 
 // route is one endpoint; the table drives registration and the OpenAPI check.
@@ -104,10 +109,14 @@ func New(svc registry.Service, opts Options) *Server {
 	if opts.Records == nil {
 		opts.Records = noRecords{}
 	}
+	if opts.Nodes == nil {
+		opts.Nodes = noNodes{}
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, chain: opts.Chain, deployments: opts.Deployments, mirror: opts.Mirror, readiness: opts.Readiness, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
 		log: opts.Logger, now: opts.Clock, engine: gin.New()}
 	s.records = opts.Records
+	s.nodes = opts.Nodes
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
 	s.engine.Use(s.recoverJSON, s.accessLog, s.checkParams)
@@ -142,6 +151,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/openapi.yaml", nil, s.openapi},
 		{http.MethodGet, "/metrics", anyRole, s.metricsHandler(s.gather)},
 		{http.MethodGet, "/v1/reason-codes", anyRole, s.reasonCodes},
+		{http.MethodGet, "/v1/nodes", operatorOnly, s.listNodes},
 
 		{http.MethodPost, "/v1/sellers", operatorOnly, s.createSeller},
 		{http.MethodGet, "/v1/sellers", administrator, s.listSellers},

@@ -223,7 +223,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	node := chain.NewNode(conn, chain.Stores{Registry: registrySvc, Outbox: outbox, Mirror: mirrorSvc, Operations: operations},
+	stores := chain.Stores{Registry: registrySvc, Outbox: outbox, Mirror: mirrorSvc, Operations: operations}
+	if db.Dialect() == store.Postgres {
+		// Nodes on one PostgreSQL database split the chain work by leases.
+		stores.Leases = store.NewLeases(db)
+	}
+	node := chain.NewNode(conn, stores,
 		chain.NodeConfig{Confirmations: cfg.confirms, MaxReorgDepth: cfg.maxReorg,
 			HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID}, metricsRegistry, log)
 	attrs := []any{slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex())}
@@ -244,7 +249,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := &http.Server{
 		Handler: api.New(registrySvc, api.Options{Logger: log, Chain: node.Ops, Metrics: metricsRegistry,
-			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness, Records: records}),
+			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness, Nodes: node.Leases, Records: records}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

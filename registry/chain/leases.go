@@ -147,8 +147,8 @@ func (l *Leaser) Scope(ctx context.Context, issuanceID int64) (context.Context, 
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	h, ok := l.held[issuanceID]
-	if !ok || h.ctx.Err() != nil {
-		return nil, false
+	if !ok || h.ctx.Err() != nil || !h.trusted() {
+		return nil, false // a lease not renewed in time may be another node's already
 	}
 	return h.ctx, true
 }

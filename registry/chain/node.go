@@ -32,6 +32,10 @@ type NodeConfig struct {
 	// StuckBlocks: a sent transaction not mined within this many blocks is
 	// replaced with higher fees (default 5).
 	StuckBlocks uint64
+	// LeaseTTL and LeaseRenew time the issuance leases when several nodes
+	// share the database (Stores.Leases); defaults DefaultLeaseTTL and
+	// DefaultLeaseRenew.
+	LeaseTTL, LeaseRenew time.Duration
 }
 
 // DefaultMaxReorgDepth bounds the reorgs the mirror follows.
@@ -46,6 +50,9 @@ const DefaultMaxReorgDepth = 64
 type Node struct {
 	Ops    *Operations
 	Syncer *Syncer
+	// Leases says which issuances' chain work this node runs: all of them on
+	// a database of its own, its share when nodes share one.
+	Leases *Leaser
 	guard  *Guard
 	conn   *Conn
 	stores Stores
@@ -56,10 +63,12 @@ type Node struct {
 	engines map[int64]*runningMirror
 	reorgs  prometheus.Histogram
 	halts   prometheus.Counter
+	wakeSup chan struct{} // a lease gained: start its mirror now
 }
 
 type runningMirror struct {
 	engine *mirror.Engine
+	ctx    context.Context // ends with the mirror (or its issuance's lease)
 	cancel context.CancelFunc
 }
 
@@ -74,12 +83,23 @@ func NewNode(conn *Conn, stores Stores, cfg NodeConfig, promReg prometheus.Regis
 	if cfg.MaxReorgDepth == 0 {
 		cfg.MaxReorgDepth = DefaultMaxReorgDepth
 	}
+	// First: with shared leases, the connection's broadcasts are gated on them.
+	leases := NewLeaser(stores.Leases, conn, LeaseConfig{Node: cfg.NodeID, TTL: cfg.LeaseTTL, Renew: cfg.LeaseRenew}, log)
 	guard := NewGuard(conn, cfg.HeadStallAfter)
 	syncer := NewSyncer(conn, stores.Outbox, log, nil)
+	syncer.Leases = leases
 	n := &Node{Ops: NewOperationsWith(conn, stores, log, OperationsConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks,
-		MaxReorgDepth: cfg.MaxReorgDepth, Reconciler: syncer}),
-		Syncer: syncer, guard: guard, conn: conn, stores: stores,
-		cfg: cfg, log: log, engines: map[int64]*runningMirror{}}
+		MaxReorgDepth: cfg.MaxReorgDepth, Reconciler: syncer, Leases: leases}),
+		Syncer: syncer, Leases: leases, guard: guard, conn: conn, stores: stores,
+		cfg: cfg, log: log, engines: map[int64]*runningMirror{}, wakeSup: make(chan struct{}, 1)}
+	leases.OnGain(func() {
+		n.Ops.wakeWorker()
+		n.Syncer.Wake()
+		select {
+		case n.wakeSup <- struct{}{}:
+		default:
+		}
+	})
 	n.Syncer.Confirmations = cfg.Confirmations
 	n.Syncer.Guard = guard
 	n.Syncer.ReorgWindow = cfg.MaxReorgDepth // batches are rechecked as far back as the mirror follows reorgs
@@ -91,14 +111,15 @@ func NewNode(conn *Conn, stores Stores, cfg NodeConfig, promReg prometheus.Regis
 		Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100}})
 	n.halts = prometheus.NewCounter(prometheus.CounterOpts{Namespace: "stonode", Subsystem: "chain",
 		Name: "halts_total", Help: "Issuances whose chain work this node halted (chain changed identity, or a reorg beyond the bound)."})
-	promReg.MustRegister(n.reorgs, n.halts, n)
+	promReg.MustRegister(n.reorgs, n.halts, n, leases)
 	return n
 }
 
 // Run runs everything until ctx ends.
 func (n *Node) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
+	go func() { defer wg.Done(); n.Leases.Run(ctx) }()
 	go func() { defer wg.Done(); _ = n.Ops.Run(ctx) }()
 	go func() { defer wg.Done(); _ = n.Syncer.Run(ctx, n.cfg.SyncInterval) }()
 	go func() { defer wg.Done(); n.superviseMirrors(ctx, &wg) }()
@@ -123,6 +144,7 @@ func (n *Node) superviseMirrors(ctx context.Context, wg *sync.WaitGroup) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-n.wakeSup:
 		}
 	}
 }
@@ -154,6 +176,12 @@ func (n *Node) superviseOnce(ctx context.Context, id registry.ChainIdentity, wg 
 	}
 	active := map[int64]bool{}
 	for _, d := range deployed {
+		// Only the lease holder acts on a deployment, halts included: a node
+		// whose RPC points elsewhere must not halt what its peers run.
+		ctx, held := n.Leases.Scope(ctx, d.IssuanceID)
+		if !held {
+			continue
+		}
 		if err := compareIdentity(id, d.ChainID, d.GenesisHash); err != nil {
 			n.halt(ctx, d.IssuanceID, err)
 			continue
@@ -167,7 +195,7 @@ func (n *Node) superviseOnce(ctx context.Context, id registry.ChainIdentity, wg 
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for issuance, m := range n.engines {
-		if !active[issuance] {
+		if !active[issuance] || m.ctx.Err() != nil {
 			m.cancel()
 			delete(n.engines, issuance)
 		}
@@ -197,8 +225,11 @@ func (n *Node) adoptGenesis(ctx context.Context, id registry.ChainIdentity, d re
 func (n *Node) startMirror(ctx context.Context, d registry.ActiveDeployment, genesis string, wg *sync.WaitGroup) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if _, running := n.engines[d.IssuanceID]; running {
-		return
+	if m, running := n.engines[d.IssuanceID]; running {
+		if m.ctx.Err() == nil {
+			return
+		}
+		m.cancel() // its lease ended: a new one runs under the new lease
 	}
 	issuance, chainID := d.IssuanceID, d.ChainID
 	e := mirror.New(mirror.Config{ChainID: chainID, Token: common.HexToAddress(d.TokenAddress),
@@ -209,7 +240,7 @@ func (n *Node) startMirror(ctx context.Context, d registry.ActiveDeployment, gen
 		OnHalt:     func(err error) { n.halt(ctx, issuance, err) },
 	}, n.conn.Client, n.stores.Mirror)
 	mctx, cancel := context.WithCancel(ctx)
-	n.engines[d.IssuanceID] = &runningMirror{engine: e, cancel: cancel}
+	n.engines[d.IssuanceID] = &runningMirror{engine: e, ctx: mctx, cancel: cancel}
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = e.Run(mctx) }()
 }
@@ -234,6 +265,9 @@ func (n *Node) halt(ctx context.Context, issuanceID int64, why error) {
 func (n *Node) Readiness(ctx context.Context) []string {
 	var out []string
 	if h := n.guard.Health(ctx); h != "" {
+		out = append(out, h)
+	}
+	if h := n.Leases.Health(); h != "" {
 		out = append(out, h)
 	}
 	halts, err := n.stores.Operations.Halts(ctx)

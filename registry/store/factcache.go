@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -205,19 +206,17 @@ func (g *generations) stamp(issuanceID int64) stamp {
 }
 
 // readGenerations runs generationsSQL; the reader calls it one at a time, so
-// read numbers follow the order of the reads. On SQLite it first asks PRAGMA
-// data_version on a connection of its own, which changes whenever any other
-// connection (of any process) commits: while it has not changed since the last
-// read, nothing has, and that read's values stand, for a fraction of the cost.
+// read numbers follow the order of the reads. On SQLite it takes the WAL-index
+// header first and vouches for the values with it (see walWatch): until
+// another commit, requests use them without a query.
 func (s *DB) readGenerations(ctx context.Context) (*generations, error) {
-	version, versionOK := s.dataVersion(ctx)
-	if last := s.lastGens; versionOK && last != nil && version == s.lastVersion {
-		g := *last
-		g.seq = s.genSeq.Add(1)
-		s.latestGens.Store(&g)
-		return &g, nil
+	var header walHeader
+	headerOK := false
+	if s.dialect == SQLite {
+		if db, err := s.reader.DB(); err == nil {
+			header, headerOK = s.wal.header(ctx, db)
+		}
 	}
-	s.lastGens = nil
 	stmt, err := s.prepared(ctx, &s.genStmt, generationsSQL)
 	if err != nil {
 		return nil, err
@@ -245,58 +244,26 @@ func (s *DB) readGenerations(ctx context.Context) (*generations, error) {
 	}
 	g.seq = s.genSeq.Add(1)
 	s.latestGens.Store(g)
-	if versionOK {
-		// The version was read before the values: a commit in between changes
-		// it, and the next read reads the values again.
-		s.lastGens, s.lastVersion = g, version
+	if headerOK {
+		// The header was taken before the values were read: a commit in
+		// between changes it, and the next request reads the values again.
+		s.wal.vouch(header, g)
 	}
 	return g, nil
 }
 
-// dataVersion returns SQLite's data_version on the store's probe connection;
-// false on PostgreSQL or when it cannot be read (the values are read then).
-func (s *DB) dataVersion(ctx context.Context) (int64, bool) {
-	if s.dialect != SQLite {
-		return 0, false
-	}
-	s.genMu.Lock() // against Close
-	defer s.genMu.Unlock()
-	if s.closed {
-		return 0, false
-	}
-	if s.probe == nil {
-		db, err := s.reader.DB()
-		if err != nil {
-			return 0, false
-		}
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			return 0, false
-		}
-		if s.probeStmt, err = conn.PrepareContext(ctx, `PRAGMA data_version`); err != nil {
-			conn.Close()
-			return 0, false
-		}
-		s.probe = conn
-	}
-	var v int64
-	if err := s.probeStmt.QueryRowContext(ctx).Scan(&v); err != nil {
-		s.probeStmt.Close()
-		s.probe.Close() // a new connection next time; its versions start afresh
-		s.probe, s.probeStmt, s.lastGens = nil, nil, nil
-		return 0, false
-	}
-	return v, true
-}
-
 // currentGenerations returns every scope's generation as of some moment after
 // the call began, and moves the key cache to the shared one. It runs on every
-// authenticated request, so concurrent callers share reads (see
-// generationReader).
+// authenticated request: on SQLite, while nothing has committed since the last
+// read, that read stands and costs a few memory loads (walWatch); otherwise
+// concurrent callers share reads (see generationReader).
 func (s *DB) currentGenerations(ctx context.Context) (*generations, error) {
-	g, err := s.gens.read(ctx)
-	if err != nil {
-		return nil, s.translate(err)
+	g := s.wal.unchanged()
+	if g == nil {
+		var err error
+		if g, err = s.gens.read(ctx); err != nil {
+			return nil, s.translate(err)
+		}
 	}
 	s.cache.observe(g.shared)
 	return g, nil
@@ -325,6 +292,7 @@ type generationReader[T any] struct {
 	mu      sync.Mutex
 	next    *generationCall[T] // waiting to be sent; joined by newcomers
 	running bool
+	sent    atomic.Int64 // queries sent, for tests
 }
 
 type generationCall[T any] struct {
@@ -366,6 +334,7 @@ func (g *generationReader[T]) run() {
 		}
 		g.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		g.sent.Add(1)
 		c.gen, c.err = g.query(ctx)
 		cancel()
 		close(c.done)

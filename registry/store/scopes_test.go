@@ -19,6 +19,7 @@ import (
 // both.
 type scoped struct {
 	t          testing.TB
+	dsn        string
 	a, b       *storetest.Stores
 	sel        *registry.Seller
 	sc         context.Context
@@ -44,7 +45,7 @@ func newScoped(t testing.TB, engine store.Dialect) *scoped {
 		t.Cleanup(func() { st.Close() })
 		return st
 	}
-	s := &scoped{t: t, a: open(), b: open()}
+	s := &scoped{t: t, dsn: dsn, a: open(), b: open()}
 	s.sel = newSeller(t, s.a, "7000012050002")
 	s.sc = asSeller(s.sel.ID)
 	issuance := func(sym, token string) *registry.Issuance {

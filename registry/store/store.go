@@ -71,14 +71,9 @@ type DB struct {
 	// start, so a principal checked by another store is not taken for ours.
 	genSeq     atomic.Int64
 	genSeqBase int64
-	// Used by readGenerations only, which runs one call at a time: SQLite's
-	// data_version probe connection, and the read it last vouched for.
-	loading     sync.Map  // issuance id → *sync.Mutex held while its facts load
-	probe       *sql.Conn // guarded by genMu
-	probeStmt   *sql.Stmt // PRAGMA data_version on probe, guarded by genMu
-	closed      bool      // guarded by genMu: no new probe after Close
-	lastGens    *generations
-	lastVersion int64
+	loading    sync.Map // issuance id → *sync.Mutex held while its facts load
+	// wal tells on SQLite that nothing has committed since a generation read.
+	wal walWatch
 	// factLoads and holdingLoads count the issuance facts and the holdings
 	// read from the database by look-ups, for tests of cache scoping.
 	factLoads, holdingLoads atomic.Int64
@@ -236,11 +231,8 @@ func (s *DB) Close() error {
 	if s.genStmt != nil {
 		errs = append(errs, s.genStmt.Close())
 	}
-	if s.probe != nil {
-		errs = append(errs, s.probeStmt.Close(), s.probe.Close())
-	}
-	s.closed = true
 	s.genMu.Unlock()
+	errs = append(errs, s.wal.close())
 	for _, db := range []*gorm.DB{s.writer, s.reader} {
 		if db == nil {
 			continue
