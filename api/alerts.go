@@ -45,7 +45,7 @@ func (s *Server) reconcile(repair bool) gin.HandlerFunc {
 			drift[i] = driftJSON{Wallet: d.Wallet, Want: toRecordJSON(d.Want), OnChain: toRecordJSON(d.OnChain)}
 		}
 		c.JSON(http.StatusOK, gin.H{"issuanceId": r.IssuanceID, "checked": r.Checked, "drift": drift,
-			"repaired": r.Repaired, "asOfBlock": r.AsOfBlock})
+			"repaired": r.Repaired, "asOfBlock": r.AsOfBlock, "roles": rolesJSON(r.Roles)})
 	}
 }
 

@@ -40,6 +40,7 @@ type holdingJSON struct {
 	Wallet     string `json:"wallet"`
 	InvestorID *int64 `json:"investorId,omitempty"`
 	Balance    string `json:"balance"`
+	Locked     string `json:"locked,omitempty"` // sum of the wallet's active locks (current register only)
 }
 
 type investorHoldingJSON struct {
@@ -66,6 +67,8 @@ type mirrorSource struct {
 	key     int64 // chain key of the rows
 	chainID int64 // the chain, as answers show it
 	token   string
+	// issuanceID is set for the current deployment, 0 for a retired one.
+	issuanceID int64
 }
 
 // mirrorTarget resolves the issuance (which enforces tenancy), the deployment
@@ -117,7 +120,7 @@ func (s *Server) mirrorTarget(c *gin.Context) (mirrorSource, registry.MirrorRead
 		s.fail(c, registry.Errorf(registry.ECONFLICT, "issuance %d has no token deployed or attached", id))
 		return src, nil, false
 	}
-	return mirrorSource{key: iss.ChainID, chainID: iss.ChainID, token: iss.TokenAddress}, mr, true
+	return mirrorSource{key: iss.ChainID, chainID: iss.ChainID, token: iss.TokenAddress, issuanceID: iss.ID}, mr, true
 }
 
 func (s *Server) listTransfers(c *gin.Context) {
@@ -213,6 +216,18 @@ func (s *Server) holders(c *gin.Context) {
 	}
 	out := toHoldersJSON(h)
 	out.ChainID = src.chainID
+	if src.issuanceID != 0 { // locks belong to the current deployment (locks.go)
+		locked, err := s.controls.LockedAmounts(c.Request.Context(), src.issuanceID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for i := range out.Wallets {
+			if v := locked[out.Wallets[i].Wallet]; v != nil && v.Sign() > 0 {
+				out.Wallets[i].Locked = v.String()
+			}
+		}
+	}
 	c.JSON(http.StatusOK, out)
 }
 

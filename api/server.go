@@ -53,6 +53,10 @@ type Options struct {
 	// Nodes lists the nodes running chain work and their leases (nodes.go);
 	// nil answers GET /v1/nodes with 503.
 	Nodes registry.NodeDirectory
+	// Controls runs transfer approvals, holder locks, wallet recovery and the
+	// admin handover; nil answers those routes with 503 and shows no locked
+	// amounts in the register.
+	Controls registry.ControlService
 }
 
 // Server is the HTTP API.
@@ -73,6 +77,9 @@ type Server struct {
 	records Records
 
 	nodes registry.NodeDirectory // nodes.go
+
+	// Post-issuance controls (transferapprovals.go, locks.go, recovery.go).
+	controls registry.ControlService
 }
 
 // route is one endpoint; the table drives registration and the OpenAPI check.
@@ -112,11 +119,15 @@ func New(svc registry.Service, opts Options) *Server {
 	if opts.Nodes == nil {
 		opts.Nodes = noNodes{}
 	}
+	if opts.Controls == nil {
+		opts.Controls = noControls{}
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, chain: opts.Chain, deployments: opts.Deployments, mirror: opts.Mirror, readiness: opts.Readiness, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
 		log: opts.Logger, now: opts.Clock, engine: gin.New()}
 	s.records = opts.Records
 	s.nodes = opts.Nodes
+	s.controls = opts.Controls
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
 	s.engine.Use(s.recoverJSON, s.accessLog, s.checkParams)
@@ -152,6 +163,21 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/metrics", anyRole, s.metricsHandler(s.gather)},
 		{http.MethodGet, "/v1/reason-codes", anyRole, s.reasonCodes},
 		{http.MethodGet, "/v1/nodes", operatorOnly, s.listNodes},
+
+		// Post-issuance controls (transferapprovals.go, locks.go, recovery.go).
+		{http.MethodPost, "/v1/issuances/:id/transfer-approvals", administrator, s.requestApproval},
+		{http.MethodGet, "/v1/issuances/:id/transfer-approvals", administrator, s.listApprovals},
+		{http.MethodGet, "/v1/issuances/:id/transfer-approvals/:approvalId", administrator, s.getApproval},
+		{http.MethodPost, "/v1/issuances/:id/transfer-approvals/:approvalId/approve", administrator, s.decideApproval(registry.ApprovalApproved)},
+		{http.MethodPost, "/v1/issuances/:id/transfer-approvals/:approvalId/reject", administrator, s.decideApproval(registry.ApprovalRejected)},
+		{http.MethodPost, "/v1/issuances/:id/transfer-approvals/:approvalId/cancel", administrator, s.decideApproval(registry.ApprovalCancelled)},
+		{http.MethodPost, "/v1/issuances/:id/locks", administrator, s.createLock},
+		{http.MethodGet, "/v1/issuances/:id/locks", administrator, s.listLocks},
+		{http.MethodGet, "/v1/issuances/:id/locks/:lockId", administrator, s.getLock},
+		{http.MethodPost, "/v1/issuances/:id/locks/:lockId/release", administrator, s.releaseLock},
+		{http.MethodPost, "/v1/issuances/:id/recoveries", administrator, s.recoverWallet},
+		{http.MethodPost, "/v1/issuances/:id/deployment/admin", administrator, s.handOverAdmin},
+		{http.MethodGet, "/v1/issuances/:id/deployment/roles", administrator, s.deploymentRoles},
 
 		{http.MethodPost, "/v1/sellers", operatorOnly, s.createSeller},
 		{http.MethodGet, "/v1/sellers", administrator, s.listSellers},

@@ -56,6 +56,10 @@ arrives and an empty one every second. --chain-rpc-addr serves its JSON-RPC on a
 address for cast and wallets (empty disables).
 --rpc connects to a JSON-RPC endpoint instead (anvil, geth); the node's signing key is read
 from --key-file or, without one, from STONODE_KEY (hex), never from a flag's value.
+The whitelist writer, the token agent and the contracts' admin may each have a key of their own:
+--writer-key-file, --agent-key-file, --admin-key-file (or STONODE_WRITER_KEY, STONODE_AGENT_KEY,
+STONODE_ADMIN_KEY); each defaults to the node's key. The admin key deploys; the admin role can be
+handed to the issuer afterwards (POST /v1/issuances/{id}/deployment/admin).
 Every deployment records its chain's id and genesis hash; if the node's chain no longer matches
 (a reset devnet, --rpc pointing elsewhere) or a reorg goes deeper than --max-reorg-depth, that
 issuance's chain work halts with an alert and /readyz says why; its register is kept as last
@@ -92,6 +96,10 @@ type config struct {
 
 	// dataKeyFile is the keyring of personal data's master keys (datakey.go).
 	dataKeyFile string
+
+	// roleKeyFiles: the writer, agent and admin keys (keys.go), each
+	// defaulting to the node's key.
+	roleKeyFiles map[chain.KeyRole]*string
 }
 
 func (c *config) register(fs *flag.FlagSet) {
@@ -161,6 +169,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		"loopback address serving the embedded chain's JSON-RPC (empty disables)")
 	fs.StringVar(&cfg.rpc, "rpc", env("STONODE_RPC", ""), "JSON-RPC endpoint of the chain (http://, ws://)")
 	fs.StringVar(&cfg.keyFile, "key-file", env("STONODE_KEY_FILE", ""), "file holding the node's hex private key (with --rpc)")
+	registerRoleKeys(fs, &cfg)
 	confirms, err := strconv.ParseUint(env("STONODE_CONFIRMATIONS", "0"), 10, 64)
 	if err != nil {
 		return fmt.Errorf("STONODE_CONFIRMATIONS: %w", err)
@@ -217,6 +226,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer conn.Close()
+	if err := setRoleKeys(ctx, conn, cfg, log); err != nil {
+		return err
+	}
 	metricsRegistry := api.NewMetricsRegistry()
 	if cfg.nodeID == "" {
 		if cfg.nodeID, err = loadOrCreateNodeID(filepath.Join(cfg.dataDir, "node.id")); err != nil {
@@ -230,7 +242,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	node := chain.NewNode(conn, stores,
 		chain.NodeConfig{Confirmations: cfg.confirms, MaxReorgDepth: cfg.maxReorg,
-			HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID}, metricsRegistry, log)
+			HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID, Controls: registrySvc}, metricsRegistry, log)
 	attrs := []any{slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex())}
 	if dev := conn.DevChain(); dev != nil {
 		attrs = append(attrs, slog.String("chainDir", filepath.Join(cfg.dataDir, "chain")), slog.String("chainRpc", dev.RPCURL()))
@@ -249,7 +261,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := &http.Server{
 		Handler: api.New(registrySvc, api.Options{Logger: log, Chain: node.Ops, Metrics: metricsRegistry,
-			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness, Nodes: node.Leases, Records: records}),
+			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness, Nodes: node.Leases, Records: records,
+			Controls: node.Ops}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

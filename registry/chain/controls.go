@@ -156,13 +156,15 @@ func controlCalls(op *registry.Operation, iss *registry.Issuance) ([]Call, error
 			return nil, fmt.Errorf("stored request: admin %q", op.Request["admin"])
 		}
 		// Grant first, renounce last: the node never leaves a contract
-		// without an admin. Each call goes to one contract, so a partial
-		// failure is visible per step.
+		// without an admin. The registry's pauser role, granted to the
+		// deploying key and used by no node work, goes too. Each call goes
+		// to one contract, so a partial failure is visible per step.
 		return []Call{
 			{To: &token, Data: tok.PackGrantRole(adminRole, admin), Gas: roleGas},
 			{To: &regAddr, Data: reg.PackGrantRole(adminRole, admin), Gas: roleGas},
-			{To: &token, Data: tok.PackRenounceRole(adminRole, common.Address{}), Gas: roleGas}, // caller filled in below
-			{To: &regAddr, Data: reg.PackRenounceRole(adminRole, common.Address{}), Gas: roleGas},
+			{To: &token, Data: nil, Gas: roleGas},   // renounceRole(admin, signer): filled in by runControlOp
+			{To: &regAddr, Data: nil, Gas: roleGas}, // likewise
+			{To: &regAddr, Data: nil, Gas: roleGas}, // renounceRole(pauser, signer)
 		}, nil
 	}
 	return nil, fmt.Errorf("not a control operation: %s", op.Kind)
@@ -197,6 +199,7 @@ func (s *Operations) runControlOp(ctx context.Context, op *registry.Operation, i
 		tok, reg := bindings.NewSecurityToken(), bindings.NewEligibilityRegistry()
 		calls[2].Data = tok.PackRenounceRole(adminRole, signer.From)
 		calls[3].Data = reg.PackRenounceRole(adminRole, signer.From)
+		calls[4].Data = reg.PackRenounceRole(pauserRole, signer.From)
 	}
 	var recorded []registry.OperationTx
 	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {

@@ -149,7 +149,7 @@ var roleNames = map[common.Hash]string{
 	adminRole:  "DEFAULT_ADMIN_ROLE",
 	agentRole:  "AGENT_ROLE",
 	writerRole: "WRITER_ROLE",
-	crypto.Keccak256Hash([]byte("PAUSER_ROLE")): "PAUSER_ROLE",
+	pauserRole: "PAUSER_ROLE",
 }
 
 // Roles reports who holds which role on an issuance's token and registry:
@@ -173,11 +173,25 @@ func (s *Operations) Roles(ctx context.Context, issuanceID int64) ([]registry.Ro
 func (c *Conn) Roles(ctx context.Context, token, reg common.Address, from uint64) ([]registry.RoleHolder, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	// The registry is created before the token (the node deploys it first;
+	// an attached pair may be older still): its grants start at its own
+	// creation block, found from historical state, else at genesis.
+	regFrom, err := c.DeploymentBlock(ctx, reg)
+	if err != nil || regFrom > from {
+		regFrom = 0
+	}
 	granted := crypto.Keccak256Hash([]byte("RoleGranted(bytes32,address,address)"))
-	logs, err := c.Client.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(from),
-		Addresses: []common.Address{token, reg}, Topics: [][]common.Hash{{granted}}})
-	if err != nil {
-		return nil, fmt.Errorf("role events: %w", err)
+	var logs []types.Log
+	for _, q := range []struct {
+		addr common.Address
+		from uint64
+	}{{token, from}, {reg, regFrom}} {
+		found, err := c.Client.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(q.from),
+			Addresses: []common.Address{q.addr}, Topics: [][]common.Hash{{granted}}})
+		if err != nil {
+			return nil, fmt.Errorf("role events: %w", err)
+		}
+		logs = append(logs, found...)
 	}
 	nodeKeys := map[common.Address][]string{}
 	for _, r := range KeyRoles {

@@ -36,6 +36,11 @@ type NodeConfig struct {
 	// share the database (Stores.Leases); defaults DefaultLeaseTTL and
 	// DefaultLeaseRenew.
 	LeaseTTL, LeaseRenew time.Duration
+	// Controls is the registry side of transfer approvals, holder locks and
+	// wallet recovery (OperationsConfig.Controls); LockReleaseEvery paces the
+	// release of due locks (default 5 s).
+	Controls         registry.ControlStore
+	LockReleaseEvery time.Duration
 }
 
 // DefaultMaxReorgDepth bounds the reorgs the mirror follows.
@@ -89,7 +94,8 @@ func NewNode(conn *Conn, stores Stores, cfg NodeConfig, promReg prometheus.Regis
 	syncer := NewSyncer(conn, stores.Outbox, log, nil)
 	syncer.Leases = leases
 	n := &Node{Ops: NewOperationsWith(conn, stores, log, OperationsConfig{Owner: cfg.NodeID, Guard: guard, StuckBlocks: cfg.StuckBlocks,
-		MaxReorgDepth: cfg.MaxReorgDepth, Reconciler: syncer, Leases: leases}),
+		MaxReorgDepth: cfg.MaxReorgDepth, Reconciler: syncer, Leases: leases,
+		Controls: cfg.Controls, LockReleaseEvery: cfg.LockReleaseEvery}),
 		Syncer: syncer, Leases: leases, guard: guard, conn: conn, stores: stores,
 		cfg: cfg, log: log, engines: map[int64]*runningMirror{}, wakeSup: make(chan struct{}, 1)}
 	leases.OnGain(func() {

@@ -355,11 +355,11 @@ func (s *DB) RecoverWallet(ctx context.Context, issuanceID int64, r registry.Rec
 			}
 			return err
 		}
-		var retired []*time.Time
-		if err := tx.Model(&walletRow{}).Where("address = ?", lost).Pluck("retired_at", &retired).Error; err != nil {
+		var retired int64
+		if err := tx.Model(&walletRow{}).Where("address = ? AND retired_at IS NOT NULL", lost).Count(&retired).Error; err != nil {
 			return err
 		}
-		if len(retired) == 1 && retired[0] != nil {
+		if retired > 0 {
 			return registry.Errorf(registry.ECONFLICT, "wallet %s was already retired", lost)
 		}
 		var existing []walletRow
