@@ -57,6 +57,12 @@ type Options struct {
 	// admin handover; nil answers those routes with 503 and shows no locked
 	// amounts in the register.
 	Controls registry.ControlService
+	// Terms changes issuances' terms; nil answers those routes with 503.
+	Terms registry.TermService
+	// Webhooks manages webhook subscriptions; nil answers those routes with
+	// 503. WakeWebhooks, if set, tells the delivery worker of a re-delivery.
+	Webhooks     registry.WebhookService
+	WakeWebhooks func()
 }
 
 // Server is the HTTP API.
@@ -80,6 +86,11 @@ type Server struct {
 
 	// Post-issuance controls (transferapprovals.go, locks.go, recovery.go).
 	controls registry.ControlService
+
+	// Term changes and webhooks (terms.go, webhooks.go).
+	terms        registry.TermService
+	webhooks     registry.WebhookService
+	wakeWebhooks func()
 }
 
 // route is one endpoint; the table drives registration and the OpenAPI check.
@@ -113,6 +124,12 @@ func New(svc registry.Service, opts Options) *Server {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetricsRegistry()
 	}
+	if opts.Terms == nil {
+		opts.Terms = noTerms{}
+	}
+	if opts.Webhooks == nil {
+		opts.Webhooks = noWebhooks{}
+	}
 	if opts.Records == nil {
 		opts.Records = noRecords{}
 	}
@@ -128,6 +145,7 @@ func New(svc registry.Service, opts Options) *Server {
 	s.records = opts.Records
 	s.nodes = opts.Nodes
 	s.controls = opts.Controls
+	s.terms, s.webhooks, s.wakeWebhooks = opts.Terms, opts.Webhooks, opts.WakeWebhooks
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
 	s.engine.Use(s.recoverJSON, s.accessLog, s.checkParams)
@@ -247,6 +265,18 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/issuances/:id/deployment/retire", administrator, s.retireDeployment},
 		{http.MethodGet, "/v1/issuances/:id/deployments", administrator, s.listRetiredDeployments},
 		{http.MethodGet, "/v1/issuances/:id/halts", administrator, s.listHalts},
+
+		// Term changes (terms.go) and webhooks (webhooks.go).
+		{http.MethodPost, "/v1/issuances/:id/terms", administrator, s.changeTerms},
+		{http.MethodGet, "/v1/issuances/:id/term-changes", administrator, s.listTermChanges},
+		{http.MethodGet, "/v1/issuances/:id/term-changes/:changeId", administrator, s.getTermChange},
+		{http.MethodPost, "/v1/issuances/:id/term-changes/:changeId/cancel", administrator, s.cancelTermChange},
+		{http.MethodPost, "/v1/webhooks", administrator, s.createSubscription},
+		{http.MethodGet, "/v1/webhooks", administrator, s.listSubscriptions},
+		{http.MethodGet, "/v1/webhooks/:id", administrator, s.getSubscription},
+		{http.MethodDelete, "/v1/webhooks/:id", administrator, s.deleteSubscription},
+		{http.MethodGet, "/v1/webhooks/:id/deliveries", administrator, s.listDeliveries},
+		{http.MethodPost, "/v1/webhooks/:id/deliveries/:deliveryId/redeliver", administrator, s.redeliver},
 	}
 }
 

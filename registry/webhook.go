@@ -336,8 +336,10 @@ type WebhookOutbox interface {
 	// events it handled.
 	FanOut(ctx context.Context, limit int) (int, error)
 	// ClaimDeliveries claims up to limit due deliveries, at most one per
-	// (subscription, issuance) stream: its oldest pending one.
-	ClaimDeliveries(ctx context.Context, limit int) ([]DueDelivery, error)
+	// (subscription, issuance) stream: its oldest pending one. A claim not
+	// settled within lease (the worker died) lapses, and the delivery is
+	// attempted again.
+	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]DueDelivery, error)
 	// RecordAttempt logs an attempt and settles the delivery: delivered, or
 	// retried at retryAt, or (retryAt nil) failed.
 	RecordAttempt(ctx context.Context, deliveryID int64, a DeliveryAttempt, delivered bool, retryAt *time.Time) error

@@ -96,7 +96,10 @@ func (s *DB) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, 
 	for _, r := range rows {
 		s.log.Warn("compliance alert: transfer into an ineligible wallet", "issuance", r.IssuanceID, "tx", r.TxHash, "to", r.ToAddr, "codes", r.Codes)
 	}
-	return judged, tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error; err != nil {
+		return nil, err
+	}
+	return judged, emitComplianceAlerts(tx, iss.ID, rows) // events.go
 }
 
 // Alerts lists compliance alerts visible to the caller, oldest first.

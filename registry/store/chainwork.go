@@ -111,8 +111,12 @@ func (s *Operations) HaltIssuance(ctx context.Context, issuanceID int64, reason 
 			return err
 		}
 		halted = true
-		return s.appendAudit(tx, system, &iss.LeadSellerID, "issuance.chain_halt", "issuance", issuanceID,
-			map[string]any{"reason": reason, "chainId": iss.ChainID, "tokenAddress": iss.TokenAddress})
+		if err := s.appendAudit(tx, system, &iss.LeadSellerID, "issuance.chain_halt", "issuance", issuanceID,
+			map[string]any{"reason": reason, "chainId": iss.ChainID, "tokenAddress": iss.TokenAddress}); err != nil {
+			return err
+		}
+		halt := h.domain()
+		return emitChainWorkHalted(tx, &halt) // events.go
 	})
 	return halted, err
 }

@@ -90,6 +90,9 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		if err := s.addBatchToBalances(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return err
 		}
+		if err := emitTransfersMirrored(tx, b.ChainID, b.Token, b.Transfers); err != nil { // events.go
+			return err
+		}
 		if judged, err = s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return fmt.Errorf("compliance alerts: %w", err)
 		}

@@ -174,8 +174,11 @@ func (s *Operations) FinishOperation(ctx context.Context, id int64, result map[s
 		if err := s.applyControlOutcome(tx, op, failure); err != nil { // locks.go
 			return fmt.Errorf("operation %d: record its outcome on locks: %w", id, err)
 		}
-		return s.appendAudit(tx, system, &row.SellerID, "operation.finish", "operation", id,
-			map[string]any{"status": status, "error": msg, "result": result})
+		if err := s.appendAudit(tx, system, &row.SellerID, "operation.finish", "operation", id,
+			map[string]any{"status": status, "error": msg, "result": result}); err != nil {
+			return err
+		}
+		return emitOperationFinished(tx, op, status, msg, result) // events.go
 	})
 }
 

@@ -292,9 +292,12 @@ func (s *Outbox) ConfirmBatch(ctx context.Context, batchID int64, block uint64, 
 				return err
 			}
 		}
-		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_block = ?, sync_tx_hash = ?
+		if err := tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_block = ?, sync_tx_hash = ?
 WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash IN ? AND NOT `+entryQueued,
-			string(registry.SyncConfirmed), block, txHash, b.IssuanceID, string(registry.SyncSent), b.domain().Hashes()).Error
+			string(registry.SyncConfirmed), block, txHash, b.IssuanceID, string(registry.SyncSent), b.domain().Hashes()).Error; err != nil {
+			return err
+		}
+		return emitWhitelistConfirmed(tx, b.IssuanceID, txHash, block) // events.go
 	})
 }
 
@@ -357,9 +360,12 @@ attempts = whitelist_sync_failures.attempts + 1, failed_at = excluded.failed_at`
 			Delete(&outboxRow{}).Error; err != nil {
 			return err
 		}
-		return tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = '', sync_block = NULL
+		if err := tx.Exec(`UPDATE whitelist_entries SET sync_state = ?, sync_tx_hash = '', sync_block = NULL
 WHERE issuance_id = ? AND investor_id IN (SELECT investor_id FROM whitelist_sync_failures WHERE issuance_id = ? AND wallet IN ?)
-AND NOT `+entryQueued, string(registry.SyncFailed), issuanceID, issuanceID, wallets).Error
+AND NOT `+entryQueued, string(registry.SyncFailed), issuanceID, issuanceID, wallets).Error; err != nil {
+			return err
+		}
+		return emitWhitelistFailed(tx, issuanceID, failures) // events.go
 	})
 }
 

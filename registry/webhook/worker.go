@@ -207,7 +207,8 @@ func (w *Worker) step(ctx context.Context) bool {
 	}
 	w.metrics.fanned.Add(float64(n))
 	busy = n == 200
-	due, err := w.store.ClaimDeliveries(ctx, w.cfg.Parallel)
+	// The claim outlasts a POST (its timeout) and the recording of its outcome.
+	due, err := w.store.ClaimDeliveries(ctx, w.cfg.Parallel, 2*w.cfg.Timeout+time.Second)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.log.Warn("webhook claim deliveries", slog.Any("err", err))
@@ -254,8 +255,8 @@ func (w *Worker) attempt(ctx context.Context, d registry.DueDelivery) bool {
 	start := time.Now()
 	status, postErr := w.post(ctx, d, body)
 	took := time.Since(start)
-	if ctx.Err() != nil {
-		return false // shutting down: the claim lapses and the next run attempts it again
+	if postErr != nil && ctx.Err() != nil {
+		return false // shutting down mid-POST: the claim lapses and the next run attempts it again
 	}
 	w.metrics.duration.Observe(took.Seconds())
 	a := registry.DeliveryAttempt{Attempt: d.Attempt, At: w.cfg.Now().UTC(), StatusCode: status, Duration: took}

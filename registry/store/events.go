@@ -1,0 +1,124 @@
+package store
+
+import (
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/stonode/stonode/registry"
+)
+
+// The webhook events of the store's write paths, each emitted inside the
+// transaction of the change it reports (see emitEvent). Events that name an
+// investor list its onboarding seller as a party, so a seller handling the
+// issuance receives those about its own investors only.
+
+// emitWhitelistConfirmed reports the entries a mined whitelist batch
+// confirmed: one event per entry.
+func emitWhitelistConfirmed(tx *gorm.DB, issuanceID int64, txHash string, block uint64) error {
+	var rows []struct {
+		InvestorID int64
+		SellerID   int64
+		Status     string
+	}
+	if err := tx.Raw(`SELECT e.investor_id, i.seller_id, e.status FROM whitelist_entries e JOIN investors i ON i.id = e.investor_id
+WHERE e.issuance_id = ? AND e.sync_state = ? AND e.sync_tx_hash = ? AND e.sync_block = ? ORDER BY e.investor_id`,
+		issuanceID, string(registry.SyncConfirmed), txHash, block).Scan(&rows).Error; err != nil {
+		return err
+	}
+	events := make([]registry.Event, len(rows))
+	for i, r := range rows {
+		events[i] = newEvent(registry.EventWhitelistConfirmed, issuanceID, map[string]any{"issuanceId": issuanceID,
+			"investorId": r.InvestorID, "status": r.Status, "txHash": txHash, "block": block})
+		events[i].Parties = []int64{r.SellerID}
+	}
+	return emitEvents(tx, events)
+}
+
+// emitWhitelistFailed reports wallets the chain refused: one event per wallet.
+func emitWhitelistFailed(tx *gorm.DB, issuanceID int64, failures []registry.WalletFailure) error {
+	events := make([]registry.Event, 0, len(failures))
+	for _, f := range failures {
+		var owner []struct {
+			InvestorID *int64
+			SellerID   *int64
+		}
+		if err := tx.Raw(`SELECT f.investor_id, i.seller_id FROM whitelist_sync_failures f LEFT JOIN investors i ON i.id = f.investor_id
+WHERE f.issuance_id = ? AND f.wallet = ?`, issuanceID, f.Wallet).Scan(&owner).Error; err != nil {
+			return err
+		}
+		data := map[string]any{"issuanceId": issuanceID, "wallet": f.Wallet, "reason": f.Reason}
+		var parties []int64
+		if len(owner) > 0 && owner[0].InvestorID != nil {
+			data["investorId"] = *owner[0].InvestorID
+			if owner[0].SellerID != nil {
+				parties = []int64{*owner[0].SellerID}
+			}
+		}
+		e := newEvent(registry.EventWhitelistFailed, issuanceID, data)
+		e.Parties = parties
+		events = append(events, e)
+	}
+	return emitEvents(tx, events)
+}
+
+// emitOperationFinished reports an operation's outcome.
+func emitOperationFinished(tx *gorm.DB, op *registry.Operation, status registry.OperationStatus, failure string, result map[string]string) error {
+	return emitEvent(tx, newEvent(registry.EventOperationFinished, op.IssuanceID, map[string]any{"operationId": op.ID,
+		"issuanceId": op.IssuanceID, "kind": op.Kind, "status": status, "error": failure, "result": result}))
+}
+
+// emitTransfersMirrored reports a mirrored batch's transfers, one event each,
+// in chain order; a token no issuance is attached to reports nothing.
+func emitTransfersMirrored(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
+	if len(transfers) == 0 {
+		return nil
+	}
+	var ids []int64
+	if err := tx.Model(&issuanceRow{}).Where("chain_id = ? AND token_address = ?", chainID, token).Limit(1).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	issuanceID := ids[0]
+	events := make([]registry.Event, len(transfers))
+	for i, t := range transfers {
+		amount := "0"
+		if t.Amount != nil {
+			amount = t.Amount.String()
+		}
+		events[i] = newEvent(registry.EventTransferMirrored, issuanceID, map[string]any{"issuanceId": issuanceID,
+			"chainId": chainID, "token": token, "blockNumber": t.BlockNumber, "blockHash": strings.ToLower(t.BlockHash),
+			"txHash": strings.ToLower(t.TxHash), "logIndex": t.LogIndex, "from": t.From, "to": t.To, "amount": amount})
+	}
+	return emitEvents(tx, events)
+}
+
+// emitComplianceAlerts reports alerts raised on a mirrored batch.
+func emitComplianceAlerts(tx *gorm.DB, issuanceID int64, rows []alertRow) error {
+	events := make([]registry.Event, len(rows))
+	for i := range rows {
+		a := rows[i].domain()
+		codes := make([]string, len(a.Codes))
+		for j, c := range a.Codes {
+			codes[j] = c.String()
+		}
+		amount := "0"
+		if a.Amount != nil {
+			amount = a.Amount.String()
+		}
+		events[i] = newEvent(registry.EventComplianceAlert, issuanceID, map[string]any{"issuanceId": issuanceID,
+			"chainId": a.ChainID, "token": a.Token, "blockNumber": a.BlockNumber, "blockHash": a.BlockHash, "txHash": a.TxHash,
+			"logIndex": a.LogIndex, "from": a.From, "to": a.To, "amount": amount, "codes": codes})
+	}
+	return emitEvents(tx, events)
+}
+
+// emitChainWorkHalted reports a halt: every seller of the issuance learns it.
+func emitChainWorkHalted(tx *gorm.DB, h *registry.Halt) error {
+	e := newEvent(registry.EventChainWorkHalted, h.IssuanceID, map[string]any{"issuanceId": h.IssuanceID, "haltId": h.ID,
+		"chainId": h.ChainID, "token": h.Token, "reason": h.Reason})
+	e.Public = true
+	return emitEvent(tx, e)
+}
