@@ -174,7 +174,7 @@ func TestTermChangeAppliesAtOnceWithHistory(t *testing.T) {
 		}
 		for _, bad := range []registry.TermChangeRequest{
 			{Changes: registry.Terms{Clear: []string{"lockupEnd"}}},                                      // no reason
-			{Changes: registry.Terms{}, Reason: "x"},                                                      // no change
+			{Changes: registry.Terms{}, Reason: "x"},                                                     // no change
 			{Changes: registry.Terms{AllowedCountries: []string{"XX"}}, Reason: "x"},                     // not a country
 			{Changes: registry.Terms{OfferingStart: &end, OfferingEnd: &t0}, Reason: "window backwards"}, // invalid as a whole
 		} {
