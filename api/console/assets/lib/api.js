@@ -40,6 +40,21 @@ export async function request(method, path, body) {
   return data;
 }
 
+// upload posts a file's text as contentType; it answers {status, data} for
+// the statuses the caller expects (a bulk upload's 422 carries its per-row
+// results) and throws ApiError for the others.
+export async function upload(path, text, contentType, expected = [200]) {
+  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', body: text,
+    headers: { Accept: 'application/json', 'Content-Type': contentType, 'X-CSRF-Token': csrfToken } });
+  const raw = await res.text();
+  let data = null;
+  try { data = raw ? JSON.parse(raw) : null; } catch { data = { error: { code: 'internal', message: raw } }; }
+  if (expected.includes(res.status)) return { status: res.status, data };
+  const err = new ApiError(res.status, data);
+  if (res.status === 401) onUnauthorized(err);
+  throw err;
+}
+
 export const get = (p) => request('GET', p);
 export const post = (p, b) => request('POST', p, b);
 export const put = (p, b) => request('PUT', p, b);

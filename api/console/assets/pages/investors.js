@@ -1,6 +1,7 @@
 import { t, term, formatDate } from '../lib/i18n.js';
 import { get, post, query } from '../lib/api.js';
 import { h, table, form, section, badge, link, clear, toISO, announce, mount } from '../lib/ui.js';
+import { bulkSection } from './bulk.js';
 
 export const kycStatuses = ['NONE', 'PENDING', 'VERIFIED', 'REJECTED'];
 export const screeningResults = ['NONE', 'CLEAR', 'HIT'];
@@ -43,7 +44,7 @@ export async function page({ main, query: q, session }) {
     rows: data.items,
   });
   mount(main, h('h1', {}, t('investors.title')), section(t('investors.search'), search, tbl),
-    session.role === 'seller' || session.role === 'operator' ? section(t('investors.onboard'), onboardingForm(session)) : null);
+    section(t('investors.onboard'), onboardingForm(session)), bulkSection(session));
 }
 
 // day is today plus n days as YYYY-MM-DD (UTC).

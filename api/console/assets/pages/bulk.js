@@ -1,0 +1,64 @@
+// Bulk onboarding: a CSV (or JSON) of investors checked row by row
+// (validate), then written all together (apply), with each row's outcome and
+// the reason a row was refused next to it.
+import { t, term } from '../lib/i18n.js';
+import { upload, query } from '../lib/api.js';
+import { h, table, section, badge, clear, errorBlock, field, announce } from '../lib/ui.js';
+import { translate, reasonText } from '../lib/errors.js';
+
+// The columns of the CSV template (registry.BulkColumns), in its order.
+const columns = ['customerRef', 'personType', 'residenceCountry', 'dateOfBirth', 'wallets', 'kycStatus', 'kycMethod', 'kycVerifiedAt',
+  'kycReviewDue', 'sanctions', 'sanctionsCheckedAt', 'antisocial', 'antisocialCheckedAt', 'categories', 'approveIssuances', 'approvalValidUntil'];
+
+const outcomeState = { CREATED: 'CONFIRMED', APPROVED: 'CONFIRMED', UNCHANGED: 'NONE', ERROR: 'FAILED' };
+
+export function bulkSection(session) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const fileField = field({ name: 'file', label: t('bulk.file'), type: 'file', hint: t('bulk.fileHint') });
+  fileField.querySelector('input').setAttribute('accept', '.csv,.json,text/csv,application/json');
+  const sellerField = session.role === 'operator' ? field({ name: 'sellerId', label: t('col.seller'), type: 'number' }) : null;
+  const template = URL.createObjectURL(new Blob([`\ufeff${columns.join(',')}\r\n`], { type: 'text/csv;charset=utf-8' }));
+  const run = (mode) => async (ev) => {
+    const input = fileField.querySelector('input');
+    const file = input.files && input.files[0];
+    if (!file) { fileField.querySelector('.field-error').textContent = t('v.required', { field: t('bulk.file') }); input.focus(); return; }
+    fileField.querySelector('.field-error').textContent = '';
+    ev.target.disabled = true;
+    try {
+      const text = await file.text();
+      const type = /\.json$/i.test(file.name) ? 'application/json' : 'text/csv';
+      const sellerId = sellerField ? sellerField.querySelector('input').value.trim() : '';
+      const { status, data } = await upload(`/v1/investors/bulk${query({ mode, sellerId })}`, text, type, [200, 422]);
+      clear(out, summary(data, status), results(data));
+      announce(t('bulk.done', { rows: data.rows, failed: data.failed }));
+    } catch (err) {
+      clear(out, errorBlock(err));
+    } finally { ev.target.disabled = false; }
+  };
+  return section(t('bulk.title'),
+    h('p', { class: 'hint' }, t('bulk.intro'), ' ', h('a', { href: template, download: 'investors-template.csv' }, t('bulk.template'))),
+    h('div', { class: 'form' }, h('div', { class: 'fields' }, sellerField, fileField),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', onclick: run('validate') }, t('bulk.validate')),
+        h('button', { type: 'button', class: 'primary', onclick: run('apply') }, t('bulk.apply')))),
+    out);
+}
+
+function summary(r, status) {
+  return h('p', { class: status === 422 ? 'form-error' : 'notice', role: 'status' },
+    r.mode === 'apply' ? (r.applied ? t('bulk.applied') : t('bulk.notApplied')) : t('bulk.validated'), ' ',
+    t('bulk.counts', { rows: r.rows, created: r.created, approved: r.approved, unchanged: r.unchanged, failed: r.failed }));
+}
+
+function results(r) {
+  return table({ caption: t('bulk.caption'), rowKey: (x) => x.line, rows: r.results || [], columns: [
+    { key: 'line', label: t('bulk.line'), num: true },
+    { key: 'customerRef', label: t('field.customerRef') },
+    { key: 'outcome', label: t('bulk.outcome'), render: (x) => badge(outcomeState[x.outcome] || 'NONE', term(x.outcome)) },
+    { key: 'investorId', label: t('col.investor'), num: true },
+    { key: 'approved', label: t('bulk.approvedIn'), value: (x) => (x.approved || []).join(' ') },
+    { key: 'message', label: t('col.reasons'), render: (x) => (x.code ? [
+      x.reason ? [h('code', {}, x.reason), ' ', reasonText(x.reason), ' '] : null,
+      h('span', { class: 'bad' }, translate({ code: x.code, message: x.message || '' }).text)] : '') },
+  ] });
+}
