@@ -27,6 +27,7 @@ import (
 	"github.com/stonode/stonode/registry/chain"
 	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
+	"github.com/stonode/stonode/registry/webhook"
 )
 
 const usage = `stonode — registry node for security token offerings
@@ -220,6 +221,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	records := store.NewRecords(db, dataKeys)
+	termsSvc, webhooksSvc := store.NewTerms(db), store.NewWebhooks(db)
 
 	conn, err := openChain(ctx, cfg)
 	if err != nil {
@@ -257,12 +259,21 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	var work sync.WaitGroup
 	work.Add(1)
 	go func() { defer work.Done(); node.Run(workCtx) }()
+	// Scheduled term changes fall due, and the webhook outbox drains, beside
+	// the chain work; both resume from the database after a restart.
+	deliveries := webhook.New(webhooksSvc, webhook.Config{Metrics: metricsRegistry}, log)
+	work.Add(2)
+	go func() { defer work.Done(); deliveries.Run(workCtx) }()
+	go func() {
+		defer work.Done()
+		registry.RunTermSchedule(workCtx, termsSvc, 5*time.Second, time.Now, log, nil)
+	}()
 	defer func() { stopWork(); work.Wait() }()
 
 	srv := &http.Server{
 		Handler: api.New(registrySvc, api.Options{Logger: log, Chain: node.Ops, Metrics: metricsRegistry,
 			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness, Nodes: node.Leases, Records: records,
-			Controls: node.Ops}),
+			Controls: node.Ops, Terms: termsSvc, Webhooks: webhooksSvc, WakeWebhooks: deliveries.Wake}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
