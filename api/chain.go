@@ -43,7 +43,15 @@ func (s *Server) attach(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toIssuanceJSON(iss))
+	// Who holds which role on the attached pair (recovery.go); the attach
+	// itself succeeded, so a failed read only leaves the list out.
+	out := attachedJSON{issuanceJSON: toIssuanceJSON(iss)}
+	if roles, err := s.controls.Roles(c.Request.Context(), id); err != nil {
+		s.log.Warn("roles of attached contracts", "issuance", id, "err", err)
+	} else {
+		out.Roles = rolesJSON(roles)
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) getOperation(c *gin.Context) {
@@ -147,6 +155,12 @@ func toOperationJSON(op *registry.Operation) operationJSON {
 		req = map[string]string{}
 	}
 	return operationJSON{op.ID, op.IssuanceID, string(op.Kind), string(op.Status), op.Error, req, op.Result, op.CreatedBy, op.CreatedAt, op.UpdatedAt}
+}
+
+// attachedJSON is the issuance with the role holders of its attached pair.
+type attachedJSON struct {
+	issuanceJSON
+	Roles []registry.RoleHolder `json:"roles,omitempty"`
 }
 
 type attachRequest struct {
