@@ -47,6 +47,8 @@ type Options struct {
 	Metrics *prometheus.Registry
 	// Console tunes the web console's sessions (idle timeout, lifetime, clock).
 	Console console.Options
+	// Bulk onboards investors in bulk; nil: the registry service does, if it can.
+	Bulk registry.BulkService
 	// Records keeps investors' personal data and the holder register with its
 	// snapshots (personal.go, register.go); nil answers those routes with 503.
 	Records Records
@@ -78,6 +80,9 @@ type Server struct {
 	now         func() time.Time
 	engine      *gin.Engine
 	console     *console.Console
+
+	// Bulk onboarding, allocations and distributions (bulk.go, allocations.go, distributions.go).
+	bulk registry.BulkService
 
 	// Personal data and the holder register (personal.go, register.go).
 	records Records
@@ -142,6 +147,7 @@ func New(svc registry.Service, opts Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, chain: opts.Chain, deployments: opts.Deployments, mirror: opts.Mirror, readiness: opts.Readiness, metrics: newHTTPMetrics(opts.Metrics), gather: opts.Metrics,
 		log: opts.Logger, now: opts.Clock, engine: gin.New()}
+	s.bulk = opts.Bulk
 	s.records = opts.Records
 	s.nodes = opts.Nodes
 	s.controls = opts.Controls
@@ -232,6 +238,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/issuances/:id/transfer-checks", anyRole, s.transferCheck},
 
 		{http.MethodPost, "/v1/investors", administrator, s.createInvestor},
+		{http.MethodPost, "/v1/investors/bulk", administrator, s.bulkInvestors},
 		{http.MethodGet, "/v1/investors", administrator, s.listInvestors},
 		{http.MethodGet, "/v1/investors/:id", administrator, s.getInvestor},
 		{http.MethodGet, "/v1/investors/:id/wallets", administrator, s.listWallets},
