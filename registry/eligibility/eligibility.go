@@ -13,35 +13,37 @@
 //
 //	 1 issuance.status              ISSUANCE_NOT_ACTIVE
 //	 2 issuance.paused              TOKEN_PAUSED
-//	 3 sender.wallet                WALLET_UNKNOWN (sender)
-//	 4 sender.frozen                ACCOUNT_FROZEN (sender)
-//	 5 receiver.frozen              ACCOUNT_FROZEN (receiver)
-//	 6 sender.balance               INSUFFICIENT_BALANCE
-//	 7 seller.lead_status           SELLER_NOT_REGISTERED / SELLER_SUSPENDED
-//	 8 seller.lead_licence          SELLER_LICENSE_MISMATCH
-//	 9 receiver.wallet              WALLET_UNKNOWN (receiver; skips 10-24)
-//	10 seller.investor_status       SELLER_NOT_REGISTERED / SELLER_SUSPENDED
-//	11 seller.investor_authorised   SELLER_NOT_AUTHORISED_FOR_ISSUANCE
-//	12 seller.investor_licence      SELLER_LICENSE_MISMATCH
-//	13 whitelist.approved           NOT_WHITELISTED
-//	14 whitelist.expiry             WHITELIST_EXPIRED
-//	15 kyc.status                   KYC_MISSING
-//	16 kyc.expiry                   KYC_EXPIRED
-//	17 screening.sanctions          SANCTIONS_HIT
-//	18 screening.antisocial         ANTISOCIAL_HIT
-//	19 screening.missing            SCREENING_MISSING
-//	20 category.required            NOT_QII / NOT_SPECIFIED_INVESTOR / CATEGORY_EXPIRED
-//	21 country.residence            COUNTRY_RESTRICTED
-//	22 holdings.max_holders         MAX_HOLDERS_REACHED
-//	23 holdings.min                 AMOUNT_BELOW_MIN
-//	24 holdings.max                 AMOUNT_ABOVE_MAX
-//	25 sender.partial_transfer      PARTIAL_TRANSFER_NOT_ALLOWED
-//	26 issuance.lockup              LOCKUP_ACTIVE
-//	27 transfer.approval            TRANSFER_NOT_APPROVED
+//	 3 issuance.offering_window     OFFERING_WINDOW_CLOSED (mints)
+//	 4 issuance.supply_cap          SUPPLY_CAP_EXCEEDED (mints)
+//	 5 sender.wallet                WALLET_UNKNOWN (sender)
+//	 6 sender.frozen                ACCOUNT_FROZEN (sender)
+//	 7 receiver.frozen              ACCOUNT_FROZEN (receiver)
+//	 8 sender.balance               INSUFFICIENT_BALANCE
+//	 9 seller.lead_status           SELLER_NOT_REGISTERED / SELLER_SUSPENDED
+//	10 seller.lead_licence          SELLER_LICENSE_MISMATCH
+//	11 receiver.wallet              WALLET_UNKNOWN (receiver; skips 12-26)
+//	12 seller.investor_status       SELLER_NOT_REGISTERED / SELLER_SUSPENDED
+//	13 seller.investor_authorised   SELLER_NOT_AUTHORISED_FOR_ISSUANCE
+//	14 seller.investor_licence      SELLER_LICENSE_MISMATCH
+//	15 whitelist.approved           NOT_WHITELISTED
+//	16 whitelist.expiry             WHITELIST_EXPIRED
+//	17 kyc.status                   KYC_MISSING
+//	18 kyc.expiry                   KYC_EXPIRED
+//	19 screening.sanctions          SANCTIONS_HIT
+//	20 screening.antisocial         ANTISOCIAL_HIT
+//	21 screening.missing            SCREENING_MISSING
+//	22 category.required            NOT_QII / NOT_SPECIFIED_INVESTOR / CATEGORY_EXPIRED
+//	23 country.residence            COUNTRY_RESTRICTED
+//	24 holdings.max_holders         MAX_HOLDERS_REACHED
+//	25 holdings.min                 AMOUNT_BELOW_MIN
+//	26 holdings.max                 AMOUNT_ABOVE_MAX
+//	27 sender.partial_transfer      PARTIAL_TRANSFER_NOT_ALLOWED
+//	28 issuance.lockup              LOCKUP_ACTIVE
+//	29 transfer.approval            TRANSFER_NOT_APPROVED
 //
 // Same-investor transfers (both wallets belong to one investor) move no
 // beneficial ownership, so the rules about who may become or remain a holder
-// (seller 7-12, whitelist, KYC, screening, category, country, holdings 22-25)
+// (seller 9-14, whitelist, KYC, screening, category, country, holdings 24-27)
 // are skipped. The rules about whether tokens may move at all still apply:
 // issuance status, pause, freeze, free balance, and the lock-up (the token
 // contract enforces the lock-up on every non-mint transfer, and a lock-up
@@ -87,7 +89,10 @@ type Request struct {
 	To         Party
 	Amount     *big.Int // nil: receive-only look-up (skip amount rules)
 	Holdings   Holdings
-	At         time.Time
+	// Supply is the token's total supply before a mint (with the rows of an
+	// allocation before this one); nil = unknown, which skips the supply cap.
+	Supply *big.Int
+	At     time.Time
 	// Approval: whether the issuance requires transfer approval and this
 	// transfer has an approved, unexpired one; nil when none is required.
 	Approval *registry.ApprovalFact
@@ -97,6 +102,8 @@ type Request struct {
 const (
 	RuleIssuanceStatus     = "issuance.status"
 	RuleIssuancePaused     = "issuance.paused"
+	RuleOfferingWindow     = "issuance.offering_window"
+	RuleSupplyCap          = "issuance.supply_cap"
 	RuleSenderWallet       = "sender.wallet"
 	RuleSenderFrozen       = "sender.frozen"
 	RuleReceiverFrozen     = "receiver.frozen"
@@ -125,7 +132,8 @@ const (
 )
 
 var ruleOrder = [...]string{
-	RuleIssuanceStatus, RuleIssuancePaused, RuleSenderWallet, RuleSenderFrozen,
+	RuleIssuanceStatus, RuleIssuancePaused, RuleOfferingWindow, RuleSupplyCap,
+	RuleSenderWallet, RuleSenderFrozen,
 	RuleReceiverFrozen, RuleSenderBalance, RuleLeadStatus, RuleLeadLicence,
 	RuleReceiverWallet, RuleInvestorSeller, RuleInvestorAuthorised, RuleInvestorLicence,
 	RuleWhitelistApproved, RuleWhitelistExpiry, RuleKYCStatus, RuleKYCExpiry,
@@ -177,6 +185,24 @@ func Evaluate(req Request) registry.Decision {
 	}
 	if iss.Paused {
 		r.fail(registry.CodeTokenPaused, RuleIssuancePaused, fmt.Sprintf("token of issuance %d is paused", iss.ID))
+	}
+	// The offering window and the supply cap bind mints (no sender, an
+	// amount) only: holders trade outside the window, and only a mint adds to
+	// the supply. The token checks the cap first among a mint's rules too.
+	if from == nil && req.Amount != nil {
+		switch {
+		case iss.OfferingStart != nil && at < iss.OfferingStart.Unix():
+			r.fail(registry.CodeOfferingClosed, RuleOfferingWindow,
+				fmt.Sprintf("issuance %d's offering opens at %s", iss.ID, stamp(*iss.OfferingStart)))
+		case iss.OfferingEnd != nil && at > iss.OfferingEnd.Unix():
+			r.fail(registry.CodeOfferingClosed, RuleOfferingWindow,
+				fmt.Sprintf("issuance %d's offering closed at %s", iss.ID, stamp(*iss.OfferingEnd)))
+		}
+		if iss.SupplyCap != nil && req.Supply != nil && cmpSum(req.Supply, req.Amount, iss.SupplyCap) > 0 {
+			r.fail(registry.CodeSupplyCapExceeded, RuleSupplyCap,
+				fmt.Sprintf("minting %s would take issuance %d's supply from %s to %s, above its cap of %s",
+					req.Amount, iss.ID, req.Supply, new(big.Int).Add(req.Supply, req.Amount), iss.SupplyCap))
+		}
 	}
 
 	// Sender wallet, freezes and free balance.

@@ -75,6 +75,9 @@ func base() Request {
 	}
 }
 
+// mint turns a request into a mint of 10 onto a supply of 90.
+func mint(r *Request) { r.From, r.Holdings.SenderBalance, r.Supply = nil, nil, big.NewInt(90) }
+
 // lookup turns a request into a receive-only look-up.
 func lookup(r *Request) { r.From, r.Amount = nil, nil }
 
@@ -116,6 +119,8 @@ var (
 	aboveMax      = registry.CodeAmountAboveMax
 	insufficient  = registry.CodeInsufficientBalance
 	partial       = registry.CodePartialTransferNotAllowed
+	supplyCapped  = registry.CodeSupplyCapExceeded
+	windowClosed  = registry.CodeOfferingClosed
 )
 
 func grant(c registry.Category, from, to time.Time) registry.CategoryGrant {
@@ -405,6 +410,31 @@ var cases = []tcase{
 		r.Holdings.ReceiverBalance = new(big.Int).SetUint64(^uint64(0))
 		r.Amount = big.NewInt(1)
 	}, codes(aboveMax)},
+
+	// Mints: offering window and supply cap.
+	{"mint within window and cap", func(r *Request) {
+		mint(r)
+		r.Issuance.OfferingStart, r.Issuance.OfferingEnd = ptr(t0), ptr(t0)
+		r.Issuance.SupplyCap = big.NewInt(100)
+	}, nil},
+	{"mint before the offering opens", func(r *Request) { mint(r); r.Issuance.OfferingStart = ptr(t0.Add(time.Second)) }, codes(windowClosed)},
+	{"mint after the offering closed", func(r *Request) { mint(r); r.Issuance.OfferingEnd = ptr(t0.Add(-time.Second)) }, codes(windowClosed)},
+	{"transfer after the offering closed", func(r *Request) { r.Issuance.OfferingEnd = ptr(t0.Add(-time.Second)) }, nil},
+	{"look-up after the offering closed", func(r *Request) { lookup(r); r.Issuance.OfferingEnd = ptr(t0.Add(-time.Second)) }, nil},
+	{"mint above the supply cap", func(r *Request) { mint(r); r.Issuance.SupplyCap = big.NewInt(99) }, codes(supplyCapped)},
+	{"mint with unknown supply skips the cap", func(r *Request) { mint(r); r.Supply = nil; r.Issuance.SupplyCap = big.NewInt(1) }, nil},
+	{"transfer ignores the supply cap", func(r *Request) { r.Supply = big.NewInt(90); r.Issuance.SupplyCap = big.NewInt(1) }, nil},
+	{"mint: supply cap before the receiver's rules, as the token orders them", func(r *Request) {
+		mint(r)
+		r.Issuance.SupplyCap = big.NewInt(0)
+		r.To.Wallet.Frozen = true
+		r.To.Entry = nil
+	}, codes(supplyCapped, frozen, notWL)},
+	{"uint256 supply cap", func(r *Request) {
+		mint(r)
+		p200 := new(big.Int).Lsh(big.NewInt(1), 200)
+		r.Supply, r.Amount, r.Issuance.SupplyCap = p200, big.NewInt(1), new(big.Int).Set(p200)
+	}, codes(supplyCapped)},
 
 	// Same-investor transfers.
 	{"same investor passes holder rules", func(r *Request) {

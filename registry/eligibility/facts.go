@@ -90,6 +90,9 @@ func NewRequest(f *registry.Facts, from, to string, amount *big.Int, at time.Tim
 	} else {
 		req.Holdings.Holders = holdersBefore(f.Ranked, investorID, at)
 	}
+	if from == "" && amount != nil {
+		req.Supply = MintSupply(f.Holdings)
+	}
 	if from != "" {
 		sender := partyOf(from, f.Parties[from])
 		req.From = &sender
@@ -97,6 +100,19 @@ func NewRequest(f *registry.Facts, from, to string, amount *big.Int, at time.Tim
 		req.Approval = f.Approval
 	}
 	return req
+}
+
+// MintSupply is the token's total supply in the mirrored register (the sum of
+// its wallets), or nil without a mirror.
+func MintSupply(h *registry.MirrorHoldings) *big.Int {
+	if h == nil {
+		return nil
+	}
+	sum := new(big.Int)
+	for _, b := range h.Wallets {
+		sum.Add(sum, b)
+	}
+	return sum
 }
 
 // partyOf is one side of a transfer as the facts know it.
