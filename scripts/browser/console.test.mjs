@@ -7,7 +7,8 @@
 // Each step prints "ok - <name>" or "not ok - <name>" (TAP); a step after a
 // failed one is reported "not ok … # skipped" so nothing is silently left out.
 // The exit status is 0 only if every step passed. SCREENSHOT=<file.png> also
-// saves the issuance page (the README's picture).
+// saves the issuance page (the README's picture); SHOTS_DIR=<dir> saves every
+// page state axe checks.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, mkdirSync, createWriteStream } from 'node:fs';
@@ -111,6 +112,7 @@ try {
         .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
     }, axeSource);
     a11y.push([name, violations]);
+    if (process.env.SHOTS_DIR) await page.screenshot({ path: join(process.env.SHOTS_DIR, `${name.replace(/\W+/g, '-')}.png`), fullPage: true });
   };
   const signIn = async (key) => {
     await page.goto(`${base}/console/#/signin`);
@@ -267,6 +269,20 @@ try {
       await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true, clip: { x: 0, y: 0, width: 1360, height: 1780 } });
     }
   });
+  await step("the seller's dashboard shows the issuance with its holder count", async () => {
+    await go('#/dashboard');
+    const row = page.locator(`table.grid tbody tr[data-key="${issuanceId}"]`);
+    await row.waitFor();
+    const cells = row.locator('td');
+    const headers = await page.locator('table.grid thead th').allInnerTexts();
+    const col = (label) => headers.findIndex((x) => x.startsWith(label));
+    await page.waitForFunction(([sel, i]) => document.querySelector(sel)?.children[i]?.textContent === '1',
+      [`table.grid tbody tr[data-key="${issuanceId}"]`, col('Holders')]);
+    assert(await cells.nth(col('Whitelist not confirmed')).innerText() === '0', 'unconfirmed whitelist entries');
+    assert(await cells.nth(col('Status')).innerText() === 'OFFERING', 'status');
+    await audit('dashboard (with an issuance)');
+    await go(`#/issuances/${issuanceId}`);
+  });
   await step('a form posted without the CSRF token is refused', async () => {
     const r = await page.evaluate(async (id) => {
       const res = await fetch(`/v1/issuances/${id}/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"status":"ISSUED"}' });
@@ -342,7 +358,7 @@ try {
     }, axeSource);
     assert(control.includes('button-name'), `axe missed an unnamed button: ${control}`);
     const bad = a11y.filter(([, v]) => v.length);
-    assert(a11y.length >= 18, `only ${a11y.length} pages checked`);
+    assert(a11y.length >= 19, `only ${a11y.length} pages checked`);
     assert(!bad.length, bad.map(([name, v]) => `${name}: ${v.map((x) => `${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(', ')}`).join('; ')}`).join('\n'));
     assert(!consoleErrors.length, `script errors: ${consoleErrors.join('; ')}`);
   });
