@@ -517,6 +517,10 @@ type stonode struct {
 	logPath string
 	p       *proc
 	starts  int
+
+	// extraArgs and extraEnv go to `serve` after the harness's own (e.g.
+	// --writer-key-file, STONODE_AGENT_KEY=...).
+	extraArgs, extraEnv []string
 }
 
 func buildStonode(ctx context.Context, t *testing.T, root, dir string) string {
@@ -557,7 +561,7 @@ func (s *stonode) env() []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "STONODE_KEY="+s.nodeKey)
+	return append(append(env, "STONODE_KEY="+s.nodeKey), s.extraEnv...)
 }
 
 // start runs `stonode serve` and waits for /readyz.
@@ -581,6 +585,7 @@ func (s *stonode) start(ctx context.Context) {
 	if s.db != "" {
 		args = append(args, "--db", s.db)
 	}
+	args = append(args, s.extraArgs...)
 	cmd := exec.Command(s.bin, args...)
 	cmd.Env = s.env()
 	cmd.Stdout, cmd.Stderr = logf, logf
