@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -13,6 +14,14 @@ import (
 // httpMetrics are the API's own Prometheus series.
 type httpMetrics struct {
 	latency *prometheus.HistogramVec
+	// observers holds the histogram of each route template, method and status
+	// seen, so a request skips the label hashing and checks of WithLabelValues.
+	observers sync.Map // observerKey → prometheus.Observer
+}
+
+type observerKey struct {
+	route, method string
+	status        int
 }
 
 // NewMetricsRegistry returns a Prometheus registry with the Go runtime and
@@ -43,7 +52,12 @@ func (m *httpMetrics) observe(c *gin.Context, took time.Duration) {
 	if route == "" {
 		route = "unmatched"
 	}
-	m.latency.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Observe(took.Seconds())
+	k := observerKey{route: route, method: c.Request.Method, status: c.Writer.Status()}
+	o, ok := m.observers.Load(k)
+	if !ok {
+		o, _ = m.observers.LoadOrStore(k, m.latency.WithLabelValues(k.route, k.method, strconv.Itoa(k.status)))
+	}
+	o.(prometheus.Observer).Observe(took.Seconds())
 }
 
 func (s *Server) metricsHandler(g prometheus.Gatherer) gin.HandlerFunc {

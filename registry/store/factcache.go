@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"sync"
 	"sync/atomic"
@@ -38,7 +39,7 @@ func (a stamp) sameRegistry(b stamp) bool { return a.shared == b.shared && a.iss
 type readCache struct {
 	mu        sync.RWMutex
 	keysGen   int64
-	keys      map[string]*registry.Principal // by key hash
+	keys      map[[sha256.Size]byte]*registry.Principal // by the key's SHA-256
 	issuances map[int64]*issuanceEntry
 	parties   int // cached parties over all entries
 }
@@ -61,7 +62,7 @@ func newReadCache() *readCache {
 
 func (c *readCache) resetKeysLocked(gen int64) {
 	c.keysGen = gen
-	c.keys = map[string]*registry.Principal{}
+	c.keys = map[[sha256.Size]byte]*registry.Principal{}
 }
 
 // observe moves the key cache to shared generation gen, dropping older keys.
@@ -79,7 +80,7 @@ func (c *readCache) observe(gen int64) {
 	c.mu.Unlock()
 }
 
-func (c *readCache) key(gen int64, hash string) (*registry.Principal, bool) {
+func (c *readCache) key(gen int64, hash [sha256.Size]byte) (*registry.Principal, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.keysGen != gen {
@@ -89,7 +90,7 @@ func (c *readCache) key(gen int64, hash string) (*registry.Principal, bool) {
 	return p, ok
 }
 
-func (c *readCache) putKey(gen int64, hash string, p *registry.Principal) {
+func (c *readCache) putKey(gen int64, hash [sha256.Size]byte, p *registry.Principal) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.keysGen == gen {

@@ -174,24 +174,25 @@ func (s *Registry) RevokeKey(ctx context.Context, sellerID *int64, keyID string)
 	})
 }
 
-// Authenticate resolves a presented key to its principal.
+// Authenticate resolves a presented key to its principal. A key checked once
+// is cached by its digest until the next write to the shared scope (a
+// revocation is one), so most requests cost a hash and a map look-up.
 func (s *Registry) Authenticate(ctx context.Context, secret string) (*registry.Principal, error) {
-	unauthorized := registry.Errorf(registry.EUNAUTHORIZED, "invalid or revoked API key")
 	rest, ok := strings.CutPrefix(secret, keyPrefix)
 	if !ok {
-		return nil, unauthorized
+		return nil, errBadKey()
 	}
 	id, _, ok := strings.Cut(rest, "_")
 	if !ok || len(id) != 16 {
-		return nil, unauthorized
+		return nil, errBadKey()
 	}
-	hash := hashKey(secret)
+	digest := sha256.Sum256([]byte(secret))
 	gens, err := s.currentGenerations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	gen := gens.shared
-	if p, ok := s.cache.key(gen, hash); ok {
+	if p, ok := s.cache.key(gen, digest); ok {
 		out := *p
 		out.Generation = gens.seq
 		return &out, nil
@@ -199,12 +200,12 @@ func (s *Registry) Authenticate(ctx context.Context, secret string) (*registry.P
 	var row apiKeyRow
 	if err := s.read(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
-			return nil, unauthorized
+			return nil, errBadKey()
 		}
 		return nil, s.translate(err)
 	}
-	if row.RevokedAt != nil || subtle.ConstantTimeCompare([]byte(row.Hash), []byte(hash)) != 1 {
-		return nil, unauthorized
+	if row.RevokedAt != nil || subtle.ConstantTimeCompare([]byte(row.Hash), []byte(hex.EncodeToString(digest[:]))) != 1 {
+		return nil, errBadKey()
 	}
 	pr := &registry.Principal{KeyID: row.ID, Role: registry.Role(row.Role)}
 	if row.SellerID != nil {
@@ -212,8 +213,13 @@ func (s *Registry) Authenticate(ctx context.Context, secret string) (*registry.P
 	}
 	// Cached under the generation read before the key row: a revocation committed
 	// in between bumps the generation, and this entry is dropped with it.
-	s.cache.putKey(gen, hash, pr)
+	s.cache.putKey(gen, digest, pr)
 	out := *pr
 	out.Generation = gens.seq
 	return &out, nil
+}
+
+// errBadKey is the one answer to a key that is malformed, unknown or revoked.
+func errBadKey() error {
+	return registry.Errorf(registry.EUNAUTHORIZED, "invalid or revoked API key")
 }
