@@ -97,6 +97,7 @@ var (
 	notActive     = registry.CodeIssuanceNotActive
 	paused        = registry.CodeTokenPaused
 	lockup        = registry.CodeLockupActive
+	notApproved   = registry.CodeTransferNotApproved
 	notRegistered = registry.CodeSellerNotRegistered
 	suspended     = registry.CodeSellerSuspended
 	notAuthorised = registry.CodeSellerNotAuthorisedForIssuance
@@ -153,6 +154,21 @@ var cases = []tcase{
 	{"lock-up ends 1s after At", func(r *Request) { r.Issuance.LockupEnd = ptr(t0.Add(time.Second)) }, codes(lockup)},
 	{"lock-up does not bind a mint", func(r *Request) { r.From = nil; r.Issuance.LockupEnd = ptr(t0.Add(time.Hour)) }, nil},
 	{"lock-up does not bind a look-up", func(r *Request) { lookup(r); r.Issuance.LockupEnd = ptr(t0.Add(time.Hour)) }, nil},
+
+	// Transfer approval (譲渡承認): last, as on the token.
+	{"approval required, none", func(r *Request) { r.Approval = &registry.ApprovalFact{Required: true} }, codes(notApproved)},
+	{"approval required and approved", func(r *Request) { r.Approval = &registry.ApprovalFact{Required: true, Approved: true} }, nil},
+	{"approval not required", func(r *Request) { r.Approval = &registry.ApprovalFact{} }, nil},
+	{"approval does not bind a mint", func(r *Request) { r.From = nil; r.Approval = &registry.ApprovalFact{Required: true} }, nil},
+	{"approval does not bind a look-up", func(r *Request) { lookup(r); r.Approval = &registry.ApprovalFact{Required: true} }, nil},
+	{"approval binds one investor's two wallets too", func(r *Request) {
+		sameInvestor(r)
+		r.Approval = &registry.ApprovalFact{Required: true}
+	}, codes(notApproved)},
+	{"approval after lock-up", func(r *Request) {
+		r.Issuance.LockupEnd = ptr(t0.Add(time.Hour))
+		r.Approval = &registry.ApprovalFact{Required: true}
+	}, codes(lockup, notApproved)},
 
 	// Lead seller.
 	{"lead seller missing", func(r *Request) { r.LeadSeller = nil }, codes(notRegistered)},
