@@ -42,6 +42,11 @@ const CookieName = "stonode_console"
 // CSRFHeader carries the session's CSRF token on state-changing requests.
 const CSRFHeader = "X-CSRF-Token"
 
+// BackgroundHeader marks the console's own refreshes (polling for live
+// states): they do not count as use, so an open but unattended console still
+// reaches its idle timeout.
+const BackgroundHeader = "X-Console-Background"
+
 // Defaults for Options left zero.
 const (
 	DefaultIdleTimeout = 30 * time.Minute
@@ -300,7 +305,7 @@ func (c *Console) resolve(r *http.Request) (session, *registry.Principal, error)
 	if err != nil || ck.Value == "" {
 		return session{}, nil, registry.Errorf(registry.EUNAUTHORIZED, "not signed in to the console")
 	}
-	ss, ok := c.sessions.lookup(ck.Value)
+	ss, ok := c.sessions.lookup(ck.Value, r.Header.Get(BackgroundHeader) == "")
 	if !ok {
 		return session{}, nil, registry.Errorf(registry.EUNAUTHORIZED, "the console session has expired or ended; sign in again")
 	}

@@ -295,6 +295,23 @@ func TestSessionExpiresAndSignsOut(t *testing.T) {
 		status, body = b.do(http.MethodGet, "/v1/sellers", nil, false)
 		want(t, "idle for 10 minutes", status, body, http.StatusUnauthorized, registry.EUNAUTHORIZED)
 
+		// The console's own refreshes (polling) are not use: an open console
+		// nobody touches still times out.
+		if status, _ := b.signIn(n.op); status != http.StatusCreated {
+			t.Fatal("sign-in failed")
+		}
+		poll := func() (int, map[string]any) {
+			req := n.request(http.MethodGet, "/v1/sellers", nil)
+			req.Header.Set(console.BackgroundHeader, "1")
+			return n.send(b.c, req)
+		}
+		n.clock.Set(n.clock.Now().Add(9 * time.Minute))
+		status, body = poll()
+		want(t, "a refresh 9 minutes after sign-in", status, body, http.StatusOK, "")
+		n.clock.Set(n.clock.Now().Add(time.Minute))
+		status, body = poll()
+		want(t, "a refresh 10 minutes after the last use", status, body, http.StatusUnauthorized, registry.EUNAUTHORIZED)
+
 		if status, _ := b.signIn(n.op); status != http.StatusCreated {
 			t.Fatal("sign-in failed")
 		}

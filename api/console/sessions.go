@@ -70,9 +70,9 @@ func (s *sessions) open(secret, keyID string) *session {
 	return ss
 }
 
-// lookup returns a copy of the live session id names and marks it used; an
-// expired one is dropped and reported missing.
-func (s *sessions) lookup(id string) (session, bool) {
+// lookup returns a copy of the live session id names and, when touch is set,
+// marks it used; an expired one is dropped and reported missing.
+func (s *sessions) lookup(id string, touch bool) (session, bool) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -84,7 +84,9 @@ func (s *sessions) lookup(id string) (session, bool) {
 		delete(s.byID, id)
 		return session{}, false
 	}
-	ss.lastSeen = now
+	if touch {
+		ss.lastSeen = now
+	}
 	return *ss, true
 }
 

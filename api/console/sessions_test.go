@@ -23,22 +23,22 @@ func TestSessionTable(t *testing.T) {
 	}
 	// a is used, so b is now the least recently used.
 	now = now.Add(time.Minute)
-	if _, ok := s.lookup(a.id); !ok {
+	if _, ok := s.lookup(a.id, true); !ok {
 		t.Fatal("a missing")
 	}
 	d := s.open("secret-d", "kd")
-	if _, ok := s.lookup(b.id); ok {
+	if _, ok := s.lookup(b.id, true); ok {
 		t.Fatal("the least recently used session survived a full table")
 	}
 	for _, x := range []*session{a, c, d} {
-		if _, ok := s.lookup(x.id); !ok {
+		if _, ok := s.lookup(x.id, true); !ok {
 			t.Fatalf("session %s evicted", x.keyID)
 		}
 	}
 	// Expired sessions go first: after 10 idle minutes for all but d, opening
 	// another keeps d.
 	now = now.Add(9 * time.Minute)
-	if _, ok := s.lookup(d.id); !ok {
+	if _, ok := s.lookup(d.id, true); !ok {
 		t.Fatal("d missing")
 	}
 	now = now.Add(2 * time.Minute)
@@ -49,11 +49,11 @@ func TestSessionTable(t *testing.T) {
 	d2 := s.open("secret-d", "kd")
 	s.endKey("kd")
 	for _, x := range []*session{d, d2} {
-		if _, ok := s.lookup(x.id); ok {
+		if _, ok := s.lookup(x.id, true); ok {
 			t.Fatal("a session of the ended key survived")
 		}
 	}
-	if got, ok := s.lookup(e.id); !ok || got.secret != "secret-e" || !csrfMatches(got, e.csrf) || csrfMatches(got, "") || csrfMatches(got, a.csrf) {
+	if got, ok := s.lookup(e.id, true); !ok || got.secret != "secret-e" || !csrfMatches(got, e.csrf) || csrfMatches(got, "") || csrfMatches(got, a.csrf) {
 		t.Fatal("e lost, or its CSRF check is wrong")
 	}
 }

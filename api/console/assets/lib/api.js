@@ -2,9 +2,17 @@
 // itself (same origin), the CSRF token goes in a header on every request that
 // changes something.
 let csrfToken = '';
+let background = 0; // > 0 while a poller refreshes: those requests are not use
 let onUnauthorized = () => {};
 
 export function setCSRF(token) { csrfToken = token || ''; }
+
+// inBackground runs fn with its requests marked as the console's own
+// refreshes, which do not keep the session from its idle timeout.
+export async function inBackground(fn) {
+  background += 1;
+  try { return await fn(); } finally { background -= 1; }
+}
 export function whenUnauthorized(fn) { onUnauthorized = fn; }
 
 export class ApiError extends Error {
@@ -20,6 +28,7 @@ export class ApiError extends Error {
 export async function request(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken;
+  if (background > 0 && method === 'GET') headers['X-Console-Background'] = '1';
   const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -73,7 +82,7 @@ export function query(params) {
 // metrics reads the Prometheus text of /metrics (any role) into
 // {name: [{labels, value}]} for the series asked for.
 export async function metrics(names) {
-  const res = await fetch('/metrics', { credentials: 'same-origin' });
+  const res = await fetch('/metrics', { credentials: 'same-origin', headers: background > 0 ? { 'X-Console-Background': '1' } : {} });
   if (!res.ok) return {};
   const out = {};
   for (const line of (await res.text()).split('\n')) {

@@ -2,6 +2,7 @@
 // what was typed and show the API's reason next to the field.
 import { t, term } from './i18n.js';
 import { translate, reasonText } from './errors.js';
+import { inBackground } from './api.js';
 
 let idSeq = 0;
 export const uid = (p = 'f') => `${p}-${++idSeq}`;
@@ -243,7 +244,7 @@ export function poller(fn, ms) {
   let stopped = false;
   const tick = async () => {
     if (stopped) return;
-    if (!document.hidden) { try { await fn(); } catch { /* shown by fn */ } }
+    if (!document.hidden) { try { await inBackground(fn); } catch { /* shown by fn */ } }
     if (!stopped) timer = setTimeout(tick, ms);
   };
   timer = setTimeout(tick, ms);
