@@ -340,9 +340,10 @@ type WebhookOutbox interface {
 	// settled within lease (the worker died) lapses, and the delivery is
 	// attempted again.
 	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]DueDelivery, error)
-	// RecordAttempt logs an attempt and settles the delivery: delivered, or
-	// retried at retryAt, or (retryAt nil) failed.
-	RecordAttempt(ctx context.Context, deliveryID int64, a DeliveryAttempt, delivered bool, retryAt *time.Time) error
+	// RecordAttempt logs an attempt (At zero: now, by the store's clock) and
+	// settles the delivery: delivered, or not and retried retryIn from now,
+	// or (retryIn 0) failed for good.
+	RecordAttempt(ctx context.Context, deliveryID int64, a DeliveryAttempt, delivered bool, retryIn time.Duration) error
 	// WebhookBacklog counts pending deliveries and events not yet fanned out.
 	WebhookBacklog(ctx context.Context) (pending, unfanned int64, err error)
 }

@@ -69,20 +69,13 @@ func setTermsCalls(iss *registry.Issuance, c registry.ChainTerms, settings []str
 // maxUint256 is the token's "no supply cap".
 var maxUint256 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
 
-// packSetSupplyCap encodes setSupplyCap(cap) from the token's ABI; a token
-// built before the setter existed refuses it here, before anything is signed.
+// packSetSupplyCap encodes setSupplyCap(cap); no cap is type(uint256).max.
+// A token deployed before the setter existed fails the dry run, unsent.
 func packSetSupplyCap(capValue *big.Int) ([]byte, error) {
-	abi, err := bindings.SecurityTokenMetaData.ParseABI()
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := abi.Methods["setSupplyCap"]; !ok {
-		return nil, registry.Errorf(registry.ECONFLICT, "this token has no supply cap setter: the supply cap is enforced off-chain only")
-	}
 	if capValue == nil {
 		capValue = maxUint256
 	}
-	return abi.Pack("setSupplyCap", capValue)
+	return bindings.NewSecurityToken().PackSetSupplyCap(capValue), nil
 }
 
 // runSetTerms executes a SET_TERMS operation: dry-run every setter from the

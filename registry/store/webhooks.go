@@ -575,9 +575,13 @@ ORDER BY d.next_attempt_at, d.id LIMIT ?`+lock, string(registry.DeliveryPending)
 }
 
 // RecordAttempt logs one attempt of a claimed delivery and settles it: a
-// delivered one is done; a failed one waits retryAt, or fails for good when
-// retryAt is nil.
-func (s *Webhooks) RecordAttempt(ctx context.Context, deliveryID int64, a registry.DeliveryAttempt, delivered bool, retryAt *time.Time) error {
+// delivered one is done; a failed one is attempted again retryIn from now, or
+// fails for good when retryIn is 0.
+func (s *Webhooks) RecordAttempt(ctx context.Context, deliveryID int64, a registry.DeliveryAttempt, delivered bool, retryIn time.Duration) error {
+	now := s.now()
+	if a.At.IsZero() {
+		a.At = now
+	}
 	return s.writeOutbox(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&attemptRow{DeliveryID: deliveryID, Attempt: a.Attempt, At: a.At.UTC(), StatusCode: a.StatusCode,
 			Error: a.Error, DurationMs: a.Duration.Milliseconds()}).Error; err != nil {
@@ -586,9 +590,9 @@ func (s *Webhooks) RecordAttempt(ctx context.Context, deliveryID int64, a regist
 		upd := map[string]any{"attempts": a.Attempt}
 		switch {
 		case delivered:
-			upd["status"], upd["delivered_at"] = string(registry.DeliveryDelivered), s.now()
-		case retryAt != nil:
-			upd["next_attempt_at"] = retryAt.UTC()
+			upd["status"], upd["delivered_at"] = string(registry.DeliveryDelivered), now
+		case retryIn > 0:
+			upd["next_attempt_at"] = now.Add(retryIn)
 		default:
 			upd["status"] = string(registry.DeliveryFailed)
 		}

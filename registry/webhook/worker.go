@@ -259,15 +259,14 @@ func (w *Worker) attempt(ctx context.Context, d registry.DueDelivery) bool {
 		return false // shutting down mid-POST: the claim lapses and the next run attempts it again
 	}
 	w.metrics.duration.Observe(took.Seconds())
-	a := registry.DeliveryAttempt{Attempt: d.Attempt, At: w.cfg.Now().UTC(), StatusCode: status, Duration: took}
+	a := registry.DeliveryAttempt{Attempt: d.Attempt, StatusCode: status, Duration: took} // At: the store's now
 	delivered := postErr == nil && status >= 200 && status < 300
-	var retryAt *time.Time
+	var retryIn time.Duration
 	outcome := "delivered"
 	if !delivered {
 		a.Error = describe(status, postErr)
 		if d.Attempt < w.cfg.Retry.MaxAttempts {
-			at := w.cfg.Now().Add(w.cfg.Retry.Delay(d.Attempt))
-			retryAt, outcome = &at, "retry"
+			retryIn, outcome = w.cfg.Retry.Delay(d.Attempt), "retry"
 		} else {
 			outcome = "failed"
 		}
@@ -275,7 +274,7 @@ func (w *Worker) attempt(ctx context.Context, d registry.DueDelivery) bool {
 	// The outcome is recorded even if the node is stopping now.
 	recCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := w.store.RecordAttempt(recCtx, d.DeliveryID, a, delivered, retryAt); err != nil {
+	if err := w.store.RecordAttempt(recCtx, d.DeliveryID, a, delivered, retryIn); err != nil {
 		w.log.Warn("webhook record attempt; the delivery is attempted again when its claim lapses",
 			slog.Int64("delivery", d.DeliveryID), slog.Any("err", err))
 		return false
@@ -285,7 +284,7 @@ func (w *Worker) attempt(ctx context.Context, d registry.DueDelivery) bool {
 		slog.Int("attempt", d.Attempt))
 	switch outcome {
 	case "retry":
-		log.Info("webhook delivery failed; retrying", slog.String("error", a.Error), slog.Time("next", *retryAt))
+		log.Info("webhook delivery failed; retrying", slog.String("error", a.Error), slog.Duration("in", retryIn))
 	case "failed":
 		log.Warn("webhook delivery failed for good; re-deliver it on request", slog.String("error", a.Error))
 	}
