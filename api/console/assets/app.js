@@ -130,7 +130,14 @@ async function boot() {
   try {
     signedIn(await request('GET', '/console/session'));
   } catch { app.session = null; }
-  window.addEventListener('hashchange', render);
+  // Only #/… is a route; the skip link moves focus without leaving the page.
+  window.addEventListener('hashchange', () => { if (location.hash === '' || location.hash.startsWith('#/')) render(); });
+  document.getElementById('skip-link').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    const target = document.querySelector('#main h1') || document.getElementById('main');
+    target.setAttribute('tabindex', '-1');
+    target.focus();
+  });
   render();
 }
 

@@ -187,3 +187,63 @@ export function termsView(id) {
   return view;
 }
 
+
+// reconcileView compares the chain's whitelist registry with the registry's
+// records (and repairs drift on request); haltsView shows why chain work
+// stopped and retires the deployment, the way out of a halt.
+export function reconcileView(id) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const run = (repair) => async (ev) => {
+    ev.target.disabled = true;
+    try {
+      const r = repair ? await post(`/v1/issuances/${id}/reconcile`, {}) : await get(`/v1/issuances/${id}/reconcile`);
+      const rec = (x) => (x ? `#${x.investorId} ${x.country || ''} ${t('reconcile.categories', { c: x.categories })} ${x.validUntil ? formatDate(new Date(x.validUntil * 1000)) : ''}${x.frozen ? ` ${t('investor.frozen')}` : ''}` : '—');
+      clear(out, h('p', { role: 'status' }, t('reconcile.summary', { checked: r.checked, drift: (r.drift || []).length, block: r.asOfBlock }),
+        r.repaired ? ` ${t('reconcile.repaired')}` : ''),
+      table({ caption: t('reconcile.caption'), rowKey: (d) => d.wallet, empty: t('reconcile.none'), rows: r.drift || [], columns: [
+        { key: 'wallet', label: t('col.wallet'), render: (d) => h('code', { class: 'hex' }, d.wallet) },
+        { key: 'want', label: t('reconcile.want'), sort: false, render: (d) => rec(d.want) },
+        { key: 'onChain', label: t('reconcile.onChain'), sort: false, render: (d) => rec(d.onChain) },
+      ] }));
+    } catch (err) { clear(out, unavailable(err) ? h('p', { class: 'hint' }, t('common.unavailable')) : errorBlock(err)); }
+    ev.target.disabled = false;
+  };
+  return h('div', {}, h('p', { class: 'hint' }, t('reconcile.intro')),
+    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: run(false) }, t('reconcile.compare')),
+      h('button', { type: 'button', onclick: run(true) }, t('reconcile.repair'))), out);
+}
+
+export function haltsView(id, onRetired) {
+  const box = h('div');
+  const load = loadInto(box, async () => {
+    const [halts, retired] = await Promise.all([get(`/v1/issuances/${id}/halts`), get(`/v1/issuances/${id}/deployments`)]);
+    clear(box,
+      table({ caption: t('halts.caption'), rowKey: (x) => x.id, empty: t('halts.none'), rows: halts.items, columns: [
+        { key: 'id', label: t('col.id'), num: true },
+        { key: 'tokenAddress', label: t('col.token'), render: (x) => short(x.tokenAddress) },
+        { key: 'reason', label: t('field.reason') },
+        { key: 'createdAt', label: t('col.created'), render: (x) => formatTime(x.createdAt) },
+        { key: 'clearedAt', label: t('halts.cleared'), render: (x) => (x.clearedAt ? formatTime(x.clearedAt) : badge('FAILED', t('issuance.halted'))) },
+      ] }),
+      table({ caption: t('halts.retiredCaption'), rowKey: (x) => x.id, empty: t('halts.noneRetired'), rows: retired.items, columns: [
+        { key: 'id', label: t('col.id'), num: true },
+        { key: 'tokenAddress', label: t('field.tokenAddress'), render: (x) => short(x.tokenAddress) },
+        { key: 'registryAddress', label: t('field.registryAddress'), render: (x) => short(x.registryAddress) },
+        { key: 'deploymentBlock', label: t('field.deploymentBlock'), num: true },
+        { key: 'reason', label: t('field.reason') },
+        { key: 'retiredAt', label: t('halts.retiredAt'), render: (x) => [formatTime(x.retiredAt), ' ', h('code', {}, x.retiredBy)] },
+      ] }));
+  });
+  const f = form({
+    legend: t('halts.retire'),
+    fields: [{ name: 'reason', label: t('field.reason'), required: true }],
+    submit: t('halts.retireSubmit'),
+    onSubmit: async (v, el) => {
+      if (!confirm(t('halts.confirmRetire'))) return;
+      await post(`/v1/issuances/${id}/deployment/retire`, { reason: v.reason });
+      el.reset(); announce(t('saved')); await load(); await onRetired();
+    },
+  });
+  load();
+  return h('div', {}, h('p', { class: 'hint' }, t('halts.intro')), box, f);
+}

@@ -2,7 +2,7 @@ import { t, term, formatTime, formatDate } from '../lib/i18n.js';
 import { get, post, put, del, query } from '../lib/api.js';
 import { h, table, form, section, badge, dl, link, short, clear, poller, toISO, announce, errorBlock, mount } from '../lib/ui.js';
 import { statuses } from './issuances.js';
-import { approvalsView, locksView, termsView } from './controls.js';
+import { approvalsView, locksView, termsView, reconcileView, haltsView } from './controls.js';
 import { registerView } from './records.js';
 
 // Token operations: route, body fields, and which ones each takes.
@@ -188,7 +188,13 @@ export async function page({ main, params, session, onCleanup }) {
   section(t('approvals.title'), approvals),
   lead ? section(t('locks.title'), locks) : null,
   section(t('terms.title'), termChanges),
-  lead ? section(t('alerts.title'), alertsBox) : null);
+  lead ? section(t('alerts.title'), alertsBox) : null,
+  lead ? section(t('reconcile.title'), reconcileView(id)) : null,
+  lead ? section(t('halts.title'), haltsView(id, refreshIssuance)) : null);
+  // "On this page": a jump to each section, for a page this long.
+  const sections = [...main.querySelectorAll('section.panel > h2')];
+  head.nextElementSibling.after(h('nav', { class: 'toc', 'aria-label': t('issuance.onThisPage') }, sections.map((h2) => h('button', { type: 'button', class: 'link',
+    onclick: () => { h2.setAttribute('tabindex', '-1'); h2.scrollIntoView(); h2.focus({ preventScroll: true }); } }, h2.textContent))));
   drawHead(); drawTerms(); drawChain();
   await refresh();
   if (lead) loadAlerts(id, alertsBox);
