@@ -74,7 +74,8 @@ func FuzzRouter(f *testing.F) {
 	// The node's optional dependencies are wired as stonode serve wires them, so
 	// that no route answers 503 for want of one; all but Readiness: the chain
 	// work does not run here, and /readyz would rightly answer 503 for that.
-	srv := api.New(st, api.Options{Clock: clock.Now, Chain: fuzzChain(f, key, st), Deployments: st, Mirror: st})
+	ops := fuzzChain(f, key, st)
+	srv := api.New(st, api.Options{Clock: clock.Now, Chain: ops, Deployments: st, Mirror: st, Controls: ops})
 	ts := httptest.NewServer(srv)
 	f.Cleanup(ts.Close)
 
@@ -132,5 +133,5 @@ func fuzzChain(tb testing.TB, key *ecdsa.PrivateKey, st *storetest.Stores) *chai
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { conn.Close() })
-	return chain.NewNode(conn, st.Chain(), chain.NodeConfig{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler)).Ops
+	return chain.NewNode(conn, st.Chain(), chain.NodeConfig{Controls: st}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler)).Ops
 }
