@@ -328,6 +328,53 @@ try {
     await audit('issuance (ja)');
     await page.locator('#lang').selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Tokyo Office (TOF) OFFERING' }).waitFor();
+  });
+  await step("the API's validation and refusal messages all have a Japanese text", async () => {
+    // Real answers of the API to bad requests, translated by the console's own
+    // module (the page has the Japanese catalogue loaded at this point).
+    await page.locator('#lang').selectOption('ja');
+    await page.getByRole('heading', { level: 1, name: 'Tokyo Office (TOF)' }).waitFor();
+    const out = await page.evaluate(async (id) => {
+      const csrf = { 'Content-Type': 'application/json' };
+      const { translate } = await import('/console/assets/lib/errors.js');
+      const session = await (await fetch('/console/session')).json();
+      csrf['X-CSRF-Token'] = session.csrfToken;
+      const inv = { customerRef: 'E-1', personType: 'INDIVIDUAL', residenceCountry: 'JP' };
+      const cases = [
+        ['POST', '/v1/investors', {}],
+        ['POST', '/v1/investors', { ...inv, personType: 'ALIEN' }],
+        ['POST', '/v1/investors', { ...inv, residenceCountry: 'XX' }],
+        ['POST', '/v1/investors', { ...inv, kyc: { status: 'VERIFIED' } }],
+        ['POST', '/v1/investors', { ...inv, customerRef: 'C-0001' }],
+        ['POST', '/v1/investors', { ...inv, wallets: [{ address: '0x1234' }] }],
+        ['POST', '/v1/investors', { ...inv, nickname: 'x' }],
+        ['POST', '/v1/investors', '{"customerRef":'],
+        ['POST', '/v1/issuances', { issuerName: 'X', tokenName: 'X', tokenSymbol: 'X', decimals: 99, legalForm: 'SHARE', fieaClass: 'PARA1_TOKEN', offeringType: 'PUBLIC' }],
+        ['POST', '/v1/issuances', { issuerName: 'X', tokenName: 'X', tokenSymbol: 'X', legalForm: 'FUND_INTEREST', fieaClass: 'PARA1_TOKEN', offeringType: 'PUBLIC',
+          product: { class: 'CFD', wrapper: 'OVERSEAS_ETF', underlying: 'CRYPTO_ASSET', leverage: '2' } }],
+        ['POST', `/v1/issuances/${id}/mint`, { to: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', amount: 'ten' }],
+        ['POST', `/v1/issuances/${id}/status`, { status: 'DRAFT' }],
+        ['POST', `/v1/issuances/${id}/deploy`, {}],
+        ['PUT', `/v1/issuances/${id}/whitelist/99`, {}],
+        ['GET', '/v1/issuances/abc'],
+        ['GET', '/v1/investors?limit=0'],
+        ['POST', '/v1/sellers', {}],
+      ];
+      const results = [];
+      for (const [method, path, body] of cases) {
+        const res = await fetch(path, { method, headers: csrf, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+        const data = await res.json();
+        const err = { status: res.status, code: data.error.code, message: data.error.message, reasons: data.error.reasons || [] };
+        const tr = translate(err);
+        results.push({ path, status: res.status, message: err.message, text: tr.text, matched: tr.matched });
+      }
+      return results;
+    }, issuanceId);
+    const unmatched = out.filter((r) => !r.matched || !/[\u3040-\u30ff\u4e00-\u9fff]/.test(r.text));
+    assert(out.every((r) => r.status >= 400), `a bad request was accepted: ${JSON.stringify(out.filter((r) => r.status < 400))}`);
+    assert(!unmatched.length, `untranslated: ${unmatched.map((r) => `${r.status} ${r.message}`).join(' | ')}`);
+    await page.locator('#lang').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Tokyo Office (TOF) OFFERING' }).waitFor();
     await signOut();
   });
   await step("a second seller cannot see the first seller's issuance", async () => {
