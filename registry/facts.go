@@ -19,6 +19,10 @@ type Facts struct {
 	// issuance requires transfer approval and this transfer has one. Nil:
 	// not a transfer, or no approval required.
 	Approval *ApprovalFact
+	// SenderLocked is the sum of the sender's active holder locks (loaded
+	// for a transfer check on a deployed issuance, never cached): the token
+	// keeps that much frozen, so it is not part of the free balance.
+	SenderLocked *big.Int
 }
 
 // IssuanceFacts are the facts every decision on one issuance shares.

@@ -97,6 +97,13 @@ func NewRequest(f *registry.Facts, from, to string, amount *big.Int, at time.Tim
 		sender := partyOf(from, f.Parties[from])
 		req.From = &sender
 		req.Holdings.SenderBalance = senderBalance(f.Holdings, from)
+		if b := req.Holdings.SenderBalance; b != nil && f.SenderLocked != nil && f.SenderLocked.Sign() > 0 {
+			free := new(big.Int).Sub(b, f.SenderLocked)
+			if free.Sign() < 0 {
+				free.SetInt64(0)
+			}
+			req.Holdings.SenderBalance = free
+		}
 		req.Approval = f.Approval
 	}
 	return req

@@ -243,6 +243,14 @@ func TestLockLifecycleAndDueRelease(t *testing.T) {
 		if got, _ := f.st.Lock(sc, f.iss.ID, l.ID); got.Status != registry.LockActive || locked() != "30" {
 			t.Fatalf("after the freeze: %s, locked %s", got.Status, locked())
 		}
+		// The transfer check counts the locked tokens out of the free balance,
+		// as the token does: 100 held, 30 locked.
+		if c := f.check(t, 71); c != registry.CodeInsufficientBalance {
+			t.Fatalf("transfer of 71 with 30 of 100 locked: %s, want INSUFFICIENT_BALANCE", c)
+		}
+		if c := f.check(t, 70); c != registry.CodeTransferNotApproved {
+			t.Fatalf("transfer of 70 with 30 of 100 locked: %s, want only TRANSFER_NOT_APPROVED", c)
+		}
 		if due, _ := f.st.DueLocks(context.Background(), t0); len(due) != 0 {
 			t.Fatal("a lock is due before its release time")
 		}

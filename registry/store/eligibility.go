@@ -69,15 +69,23 @@ func (s *Registry) CheckTransfer(ctx context.Context, issuanceID int64, c regist
 		return nil, err
 	}
 	at = at.UTC().Truncate(time.Second)
-	if from != "" && f.Issuance.ApprovalRequired {
-		// Approvals are per transfer and never cached: read this one now.
-		fact, err := s.ApprovalAt(ctx, issuanceID, from, to, c.Amount, at)
-		if err != nil {
-			return nil, err
+	if from != "" && (f.Issuance.ApprovalRequired || f.Holdings != nil) {
+		// Approvals and locks are per transfer and never cached: read this
+		// transfer's now, into a copy of the (shared) facts.
+		per := *f
+		if f.Issuance.ApprovalRequired {
+			fact, err := s.ApprovalAt(ctx, issuanceID, from, to, c.Amount, at)
+			if err != nil {
+				return nil, err
+			}
+			per.Approval = &fact
 		}
-		withApproval := *f
-		withApproval.Approval = &fact
-		f = &withApproval
+		if f.Holdings != nil {
+			if per.SenderLocked, err = s.lockedOf(ctx, issuanceID, from); err != nil {
+				return nil, err
+			}
+		}
+		f = &per
 	}
 	d := s.rules.Decide(registry.PrincipalFrom(ctx), f, from, to, c.Amount, at)
 	return &registry.EligibilityResult{Address: to, Decision: d, At: at}, nil

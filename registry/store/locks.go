@@ -400,3 +400,20 @@ func (s *DB) RecoverWallet(ctx context.Context, issuanceID int64, r registry.Rec
 	})
 	return out, err
 }
+
+// lockedOf sums one wallet's frozen locks (ACTIVE and RELEASING) of an
+// issuance: the part of its balance the token keeps frozen for them.
+func (s *DB) lockedOf(ctx context.Context, issuanceID int64, wallet string) (*big.Int, error) {
+	var amounts []string
+	if err := s.read(ctx).Model(&holderLockRow{}).Where("issuance_id = ? AND wallet = ? AND status IN ?", issuanceID, wallet, frozenLockStatuses).
+		Pluck("amount", &amounts).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	sum := new(big.Int)
+	for i := range amounts {
+		if v := amountValue(&amounts[i]); v != nil {
+			sum.Add(sum, v)
+		}
+	}
+	return sum, nil
+}
