@@ -99,7 +99,9 @@ type termChangeJSON struct {
 	Error        string     `json:"error,omitempty"`
 	OnChain      []string   `json:"onChain"`
 	OperationID  *int64     `json:"operationId,omitempty"`
-	ChainStatus  string     `json:"chainStatus,omitempty"`
+	// CountryRuleOperationID is the SET_COUNTRY_RULE operation, if any.
+	CountryRuleOperationID *int64 `json:"countryRuleOperationId,omitempty"`
+	ChainStatus            string `json:"chainStatus,omitempty"`
 }
 
 func toTermChangeJSON(c *registry.TermChange) termChangeJSON {
@@ -111,7 +113,7 @@ func toTermChangeJSON(c *registry.TermChange) termChangeJSON {
 		Previous: toTermsJSON(c.Previous), EffectiveAt: c.EffectiveAt, Reason: c.Reason, Status: string(c.Status),
 		RequestedBy: c.RequestedBy, CreatedAt: c.CreatedAt, AppliedAt: c.AppliedAt, CancelledBy: c.CancelledBy,
 		CancelledAt: c.CancelledAt, CancelReason: c.CancelReason, Error: c.Error, OnChain: on, OperationID: c.OperationID,
-		ChainStatus: string(c.ChainStatus)}
+		CountryRuleOperationID: c.CountryRuleOperationID, ChainStatus: string(c.ChainStatus)}
 }
 
 func (s *Server) changeTerms(c *gin.Context) {

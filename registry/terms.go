@@ -12,10 +12,15 @@ import (
 	"time"
 )
 
-// OpSetTerms carries a term change to the chain: the token's lock-up end,
-// holder cap and supply cap, and the registry's country rule, set to the
-// issuance's terms after the change.
-const OpSetTerms OperationKind = "SET_TERMS"
+// Term changes reach the chain as operations: OpSetTerms sets the token's
+// lock-up end, holder cap and supply cap (the admin's setters), and
+// OpSetCountryRule the registry's country rule (the writer's), each to the
+// issuance's terms after the change. Two kinds, because the admin and the
+// writer may be different keys.
+const (
+	OpSetTerms       OperationKind = "SET_TERMS"
+	OpSetCountryRule OperationKind = "SET_COUNTRY_RULE"
+)
 
 // Terms are the terms of an issuance a change may set after deployment. A
 // nil field is left as it is; Clear names optional terms to remove.
@@ -266,10 +271,14 @@ type TermChange struct {
 	CancelReason string           `json:"cancelReason,omitempty"`
 	Error        string           `json:"error,omitempty"` // why a FAILED change could not apply
 	// OnChain lists the contract settings the change alters; OperationID is
-	// the SET_TERMS operation carrying them, once applied.
-	OnChain     []string        `json:"onChain,omitempty"`
-	OperationID *int64          `json:"operationId,omitempty"`
-	ChainStatus OperationStatus `json:"chainStatus,omitempty"` // the operation's status
+	// the SET_TERMS operation carrying the token's, CountryRuleOperationID
+	// the SET_COUNTRY_RULE one carrying the registry's, once applied.
+	OnChain                []string `json:"onChain,omitempty"`
+	OperationID            *int64   `json:"operationId,omitempty"`
+	CountryRuleOperationID *int64   `json:"countryRuleOperationId,omitempty"`
+	// ChainStatus sums up the operations: FAILED if one failed, SUCCEEDED
+	// when all did, else the least advanced one's status.
+	ChainStatus OperationStatus `json:"chainStatus,omitempty"`
 }
 
 // TermChangeRequest asks for a change; EffectiveAt nil (or not after now)

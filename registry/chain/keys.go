@@ -141,6 +141,9 @@ func (s *Operations) signer(kind registry.OperationKind) *Conn {
 	if kind == registry.OpDeploy || kind == registry.OpAdminHandover || kind == registry.OpSetTerms {
 		return s.conn.As(KeyAdmin)
 	}
+	if kind == registry.OpSetCountryRule {
+		return s.conn.As(KeyWriter) // the registry's WRITER_ROLE
+	}
 	return s.conn.As(KeyAgent)
 }
 

@@ -400,7 +400,7 @@ func (s *Operations) run(ctx context.Context, op *registry.Operation) (map[strin
 		return s.runControlOp(ctx, op, iss) // controls.go
 	case op.Kind.TokenOperation():
 		return s.runTokenOp(ctx, op, iss)
-	case op.Kind == registry.OpSetTerms:
+	case op.Kind == registry.OpSetTerms, op.Kind == registry.OpSetCountryRule:
 		return s.runSetTerms(ctx, op, iss) // terms.go
 	}
 	return nil, fmt.Errorf("unknown operation kind %s", op.Kind)

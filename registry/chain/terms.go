@@ -116,7 +116,7 @@ func (s *Operations) runSetTerms(ctx context.Context, op *registry.Operation, is
 			err := s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
 				callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 				defer cancel()
-				_, err := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.conn.From, To: call.To, Data: call.Data}, nil)
+				_, err := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.signer(op.Kind).From, To: call.To, Data: call.Data}, nil)
 				return err
 			})
 			if err != nil {
@@ -131,7 +131,7 @@ func (s *Operations) runSetTerms(ctx context.Context, op *registry.Operation, is
 			return map[string]string{"txHashes": strings.Join(h, ",")}
 		})
 		err = s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
-			_, berr, err := s.conn.SignRecordBroadcast(ctx, func(uint64) ([]Call, error) { return calls, nil }, record)
+			_, berr, err := s.signer(op.Kind).SignRecordBroadcast(ctx, func(uint64) ([]Call, error) { return calls, nil }, record)
 			if berr != nil {
 				s.log.Warn("broadcast term settings; the wait re-sends them", slog.Int64("operation", op.ID), slog.Any("err", berr))
 			}
@@ -162,7 +162,7 @@ func (s *Operations) runSetTerms(ctx context.Context, op *registry.Operation, is
 			callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
 			tx := st.latest()
-			_, cerr := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.conn.From, To: tx.To(), Data: tx.Data()}, r.BlockNumber)
+			_, cerr := s.conn.Client.CallContract(callCtx, ethereum.CallMsg{From: s.signer(op.Kind).From, To: tx.To(), Data: tx.Data()}, r.BlockNumber)
 			if cerr == nil {
 				cerr = errors.New("no revert data on replay")
 			}

@@ -168,6 +168,7 @@ INSERT INTO registry_generation (id, gen) VALUES (1, 0);
 	{13, "personal data, register snapshots", recordsSchema},            // migrate_records.go
 	{14, "approvals, locks, retired wallets", controlsSchema},           // migrate_controls.go
 	{15, "chain work leases for several nodes", leasesSchema},           // migrate_leases.go
+	{16, "term changes' country rule operation", termsChainSchema},      // migrate_terms_chain.go
 }
 
 var dialectSQL = map[Dialect]map[string]string{

@@ -43,6 +43,8 @@ type termChangeRow struct {
 	Error        string
 	OnChain      string
 	OperationID  *int64
+	// CountryOperationID is the SET_COUNTRY_RULE operation, if any.
+	CountryOperationID *int64 `gorm:"column:country_operation_id"`
 }
 
 func (termChangeRow) TableName() string { return "term_changes" }
@@ -51,7 +53,7 @@ func (r *termChangeRow) domain() (*registry.TermChange, error) {
 	c := &registry.TermChange{ID: r.ID, IssuanceID: r.IssuanceID, SellerID: r.SellerID, EffectiveAt: r.EffectiveAt.UTC(),
 		Reason: r.Reason, Status: registry.TermChangeStatus(r.Status), RequestedBy: r.RequestedBy, CreatedAt: r.CreatedAt.UTC(),
 		AppliedAt: utcPtr(r.AppliedAt), CancelledBy: r.CancelledBy, CancelledAt: utcPtr(r.CancelledAt), CancelReason: r.CancelReason,
-		Error: r.Error, OnChain: splitList(r.OnChain), OperationID: r.OperationID}
+		Error: r.Error, OnChain: splitList(r.OnChain), OperationID: r.OperationID, CountryRuleOperationID: r.CountryOperationID}
 	if err := json.Unmarshal([]byte(r.Changes), &c.Changes); err != nil {
 		return nil, fmt.Errorf("term change %d: decode changes: %w", r.ID, err)
 	}
@@ -175,18 +177,37 @@ func (s *DB) applyTermChange(tx *gorm.DB, p *registry.Principal, row *termChange
 	}
 	upd := map[string]any{"status": string(registry.TermChangeApplied), "applied_at": now, "previous": string(prevJSON),
 		"on_chain": strings.Join(onChain, ",")}
-	if len(onChain) > 0 {
-		req, err := json.Marshal(registry.SetTermsRequest(row.ID, registry.ChainTermsOf(after), onChain))
+	// The token's settings go to a SET_TERMS operation (the admin key), the
+	// registry's country rule to a SET_COUNTRY_RULE one (the writer key).
+	var tokenSettings, registrySettings []string
+	for _, setting := range onChain {
+		if setting == "countryRule" {
+			registrySettings = append(registrySettings, setting)
+		} else {
+			tokenSettings = append(tokenSettings, setting)
+		}
+	}
+	for _, q := range []struct {
+		kind     registry.OperationKind
+		settings []string
+		column   string
+		id       **int64
+	}{{registry.OpSetTerms, tokenSettings, "operation_id", &row.OperationID},
+		{registry.OpSetCountryRule, registrySettings, "country_operation_id", &row.CountryOperationID}} {
+		if len(q.settings) == 0 {
+			continue
+		}
+		req, err := json.Marshal(registry.SetTermsRequest(row.ID, registry.ChainTermsOf(after), q.settings))
 		if err != nil {
 			return err
 		}
-		op := &operationRow{IssuanceID: iss.ID, SellerID: iss.LeadSellerID, Kind: string(registry.OpSetTerms),
+		op := &operationRow{IssuanceID: iss.ID, SellerID: iss.LeadSellerID, Kind: string(q.kind),
 			Status: string(registry.OpPending), Result: "{}", Request: string(req), CreatedBy: row.RequestedBy, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(op).Error; err != nil {
 			return err
 		}
-		upd["operation_id"] = op.ID
-		row.OperationID = &op.ID
+		upd[q.column] = op.ID
+		*q.id = &op.ID
 	}
 	res := tx.Model(&termChangeRow{}).Where("id = ? AND status = ?", row.ID, string(registry.TermChangeScheduled)).Updates(upd)
 	if res.Error != nil {
@@ -197,7 +218,8 @@ func (s *DB) applyTermChange(tx *gorm.DB, p *registry.Principal, row *termChange
 	}
 	row.Status, row.AppliedAt, row.Previous, row.OnChain = string(registry.TermChangeApplied), &now, string(prevJSON), strings.Join(onChain, ",")
 	detail := map[string]any{"termChange": row.ID, "changes": c.Changes, "previous": previous, "reason": row.Reason,
-		"requestedBy": row.RequestedBy, "effectiveAt": row.EffectiveAt, "onChain": onChain, "operationId": row.OperationID}
+		"requestedBy": row.RequestedBy, "effectiveAt": row.EffectiveAt, "onChain": onChain, "operationId": row.OperationID,
+		"countryRuleOperationId": row.CountryOperationID}
 	if err := s.appendAudit(tx, p, &iss.LeadSellerID, "issuance.terms", "issuance", iss.ID, detail); err != nil {
 		return err
 	}
@@ -336,8 +358,10 @@ func (s *Terms) termChanges(db *gorm.DB, rows []termChangeRow) ([]*registry.Term
 			return nil, err
 		}
 		out[i] = c
-		if c.OperationID != nil {
-			opIDs = append(opIDs, *c.OperationID)
+		for _, id := range []*int64{c.OperationID, c.CountryRuleOperationID} {
+			if id != nil {
+				opIDs = append(opIDs, *id)
+			}
 		}
 	}
 	if len(opIDs) == 0 {
@@ -352,11 +376,30 @@ func (s *Terms) termChanges(db *gorm.DB, rows []termChangeRow) ([]*registry.Term
 		status[o.ID] = registry.OperationStatus(o.Status)
 	}
 	for _, c := range out {
-		if c.OperationID != nil {
-			c.ChainStatus = status[*c.OperationID]
-		}
+		c.ChainStatus = chainStatus(status, c.OperationID, c.CountryRuleOperationID)
 	}
 	return out, nil
+}
+
+// chainStatus sums up a change's operations: FAILED if one failed,
+// SUCCEEDED when all did, else the least advanced one's status; "" without
+// any.
+func chainStatus(status map[int64]registry.OperationStatus, ids ...*int64) registry.OperationStatus {
+	rank := map[registry.OperationStatus]int{registry.OpPending: 0, registry.OpRunning: 1, registry.OpSucceeded: 2}
+	var out registry.OperationStatus
+	for _, id := range ids {
+		if id == nil {
+			continue
+		}
+		st := status[*id]
+		switch {
+		case st == registry.OpFailed || out == registry.OpFailed:
+			out = registry.OpFailed
+		case out == "" || rank[st] < rank[out]:
+			out = st
+		}
+	}
+	return out
 }
 
 // TermChange returns one of an issuance's term changes.

@@ -129,7 +129,8 @@ func TestTermChangeAppliesAtOnceWithHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tc.Status != registry.TermChangeApplied || tc.OperationID == nil || !slices.Equal(tc.OnChain, []string{"lockupEnd", "countryRule"}) {
+		if tc.Status != registry.TermChangeApplied || tc.OperationID == nil || tc.CountryRuleOperationID == nil ||
+			!slices.Equal(tc.OnChain, []string{"lockupEnd", "countryRule"}) {
 			t.Fatalf("change = %+v", tc)
 		}
 		if tc.Previous == nil || !slices.Equal(tc.Previous.Clear, []string{"lockupEnd", "deniedCountries"}) {
@@ -139,14 +140,24 @@ func TestTermChangeAppliesAtOnceWithHistory(t *testing.T) {
 		if c := f.decide(); c != registry.CodeLockupActive {
 			t.Fatalf("after the lock-up change: %s, want LOCKUP_ACTIVE", c)
 		}
+		// The token's setting and the registry's, each in an operation of its own.
 		op, err := f.a.Operation(operator(), *tc.OperationID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c, settings, err := registry.ParseSetTerms(op)
 		if err != nil || op.Kind != registry.OpSetTerms || op.Status != registry.OpPending ||
-			c.LockupEnd != end.Unix() || c.AllowList || !slices.Equal(c.Countries, []string{"KP"}) || len(settings) != 2 {
+			c.LockupEnd != end.Unix() || !slices.Equal(settings, []string{"lockupEnd"}) {
 			t.Fatalf("operation = %+v (%+v, %v, %v)", op, c, settings, err)
+		}
+		op, err = f.a.Operation(operator(), *tc.CountryRuleOperationID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, settings, err = registry.ParseSetTerms(op)
+		if err != nil || op.Kind != registry.OpSetCountryRule || c.AllowList || !slices.Equal(c.Countries, []string{"KP"}) ||
+			!slices.Equal(settings, []string{"countryRule"}) {
+			t.Fatalf("country rule operation = %+v (%+v, %v, %v)", op, c, settings, err)
 		}
 		ev := f.events(registry.EventTermChangeApplied)
 		if len(ev) != 1 || !ev[0].Public {
