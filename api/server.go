@@ -224,6 +224,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/issuances/:id/attach", administrator, s.attach},
 		{http.MethodGet, "/v1/operations/:id", administrator, s.getOperation},
 		{http.MethodPost, "/v1/issuances/:id/mint", administrator, s.tokenOp(registry.OpMint)},
+		{http.MethodPost, "/v1/issuances/:id/allocations", administrator, s.allocate},
+		{http.MethodGet, "/v1/issuances/:id/allocations/:operationId", administrator, s.getAllocation},
 		{http.MethodPost, "/v1/issuances/:id/forced-transfers", administrator, s.tokenOp(registry.OpForcedTransfer)},
 		{http.MethodPost, "/v1/issuances/:id/redemptions", administrator, s.tokenOp(registry.OpRedeem)},
 		{http.MethodPost, "/v1/issuances/:id/freezes", administrator, s.tokenOp(registry.OpFreeze)},

@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -719,4 +721,66 @@ func orZero(b *big.Int) *big.Int {
 		return new(big.Int)
 	}
 	return b
+}
+
+// OpBatchMint is a primary allocation's operation: batchMint(wallets, amounts)
+// on the token, one transaction per batch of rows, signed and recorded
+// together before any is broadcast.
+const OpBatchMint OperationKind = "BATCH_MINT"
+
+// AllocationResult is an allocation's answer: one outcome per row and, once
+// applied, the operation that mints it.
+type AllocationResult struct {
+	Mode        BulkMode              `json:"mode"`
+	Accepted    bool                  `json:"accepted"` // every row is allowed (and, applying, queued)
+	OperationID int64                 `json:"operationId,omitempty"`
+	Rows        int                   `json:"rows"`
+	Total       string                `json:"total"` // sum of the accepted rows' amounts
+	Results     []AllocationRowResult `json:"results"`
+}
+
+// AllocationService allocates a primary offering; the chain work implements it.
+type AllocationService interface {
+	// Allocate checks every row with the rules (validate) and, applying with
+	// every row allowed, queues one BATCH_MINT operation for all of them.
+	Allocate(ctx context.Context, issuanceID int64, rows []AllocationRow, mode BulkMode) (*AllocationResult, error)
+	// Allocation reports each row of an allocation's operation with its
+	// outcome as the operation stands.
+	Allocation(ctx context.Context, operationID int64) (*AllocationResult, error)
+}
+
+// BatchMintRequest encodes an allocation's accepted rows for its operation.
+func BatchMintRequest(rows []AllocationRowResult, batchSize int) map[string]string {
+	w, a, l := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
+	for i, r := range rows {
+		w[i], a[i], l[i] = r.Wallet, r.Amount, fmt.Sprint(r.Line)
+	}
+	return map[string]string{"wallets": strings.Join(w, ";"), "amounts": strings.Join(a, ";"),
+		"lines": strings.Join(l, ";"), "batchSize": fmt.Sprint(batchSize)}
+}
+
+// BatchMintRows decodes an allocation operation's rows and batch size.
+func BatchMintRows(op *Operation) (rows []AllocationRow, batchSize int, err error) {
+	w := strings.Split(op.Request["wallets"], ";")
+	a := strings.Split(op.Request["amounts"], ";")
+	l := strings.Split(op.Request["lines"], ";")
+	if len(w) != len(a) || len(w) != len(l) || op.Request["wallets"] == "" {
+		return nil, 0, fmt.Errorf("operation %d: malformed allocation request", op.ID)
+	}
+	if batchSize, err = strconv.Atoi(op.Request["batchSize"]); err != nil || batchSize <= 0 {
+		return nil, 0, fmt.Errorf("operation %d: malformed batch size", op.ID)
+	}
+	rows = make([]AllocationRow, len(w))
+	for i := range w {
+		amount, err := ParseAmount("amount", a[i])
+		if err != nil {
+			return nil, 0, err
+		}
+		line, err := strconv.Atoi(l[i])
+		if err != nil {
+			return nil, 0, fmt.Errorf("operation %d: malformed line", op.ID)
+		}
+		rows[i] = AllocationRow{Line: line, Wallet: w[i], Amount: amount}
+	}
+	return rows, batchSize, nil
 }

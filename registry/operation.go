@@ -26,7 +26,7 @@ const (
 func (k OperationKind) TokenOperation() bool {
 	switch k {
 	case OpMint, OpForcedTransfer, OpRedeem, OpFreeze, OpUnfreeze, OpPause, OpUnpause,
-		OpApproveTransfer, OpRevokeApproval, OpRecover, OpAdminHandover:
+		OpApproveTransfer, OpRevokeApproval, OpRecover, OpAdminHandover, OpBatchMint:
 		return true
 	}
 	return false

@@ -396,6 +396,8 @@ func (s *Operations) run(ctx context.Context, op *registry.Operation) (map[strin
 	switch {
 	case op.Kind == registry.OpDeploy:
 		return s.runDeploy(ctx, op, iss)
+	case op.Kind == registry.OpBatchMint:
+		return s.runBatchMint(ctx, op, iss) // allocate.go
 	case isControl(op.Kind):
 		return s.runControlOp(ctx, op, iss) // controls.go
 	case op.Kind.TokenOperation():

@@ -471,3 +471,74 @@ func chunks[T any](xs []T, n int) [][]T {
 	}
 	return out
 }
+
+// PlanAllocation checks an allocation's rows with the compliance rules, as if
+// each allowed row before it had been minted (registry.PlanAllocation), on
+// one snapshot of the issuance's facts. A row naming an investor receives on
+// the investor's first wallet; an investor the caller cannot see, or one
+// without a wallet, makes the row INVALID. Rows are not modified; the results
+// carry the wallet each row resolved to.
+func (s *Registry) PlanAllocation(ctx context.Context, issuanceID int64, rows []registry.AllocationRow, at time.Time) ([]registry.AllocationRowResult, bool, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
+		return nil, false, err
+	}
+	resolved := make([]registry.AllocationRow, len(rows))
+	copy(resolved, rows)
+	var ids []int64
+	for _, r := range rows {
+		if r.Err == nil && r.Wallet == "" && r.InvestorID != 0 {
+			ids = append(ids, r.InvestorID)
+		}
+	}
+	first := map[int64]string{}
+	db := s.read(ctx)
+	for _, chunk := range chunks(ids, bulkChunk) {
+		var invs []investorRow
+		q := db.Where("id IN ?", chunk)
+		if p.Role == registry.RoleSeller {
+			q = q.Where("seller_id = ?", p.SellerID)
+		}
+		if err := q.Find(&invs).Error; err != nil {
+			return nil, false, s.translate(err)
+		}
+		loaded, err := s.loadInvestors(db, invs)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, inv := range loaded {
+			if len(inv.Wallets) > 0 {
+				first[inv.ID] = inv.Wallets[0].Address
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var addrs []string
+	for i := range resolved {
+		r := &resolved[i]
+		if r.Err == nil && r.Wallet == "" {
+			if w, ok := first[r.InvestorID]; ok {
+				r.Wallet = w
+			} else {
+				r.Err = registry.Errorf(registry.ENOTFOUND, "investor %d not found, or it has no wallet", r.InvestorID)
+			}
+		}
+		if r.Err == nil && !seen[r.Wallet] {
+			seen[r.Wallet] = true
+			addrs = append(addrs, r.Wallet)
+		}
+	}
+	if len(addrs) == 0 {
+		res, _ := registry.PlanAllocation(s.rules, p, &registry.Facts{}, resolved, at)
+		return res, false, nil
+	}
+	f, err := s.eligibilityFacts(ctx, issuanceID, addrs)
+	if err != nil {
+		return nil, false, err
+	}
+	res, ok := registry.PlanAllocation(s.rules, p, f, resolved, at.UTC().Truncate(time.Second))
+	return res, ok, nil
+}

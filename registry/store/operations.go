@@ -271,13 +271,13 @@ func (s *Operations) RecordDeployment(ctx context.Context, issuanceID int64, d r
 }
 
 // LastTokenOpBlock returns the block of the issuance's latest succeeded mint,
-// forced transfer or redemption.
+// allocation (its last batch), forced transfer or redemption.
 func (s *Operations) LastTokenOpBlock(ctx context.Context, issuanceID int64) (uint64, bool, error) {
 	var rows []operationRow
 	// Operations on a retired deployment moved tokens on another chain (or
 	// contract) than the one mirrored now.
 	if err := s.read(ctx).Where("issuance_id = ? AND status = ? AND kind IN ?", issuanceID, string(registry.OpSucceeded),
-		[]string{string(registry.OpMint), string(registry.OpForcedTransfer), string(registry.OpRedeem)}).
+		[]string{string(registry.OpMint), string(registry.OpForcedTransfer), string(registry.OpRedeem), string(registry.OpBatchMint)}).
 		Where(ofCurrentDeployment("operations", "created_at")).
 		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
 		return 0, false, s.translate(err)
