@@ -31,6 +31,10 @@ export async function page({ main, params, session, onCleanup }) {
   const id = params[0];
   let iss = await get(`/v1/issuances/${id}`);
   const lead = session.role === 'operator' || iss.leadSellerId === session.sellerId;
+  // Customer references of the investors this key may see, to name them in
+  // the tables (another seller's investors stay numbers).
+  const refs = await get('/v1/investors?limit=500').then((x) => new Map(x.items.map((i) => [i.id, i.customerRef]))).catch(() => new Map());
+  const who = (id) => (id ? link(`#/investors/${id}`, refs.has(id) ? `${id} · ${refs.get(id)}` : String(id)) : '');
   const head = h('h1', {});
   const termsBox = h('div');
   const chainBox = h('div');
@@ -103,7 +107,7 @@ export async function page({ main, params, session, onCleanup }) {
   // The whitelist with each entry's on-chain sync state.
   let wlSig = '';
   const wlTable = table({ caption: t('whitelist.caption'), rowKey: (e) => e.investorId, empty: t('whitelist.none'), rows: [], columns: [
-    { key: 'investorId', label: t('col.investor'), num: true, render: (e) => link(`#/investors/${e.investorId}`, String(e.investorId)) },
+    { key: 'investorId', label: t('col.investor'), num: true, render: (e) => who(e.investorId) },
     { key: 'status', label: t('col.status'), render: (e) => badge(e.status) },
     { key: 'sync', label: t('col.sync'), value: (e) => e.sync.state, render: (e) => h('span', { class: 'sync' }, badge(e.sync.state),
       e.sync.txHash ? [' ', short(e.sync.txHash)] : null, e.sync.block ? ` #${e.sync.block}` : '', e.sync.error ? h('span', { class: 'bad' }, ` ${e.sync.error}`) : null) },
@@ -170,6 +174,7 @@ export async function page({ main, params, session, onCleanup }) {
   });
 
   const transfers = transfersView(id, () => iss);
+  const holdingsTable = (wallets) => holdings(wallets, who);
   const approvals = approvalsView(id);
   const locks = locksView(id);
   const termChanges = termsView(id);
@@ -209,10 +214,10 @@ function kv(m) {
   return h('dl', { class: 'kv' }, entries.map(([k, v]) => [h('dt', {}, k), h('dd', {}, /^0x[0-9a-fA-F]{20,}$/.test(v) ? short(v) : v)]));
 }
 
-function holdingsTable(wallets) {
+function holdings(wallets, who) {
   return table({ caption: t('holders.caption'), rowKey: (w) => w.wallet, empty: t('holders.none'), rows: wallets, columns: [
     { key: 'wallet', label: t('col.wallet'), render: (w) => h('code', { class: 'hex' }, w.wallet) },
-    { key: 'investorId', label: t('col.investor'), num: true, render: (w) => (w.investorId ? link(`#/investors/${w.investorId}`, String(w.investorId)) : '') },
+    { key: 'investorId', label: t('col.investor'), num: true, render: (w) => who(w.investorId) },
     { key: 'balance', label: t('col.balance'), num: true },
   ] });
 }
