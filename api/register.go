@@ -189,6 +189,22 @@ func shiftJISOrGeta() func(rune) rune {
 	}
 }
 
+// exportIdle bounds the wait for the client between two chunks of an export.
+const exportIdle = 30 * time.Second
+
+// deadlineWriter pushes the connection's write deadline out before each chunk
+// (64 KiB), so an export of any length is bounded by the time the client
+// takes per chunk, not by the server's WriteTimeout for a whole response.
+type deadlineWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (d deadlineWriter) Write(p []byte) (int, error) {
+	_ = d.rc.SetWriteDeadline(time.Now().Add(exportIdle)) // unsupported: the server's own timeout stands
+	return d.w.Write(p)
+}
+
 // registerStream adapts a register read to the response: it sets the headers
 // when the register's header arrives (before any byte is sent), buffers the
 // body and flushes it as it fills, so the response streams in constant memory.
@@ -204,9 +220,9 @@ type registerStream struct {
 
 func newRegisterStream(c *gin.Context, f registerFormat, name func(registry.RegisterHeader) string) *registerStream {
 	st := &registerStream{c: c, format: f, name: name, extra: http.Header{}}
-	var out io.Writer = c.Writer
+	var out io.Writer = deadlineWriter{w: c.Writer, rc: http.NewResponseController(c.Writer)}
 	if f.shiftJIS {
-		st.enc = transform.NewWriter(c.Writer, transform.Chain(runes.Map(shiftJISOrGeta()), japanese.ShiftJIS.NewEncoder()))
+		st.enc = transform.NewWriter(out, transform.Chain(runes.Map(shiftJISOrGeta()), japanese.ShiftJIS.NewEncoder()))
 		out = st.enc
 	}
 	st.buf = bufio.NewWriterSize(out, 64<<10)

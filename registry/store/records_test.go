@@ -77,7 +77,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func newRecordsRig(t *testing.T, engine store.Dialect) *recordsRig {
+func newRecordsRig(t testing.TB, engine store.Dialect) *recordsRig {
 	t.Helper()
 	clock := storetest.NewClock(t0)
 	logs := &syncBuffer{}

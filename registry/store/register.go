@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,15 +199,19 @@ func (s *Records) streamRegister(ctx context.Context, tx *gorm.DB, q registry.Re
 		if err := ctx.Err(); err != nil {
 			return tot, err
 		}
-		var ids []int64
-		if err := tx.Raw(`SELECT DISTINCT w.investor_id FROM wallets w WHERE w.investor_id > ?
+		// Wallet rows, not DISTINCT investors: DISTINCT would make the engine
+		// find every match above the cursor before the LIMIT, on every page.
+		// An investor cut off by the LIMIT still gets all its wallets below.
+		var owners []int64
+		if err := tx.Raw(`SELECT w.investor_id FROM wallets w WHERE w.investor_id > ?
 AND EXISTS (SELECT 1 FROM mirror_transfers t WHERE t.chain_id = ? AND t.token = ? AND t.to_addr = w.address AND t.block_number <= ?)
-ORDER BY w.investor_id LIMIT ?`, after, q.MirrorKey, token, int64(block), registerPage).Scan(&ids).Error; err != nil {
+ORDER BY w.investor_id LIMIT ?`, after, q.MirrorKey, token, int64(block), registerPage).Scan(&owners).Error; err != nil {
 			return tot, fmt.Errorf("register investors: %w", err)
 		}
-		if len(ids) == 0 {
+		if len(owners) == 0 {
 			break
 		}
+		ids := slices.Compact(owners)
 		after = ids[len(ids)-1]
 		if err := s.registerInvestors(tx, q.MirrorKey, token, block, h.NamesAsOf, ids, rd, &tot, w); err != nil {
 			return tot, err
@@ -226,7 +231,7 @@ ORDER BY t.to_addr LIMIT ?`, q.MirrorKey, token, after, int64(block), registry.Z
 			break
 		}
 		after = wallets[len(wallets)-1]
-		sums, err := s.sumBalances(tx, q.MirrorKey, token, wallets, &block)
+		sums, err := s.registerSums(tx, q.MirrorKey, token, wallets, block)
 		if err != nil {
 			return tot, err
 		}
@@ -244,6 +249,65 @@ ORDER BY t.to_addr LIMIT ?`, q.MirrorKey, token, after, int64(block), registry.Z
 		}
 	}
 	return tot, w.Totals(tot)
+}
+
+// customPlans makes PostgreSQL plan each of the register's queries for its
+// own values, in the register's transaction only. The driver prepares each
+// statement once and PostgreSQL soon switches a prepared statement to a
+// generic plan, which estimates a page's wallets by the column's statistics —
+// where the zero address, every mint's sender, dominates from_addr — and so
+// scans all of the token's transfers for every page.
+func (s *Records) customPlans(tx *gorm.DB) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	return tx.Exec(`SET LOCAL plan_cache_mode = force_custom_plan`).Error
+}
+
+// registerSums returns the balances of a page of wallets at block. On
+// PostgreSQL the received and the sent sums are two queries, each an index
+// range per wallet, summed exactly in NUMERIC: in one UNION the planner,
+// estimating the senders by the column's statistics (where the zero address,
+// every mint's sender, dominates), scanned all of the token's transfers for
+// every page — 13 s instead of about 1 s for 100,000 holders. SQLite probes
+// the index per IN element already, and sums in Go.
+func (s *Records) registerSums(tx *gorm.DB, key int64, token string, wallets []string, block uint64) (map[string]*big.Int, error) {
+	if s.dialect != Postgres {
+		return s.sumBalances(tx, key, token, wallets, &block)
+	}
+	out := make(map[string]*big.Int, len(wallets))
+	for _, side := range []struct {
+		col  string
+		sign int
+	}{{"to_addr", 1}, {"from_addr", -1}} {
+		var rows []struct {
+			Wallet string
+			Total  string
+		}
+		err := tx.Raw(`SELECT `+side.col+` AS wallet, SUM(amount)::text AS total FROM mirror_transfers
+WHERE chain_id = ? AND token = ? AND `+side.col+` IN ? AND block_number <= ? GROUP BY `+side.col,
+			key, token, wallets, int64(block)).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("register balances: %w", err)
+		}
+		for _, r := range rows {
+			v := amountValue(&r.Total)
+			if v == nil {
+				return nil, fmt.Errorf("register balances: bad total %q for %s", r.Total, r.Wallet)
+			}
+			acc := out[r.Wallet]
+			if acc == nil {
+				acc = new(big.Int)
+				out[r.Wallet] = acc
+			}
+			if side.sign < 0 {
+				acc.Sub(acc, v)
+			} else {
+				acc.Add(acc, v)
+			}
+		}
+	}
+	return out, nil
 }
 
 // registerInvestors writes the entries of one page of investors.
@@ -265,7 +329,7 @@ WHERE w.investor_id IN ? ORDER BY w.investor_id, w.address`, ids).Scan(&owned).E
 		for i := range chunk {
 			chunk[i] = rest[i].Address
 		}
-		part, err := s.sumBalances(tx, key, token, chunk, &block)
+		part, err := s.registerSums(tx, key, token, chunk, block)
 		if err != nil {
 			return err
 		}
@@ -340,6 +404,9 @@ func (s *Records) Register(ctx context.Context, q registry.RegisterQuery, w regi
 	var tot registry.RegisterTotals
 	started := false
 	err = s.mirrorSnapshot(ctx, func(tx *gorm.DB) error {
+		if err := s.customPlans(tx); err != nil {
+			return err
+		}
 		var err error
 		if h, err = s.registerHeader(tx, q); err != nil {
 			return err
@@ -506,6 +573,9 @@ func (s *Records) FinaliseRegister(ctx context.Context, q registry.RegisterQuery
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
 	}
 	err = s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.customPlans(tx); err != nil {
+			return err
+		}
 		h, err := s.registerHeader(tx, q)
 		if err != nil {
 			return err
