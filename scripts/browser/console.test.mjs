@@ -142,7 +142,7 @@ try {
     return secret;
   };
 
-  let sellerKey; let otherKey; let issuanceId;
+  let sellerKey; let otherKey; let readerKey; let issuanceId;
   await step('the sign-in page passes axe', async () => {
     await page.goto(`${base}/console/`);
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
@@ -180,6 +180,13 @@ try {
       await go(hash);
       await audit(name);
     }
+    await go('#/keys');
+    const keyForm = page.locator('form', { has: page.getByRole('button', { name: 'Create key' }) });
+    await fieldIn(keyForm, 'Role').selectOption('reader');
+    await fieldIn(keyForm, 'Key label').fill('venue');
+    await keyForm.getByRole('button', { name: 'Create key' }).click();
+    readerKey = await page.locator('output.secret').getAttribute('data-secret');
+    assert(/^stn_/.test(readerKey || ''), 'no reader key shown');
     await go('#/audit?entity=seller');
     await page.locator('table.grid tbody tr td', { hasText: 'seller' }).first().waitFor();
     await signOut();
@@ -386,6 +393,22 @@ try {
     await page.getByText(`Issuance ${issuanceId} not found`).waitFor();
     await page.goto(`${base}/console/#/investors/1`);
     await page.getByText('Investor 1 not found').waitFor();
+  });
+  await step('a reader sees only the eligibility checker', async () => {
+    await signOut();
+    await signIn(readerKey);
+    await page.getByRole('heading', { level: 1, name: 'Eligibility checker' }).waitFor();
+    const nav = await page.locator('#nav a').allInnerTexts();
+    assert(nav.length === 1 && nav[0] === 'Eligibility checker', `reader's menu: ${nav}`);
+    const form = page.locator('form').first();
+    await fieldIn(form, 'Issuance').fill(issuanceId);
+    await fieldIn(form, 'Wallet address').fill(UNKNOWN);
+    await form.getByRole('button', { name: 'Check' }).click();
+    await page.locator('#check-result li[data-code="WALLET_UNKNOWN"]', { hasText: 'The wallet belongs to no registered investor' }).waitFor();
+    await page.goto(`${base}/console/#/sellers`);
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    const r = await page.evaluate(async () => (await fetch('/v1/sellers')).status);
+    assert(r === 403, `a reader's session on /v1/sellers: ${r}`);
   });
   await step('signing out ends the session on the server', async () => {
     await signOut();
