@@ -32,7 +32,7 @@ func dataKeyFlag(fs *flag.FlagSet, cfg *config) {
 
 // loadDataKeys returns the node's keyring, nil when it has none (a PostgreSQL
 // node without keys).
-func loadDataKeys(cfg config, dialect store.Dialect, log *slog.Logger) (*sealing.Keyring, error) {
+func loadDataKeys(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*sealing.Keyring, error) {
 	if cfg.dataKeyFile != "" {
 		k, err := sealing.Load(cfg.dataKeyFile)
 		if err != nil {
@@ -47,12 +47,21 @@ func loadDataKeys(cfg config, dialect store.Dialect, log *slog.Logger) (*sealing
 		}
 		return k, nil
 	}
-	if dialect != store.SQLite {
+	if db.Dialect() != store.SQLite {
 		log.Warn("no data key (--data-key-file or " + dataKeyEnv + "): personal data and the register's names are unavailable")
 		return nil, nil
 	}
 	path := filepath.Join(cfg.dataDir, "data.key")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		// A new key for a database that already holds sealed records would
+		// leave them unreadable: the key file was lost, and must be restored.
+		use, err := store.NewRecords(db, nil).PersonalKeyUse(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(use) > 0 {
+			return nil, fmt.Errorf("data key: %s is missing, but the database holds personal data sealed under %d master key(s); restore the key file (or give --data-key-file / %s)", path, len(use), dataKeyEnv)
+		}
 		if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("data key: %w", err)
 		}
@@ -129,7 +138,7 @@ func dataKey(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "added master key %s to %s\n", id, cfg.dataKeyFile)
 	}
-	keys, err := loadDataKeys(cfg, db.Dialect(), log)
+	keys, err := loadDataKeys(ctx, cfg, db, log)
 	if err != nil {
 		return err
 	}

@@ -216,7 +216,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	outbox := store.NewOutbox(db)
 	mirrorSvc := store.NewMirror(db)
 	operations := store.NewOperations(db)
-	dataKeys, err := loadDataKeys(cfg, db.Dialect(), log)
+	dataKeys, err := loadDataKeys(ctx, cfg, db, log)
 	if err != nil {
 		return err
 	}
