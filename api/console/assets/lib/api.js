@@ -69,6 +69,21 @@ export const post = (p, b) => request('POST', p, b);
 export const put = (p, b) => request('PUT', p, b);
 export const del = (p) => request('DELETE', p);
 
+// getAll reads a listing page by page (limit 500, following next) up to
+// maxPages pages: {items, truncated} where truncated says more were left.
+export async function getAll(path, maxPages = 20) {
+  const items = [];
+  const sep = path.includes('?') ? '&' : '?';
+  let after = '';
+  for (let i = 0; i < maxPages; i += 1) {
+    const page = await get(`${path}${sep}limit=500${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    items.push(...(page.items || []));
+    if (page.next === undefined || page.next === null) return { items, truncated: false };
+    after = String(page.next);
+  }
+  return { items, truncated: true };
+}
+
 // query builds a query string from the non-empty values of params.
 export function query(params) {
   const q = new URLSearchParams();

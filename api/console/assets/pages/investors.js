@@ -1,5 +1,5 @@
 import { t, term, formatDate } from '../lib/i18n.js';
-import { get, post, query } from '../lib/api.js';
+import { get, post, query, getAll } from '../lib/api.js';
 import { h, table, form, section, badge, link, clear, toISO, announce, mount } from '../lib/ui.js';
 import { bulkSection } from './bulk.js';
 
@@ -10,7 +10,7 @@ const opts = (values) => values.map((v) => [v, term(v)]);
 // Investors: search by customer reference and KYC status, and onboarding.
 export async function page({ main, query: q, session }) {
   const filters = { customerRef: q.get('customerRef') || '', kycStatus: q.get('kycStatus') || '', sellerId: q.get('sellerId') || '' };
-  const data = await get(`/v1/investors${query({ ...filters, limit: 500 })}`);
+  const data = await getAll(`/v1/investors${query(filters)}`);
   const search = h('form', { class: 'filters', role: 'search', onsubmit: (ev) => {
     ev.preventDefault();
     const e = ev.target.elements;

@@ -1,5 +1,5 @@
 import { t, term, formatTime, formatDate } from '../lib/i18n.js';
-import { get, post, put, del, query } from '../lib/api.js';
+import { get, post, put, del, query, getAll } from '../lib/api.js';
 import { h, table, form, section, badge, dl, link, short, clear, poller, toISO, announce, errorBlock, mount } from '../lib/ui.js';
 import { statuses } from './issuances.js';
 import { approvalsView, locksView, termsView, reconcileView, haltsView } from './controls.js';
@@ -33,7 +33,7 @@ export async function page({ main, params, session, onCleanup }) {
   const lead = session.role === 'operator' || iss.leadSellerId === session.sellerId;
   // Customer references of the investors this key may see, to name them in
   // the tables (another seller's investors stay numbers).
-  const refs = await get('/v1/investors?limit=500').then((x) => new Map(x.items.map((i) => [i.id, i.customerRef]))).catch(() => new Map());
+  const refs = await getAll('/v1/investors').then((x) => new Map(x.items.map((i) => [i.id, i.customerRef]))).catch(() => new Map());
   const who = (id) => (id ? link(`#/investors/${id}`, refs.has(id) ? `${id} · ${refs.get(id)}` : String(id)) : '');
   const head = h('h1', {});
   const termsBox = h('div');
@@ -121,7 +121,7 @@ export async function page({ main, params, session, onCleanup }) {
       } }, t('whitelist.revoke')) : '') },
   ] });
   const refreshWhitelist = async () => {
-    const w = await get(`/v1/issuances/${id}/whitelist?limit=500`);
+    const w = await getAll(`/v1/issuances/${id}/whitelist`);
     const sig = JSON.stringify(w.items);
     if (sig !== wlSig) { wlSig = sig; wlTable.update(w.items); }
   };

@@ -1,5 +1,5 @@
 import { t, term } from '../lib/i18n.js';
-import { get, post, query, metrics } from '../lib/api.js';
+import { get, post, query, metrics, getAll } from '../lib/api.js';
 import { h, table, form, section, badge, link, short, clear, poller, toISO, announce, mount } from '../lib/ui.js';
 
 export const legalForms = ['SHARE', 'BOND', 'TRUST_BENEFICIARY', 'INVESTMENT_UNIT', 'FUND_INTEREST'];
@@ -16,7 +16,7 @@ const countries = (v) => (v ? v.split(/[\s,]+/).filter(Boolean).map((x) => x.toU
 // Operator and seller: issuances with a status filter.
 export async function list({ main, query: q }) {
   const status = q.get('status') || '';
-  const data = await get(`/v1/issuances${query({ status, limit: 500 })}`);
+  const data = await getAll(`/v1/issuances${query({ status })}`);
   const filter = h('form', { class: 'filters', onsubmit: (ev) => {
     ev.preventDefault();
     location.hash = `#/issuances${query({ status: ev.target.elements.status.value })}`;
@@ -50,14 +50,14 @@ export async function dashboard({ main, session, onCleanup }) {
   const box = h('div', { 'aria-busy': 'true' });
   const stats = new Map();
   const load = async () => {
-    const data = await get('/v1/issuances?limit=200');
+    const data = await getAll('/v1/issuances');
     const lag = await metrics(['stonode_mirror_lag_blocks']).catch(() => ({}));
     const lagBy = Object.fromEntries((lag.stonode_mirror_lag_blocks || []).map((m) => [m.labels.issuance, m.value]));
     await Promise.all(data.items.map(async (i) => {
       const s = { holders: null, unconfirmed: null, alerts: null, lag: lagBy[String(i.id)] };
       const lead = i.leadSellerId === session.sellerId;
-      const jobs = [get(`/v1/issuances/${i.id}/whitelist?limit=500&status=APPROVED`).then((w) => { s.unconfirmed = w.items.filter((e) => e.sync.state !== 'CONFIRMED').length; })];
-      if (lead) jobs.push(get(`/v1/issuances/${i.id}/alerts?limit=500`).then((a) => { s.alerts = a.items.length; }));
+      const jobs = [getAll(`/v1/issuances/${i.id}/whitelist?status=APPROVED`).then((w) => { s.unconfirmed = w.items.filter((e) => e.sync.state !== 'CONFIRMED').length; })];
+      if (lead) jobs.push(getAll(`/v1/issuances/${i.id}/alerts`).then((a) => { s.alerts = a.items.length; }));
       if (lead && i.tokenAddress) jobs.push(get(`/v1/issuances/${i.id}/holders`).then((x) => { s.holders = x.holderCount; }));
       await Promise.allSettled(jobs);
       stats.set(i.id, s);

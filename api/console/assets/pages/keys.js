@@ -1,5 +1,5 @@
 import { t, term, formatTime } from '../lib/i18n.js';
-import { get, post, del } from '../lib/api.js';
+import { get, post, del, getAll } from '../lib/api.js';
 import { h, table, form, section, badge, clear, announce, errorBlock, mount } from '../lib/ui.js';
 import { newSecret } from './sellers.js';
 
@@ -8,7 +8,7 @@ export async function page({ main }) {
   const box = h('div');
   const secretBox = h('div', { 'aria-live': 'polite' });
   const load = async () => {
-    const keys = await get('/v1/keys?limit=500');
+    const keys = await getAll('/v1/keys');
     clear(box, table({
       caption: t('keys.caption'),
       rowKey: (k) => k.id,

@@ -1,5 +1,5 @@
 import { t, term, formatTime } from '../lib/i18n.js';
-import { get, post, del } from '../lib/api.js';
+import { get, post, del, getAll } from '../lib/api.js';
 import { h, table, form, section, badge, dl, link, clear, announce, errorBlock, mount } from '../lib/ui.js';
 
 const licences = ['TYPE1', 'TYPE2', 'REGISTERED_FI'];
@@ -7,7 +7,7 @@ const memberships = ['FULL', 'SUPPORTING', 'NONE'];
 
 // Operator: every seller, and the registration form.
 export async function list({ main }) {
-  const data = await get('/v1/sellers?limit=500');
+  const data = await getAll('/v1/sellers');
   const tbl = table({
     caption: t('sellers.caption'),
     rowKey: (s) => s.id,
@@ -47,7 +47,7 @@ export async function detail({ main, params }) {
   const keysBox = h('div');
   const secretBox = h('div', { 'aria-live': 'polite' });
   const loadKeys = async () => {
-    const keys = await get(`/v1/sellers/${id}/keys?limit=500`);
+    const keys = await getAll(`/v1/sellers/${id}/keys`);
     clear(keysBox, table({
       caption: t('keys.caption'),
       rowKey: (k) => k.id,

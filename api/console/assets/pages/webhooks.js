@@ -1,7 +1,7 @@
 // Webhook subscriptions: where the node posts events (signed with the
 // subscription's secret, shown once), and each delivery with its attempts.
 import { t, formatTime } from '../lib/i18n.js';
-import { get, post, del } from '../lib/api.js';
+import { get, post, del, getAll } from '../lib/api.js';
 import { h, table, form, section, badge, clear, announce, errorBlock, mount, poller } from '../lib/ui.js';
 import { unavailable } from './controls.js';
 
@@ -38,7 +38,7 @@ export async function page({ main, session, onCleanup }) {
   };
   const load = async () => {
     try {
-      const x = await get('/v1/webhooks?limit=500');
+      const x = await getAll('/v1/webhooks');
       clear(box, table({ caption: t('webhooks.caption'), rowKey: (s) => s.id, empty: t('webhooks.none'), rows: x.items, columns: [
         { key: 'id', label: t('col.id'), num: true },
         { key: 'url', label: t('field.url'), render: (s) => h('code', {}, s.url) },
