@@ -22,6 +22,7 @@ func reportCmd(args []string) error {
 	investors := fs.Int("investors", 0, "investors seeded (for the record)")
 	minRatio := fs.Float64("min-ratio", 0.5, "goal: stonode/bare closed-loop throughput at least this")
 	maxP99 := fs.Float64("max-p99-ms", 5, "goal: stonode p99 at the fixed rate below this many ms")
+	maxCPU := fs.Float64("max-cpu-ratio", 1.25, "goal: stonode's server CPU per request at most this multiple of bare's (closed loop)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,10 +67,10 @@ func reportCmd(args []string) error {
 			r.Open.RPS, r.Open.P50ms, r.Open.P99ms, r.Open.MaxMs, r.Open.Errors)
 	}
 	if s.Closed.ServerCPUus > 0 && b.Closed.ServerCPUus > 0 {
-		fmt.Printf("CPU (closed loop): stonode %.0f CPU-µs/request on %.2f cores, bare %.0f CPU-µs/request on %.2f cores; load generator %.2f / %.2f cores\n",
+		fmt.Printf("CPU (closed loop): stonode %.1f CPU-µs/request on %.2f cores, bare %.1f CPU-µs/request on %.2f cores; load generator %.2f / %.2f cores\n",
 			s.Closed.ServerCPUus, s.Closed.ServerCores, b.Closed.ServerCPUus, b.Closed.ServerCores,
 			s.Closed.GeneratorCores, b.Closed.GeneratorCores)
-		fmt.Printf("CPU (open loop at %d req/s): stonode %.0f CPU-µs/request (%.2f cores), bare %.0f CPU-µs/request (%.2f cores)\n",
+		fmt.Printf("CPU (open loop at %d req/s): stonode %.1f CPU-µs/request (%.2f cores), bare %.1f CPU-µs/request (%.2f cores)\n",
 			s.Rate, s.Open.ServerCPUus, s.Open.ServerCores, b.Open.ServerCPUus, b.Open.ServerCores)
 	}
 	fmt.Println(line)
@@ -88,6 +89,18 @@ func reportCmd(args []string) error {
 	fmt.Printf("throughput ratio stonode/bare = %.3f   goal ≥ %.2f            %s\n", ratio, *minRatio, verdict(tpOK))
 	fmt.Printf("stonode p99 at %d req/s = %.3f ms    goal < %.1f ms  (errors %d) %s\n",
 		s.Rate, s.Open.P99ms, *maxP99, s.Open.Errors, verdict(latOK))
+	if s.Closed.ServerCPUus > 0 && b.Closed.ServerCPUus > 0 {
+		// Closed loop: the servers are busy, so CPU per request is the work a
+		// request costs. At the open loop's fixed rate it also carries each
+		// server's idle work (stonode's chain and pollers) spread over the
+		// requests, and the wake-ups of serving one request at a time.
+		cpu := s.Closed.ServerCPUus / b.Closed.ServerCPUus
+		fmt.Printf("server CPU per request stonode/bare = %.2fx (closed loop)   goal ≤ %.2fx   %s\n", cpu, *maxCPU, verdict(cpu <= *maxCPU))
+		if s.Open.ServerCPUus > 0 && b.Open.ServerCPUus > 0 {
+			fmt.Printf("server CPU per request stonode/bare = %.2fx (open loop at %d req/s, background included)\n",
+				s.Open.ServerCPUus/b.Open.ServerCPUus, s.Rate)
+		}
+	}
 	if s.Open.Requests > 0 && s.Open.RPS < 0.95*float64(s.Rate) {
 		fmt.Printf("note: stonode achieved only %.1f of %d req/s in the open loop\n", s.Open.RPS, s.Rate)
 	}
