@@ -86,6 +86,22 @@ func validRole(r KeyRole) bool {
 	return false
 }
 
+// refreshViews gives every role key's view the base connection's client and
+// nonce leases, which NewLeaser installs on the base after SetRoleKeys. Call
+// it during set-up only, before any view is in use.
+func (c *Conn) refreshViews() {
+	if c.keys == nil {
+		return
+	}
+	c.keys.mu.Lock()
+	defer c.keys.mu.Unlock()
+	for _, v := range c.keys.views {
+		if v != c {
+			v.Client, v.nonces = c.Client, c.nonces
+		}
+	}
+}
+
 // As returns the view of c that signs with role's key (c itself when the
 // role uses c's key). Views share the client; each key has one send lock.
 func (c *Conn) As(role KeyRole) *Conn {

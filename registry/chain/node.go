@@ -90,6 +90,7 @@ func NewNode(conn *Conn, stores Stores, cfg NodeConfig, promReg prometheus.Regis
 	}
 	// First: with shared leases, the connection's broadcasts are gated on them.
 	leases := NewLeaser(stores.Leases, conn, LeaseConfig{Node: cfg.NodeID, TTL: cfg.LeaseTTL, Renew: cfg.LeaseRenew}, log)
+	conn.refreshViews() // the role keys' views get the lease-gated client and nonce leases too (keys.go)
 	guard := NewGuard(conn, cfg.HeadStallAfter)
 	syncer := NewSyncer(conn, stores.Outbox, log, nil)
 	syncer.Leases = leases
