@@ -277,7 +277,8 @@ func (s *Operations) LastTokenOpBlock(ctx context.Context, issuanceID int64) (ui
 	// Operations on a retired deployment moved tokens on another chain (or
 	// contract) than the one mirrored now.
 	if err := s.read(ctx).Where("issuance_id = ? AND status = ? AND kind IN ?", issuanceID, string(registry.OpSucceeded),
-		[]string{string(registry.OpMint), string(registry.OpForcedTransfer), string(registry.OpRedeem), string(registry.OpBatchMint)}).
+		[]string{string(registry.OpMint), string(registry.OpForcedTransfer), string(registry.OpRedeem), string(registry.OpBatchMint),
+			string(registry.OpRecover)}). // a recovery moves a whole balance (locks.go)
 		Where(ofCurrentDeployment("operations", "created_at")).
 		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
 		return 0, false, s.translate(err)
