@@ -22,6 +22,7 @@ import (
 
 	"github.com/stonode/stonode/api"
 	"github.com/stonode/stonode/registry/chain"
+	"github.com/stonode/stonode/registry/sealing"
 	"github.com/stonode/stonode/registry/store"
 	"github.com/stonode/stonode/registry/store/storetest"
 )
@@ -75,7 +76,13 @@ func FuzzRouter(f *testing.F) {
 	// that no route answers 503 for want of one; all but Readiness: the chain
 	// work does not run here, and /readyz would rightly answer 503 for that.
 	ops := fuzzChain(f, key, st)
-	srv := api.New(st, api.Options{Clock: clock.Now, Chain: ops, Deployments: st, Mirror: st, Controls: ops})
+	_, dataKey, _ := sealing.NewKeyEntry(now)
+	sealed, err := sealing.Parse(dataKey)
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv := api.New(st, api.Options{Clock: clock.Now, Chain: ops, Deployments: st, Mirror: st, Controls: ops,
+		Records: store.NewRecords(st.DB, sealed)})
 	ts := httptest.NewServer(srv)
 	f.Cleanup(ts.Close)
 
