@@ -186,6 +186,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/openapi.yaml", nil, s.openapi},
 		{http.MethodGet, "/metrics", anyRole, s.metricsHandler(s.gather)},
 		{http.MethodGet, "/v1/reason-codes", anyRole, s.reasonCodes},
+		{http.MethodGet, "/v1/withholding-rates", anyRole, s.withholdingRates},
 		{http.MethodGet, "/v1/nodes", operatorOnly, s.listNodes},
 
 		// Post-issuance controls (transferapprovals.go, locks.go, recovery.go).
@@ -261,6 +262,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/v1/issuances/:id/transfers", administrator, s.listTransfers},
 		{http.MethodGet, "/v1/issuances/:id/holders", administrator, s.holders},
 		{http.MethodGet, "/v1/issuances/:id/holders/register", administrator, s.register},
+		{http.MethodGet, "/v1/issuances/:id/distributions", administrator, s.distribution},
 		{http.MethodPost, "/v1/issuances/:id/holders/register/snapshots", administrator, s.finaliseRegister},
 		{http.MethodGet, "/v1/issuances/:id/holders/register/snapshots", administrator, s.listRegisterSnapshots},
 		{http.MethodGet, "/v1/issuances/:id/holders/register/snapshots/:snapshotId", administrator, s.getRegisterSnapshot},
