@@ -2,7 +2,7 @@
 // hash router (#/issuances/3) over the pages in pages/.
 import { setLanguage, pickLanguage, currentLanguage, t, term } from './lib/i18n.js';
 import { request, setCSRF, whenUnauthorized } from './lib/api.js';
-import { h, clear, errorBlock, announce } from './lib/ui.js';
+import { h, clear, errorBlock, announce, badge, poller } from './lib/ui.js';
 import * as signin from './pages/signin.js';
 import * as sellers from './pages/sellers.js';
 import * as keys from './pages/keys.js';
@@ -110,11 +110,28 @@ async function render() {
 
 export function rerender() { return render(); }
 
+// readiness shows /readyz in the header: whether the node can do its chain
+// work, and if not why (a halted issuance, a stalled chain).
+async function readiness() {
+  const el = document.getElementById('ready');
+  let body = {};
+  let ok = false;
+  try {
+    const res = await fetch('/readyz');
+    ok = res.ok;
+    body = await res.json();
+  } catch { /* unreachable: not ready */ }
+  const reasons = (body.reasons || []).join('; ');
+  clear(el, ok ? badge('ACTIVE', t('app.ready')) : badge('FAILED', t('app.notReady')));
+  el.title = reasons;
+  if (!ok && reasons) el.firstChild.append(h('span', { class: 'sr-only' }, `: ${reasons}`));
+}
+
 async function boot() {
   await setLanguage(pickLanguage());
   const sel = document.getElementById('lang');
   sel.value = currentLanguage();
-  sel.addEventListener('change', async () => { await setLanguage(sel.value, true); announce(t('app.languageChanged')); render(); });
+  sel.addEventListener('change', async () => { await setLanguage(sel.value, true); announce(t('app.languageChanged')); render(); readiness(); });
   document.getElementById('signout').addEventListener('click', async () => {
     try { await request('DELETE', '/console/session'); } catch { /* the session is gone either way */ }
     app.session = null; setCSRF('');
@@ -131,6 +148,8 @@ async function boot() {
     signedIn(await request('GET', '/console/session'));
   } catch { app.session = null; }
   // Only #/… is a route; the skip link moves focus without leaving the page.
+  readiness();
+  poller(readiness, 15000);
   window.addEventListener('hashchange', () => { if (location.hash === '' || location.hash.startsWith('#/')) render(); });
   document.getElementById('skip-link').addEventListener('click', (ev) => {
     ev.preventDefault();

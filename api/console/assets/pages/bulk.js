@@ -62,3 +62,46 @@ function results(r) {
       h('span', { class: 'bad' }, translate({ code: x.code, message: x.message || '' }).text)] : '') },
   ] });
 }
+
+const allocationState = { MINTED: 'CONFIRMED', PENDING: 'PENDING', ACCEPTED: 'CONFIRMED', REFUSED: 'FAILED', INVALID: 'FAILED' };
+
+// allocationSection: a primary offering from a CSV (investorId or wallet,
+// amount), every row checked by the eligibility rules, then minted in
+// on-chain batches; onQueued(operationId) follows the batch mint.
+export function allocationSection(id, onQueued) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const fileField = field({ name: 'allocationFile', label: t('allocation.file'), type: 'file', hint: t('allocation.fileHint') });
+  fileField.querySelector('input').setAttribute('accept', '.csv,text/csv');
+  const template = URL.createObjectURL(new Blob(['\ufeffinvestorId,wallet,amount\r\n'], { type: 'text/csv;charset=utf-8' }));
+  const run = (mode) => async (ev) => {
+    const input = fileField.querySelector('input');
+    const file = input.files && input.files[0];
+    if (!file) { fileField.querySelector('.field-error').textContent = t('v.required', { field: t('allocation.file') }); input.focus(); return; }
+    fileField.querySelector('.field-error').textContent = '';
+    ev.target.disabled = true;
+    try {
+      const { data } = await upload(`/v1/issuances/${id}/allocations${query({ mode })}`, await file.text(), 'text/csv', [200, 202, 422]);
+      clear(out, h('p', { class: data.accepted ? 'notice' : 'form-error', role: 'status' },
+        data.accepted ? t(mode === 'apply' ? 'allocation.queued' : 'allocation.valid', { rows: data.rows, total: data.total }) : t('allocation.refused', { rows: data.rows })),
+      table({ caption: t('bulk.caption'), rowKey: (x) => x.line, rows: data.results || [], columns: [
+        { key: 'line', label: t('bulk.line'), num: true },
+        { key: 'investorId', label: t('col.investor'), num: true },
+        { key: 'wallet', label: t('col.wallet'), render: (x) => (x.wallet ? h('code', { class: 'hex' }, x.wallet) : '') },
+        { key: 'amount', label: t('field.amount'), num: true },
+        { key: 'outcome', label: t('bulk.outcome'), render: (x) => badge(allocationState[x.outcome] || 'NONE', term(x.outcome)) },
+        { key: 'operationId', label: t('col.operation'), num: true },
+        { key: 'message', label: t('col.reasons'), render: (x) => (x.code ? h('span', { class: 'bad' }, translate({ code: x.code, message: x.message || '' }).text) : '') },
+      ] }));
+      if (mode === 'apply' && data.accepted && data.operationId) await onQueued(data.operationId);
+      announce(t('bulk.done', { rows: data.rows, failed: (data.results || []).filter((x) => x.code).length }));
+    } catch (err) {
+      clear(out, errorBlock(err));
+    } finally { ev.target.disabled = false; }
+  };
+  return h('div', {}, h('p', { class: 'hint' }, t('allocation.intro'), ' ', h('a', { href: template, download: 'allocation-template.csv' }, t('bulk.template'))),
+    h('div', { class: 'form' }, h('div', { class: 'fields' }, fileField),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', onclick: run('validate') }, t('bulk.validate')),
+        h('button', { type: 'button', class: 'primary', onclick: run('apply') }, t('allocation.apply')))),
+    out);
+}

@@ -247,3 +247,19 @@ export function haltsView(id, onRetired) {
   load();
   return h('div', {}, h('p', { class: 'hint' }, t('halts.intro')), box, f);
 }
+
+// rolesView lists who holds each role on the issuance's contracts (the
+// node's writer and agent keys, the admin).
+export function rolesView(id) {
+  const box = h('div');
+  loadInto(box, async () => {
+    const r = await get(`/v1/issuances/${id}/deployment/roles`);
+    clear(box, table({ caption: t('roles.caption'), rowKey: (x) => `${x.contract}:${x.role}:${x.address}`, rows: r.roles || [], columns: [
+      { key: 'contract', label: t('roles.contract') },
+      { key: 'role', label: t('roles.role'), render: (x) => h('code', {}, x.role) },
+      { key: 'address', label: t('field.address'), render: (x) => h('code', { class: 'hex' }, x.address) },
+      { key: 'node', label: t('roles.nodeKey') },
+    ] }));
+  })();
+  return box;
+}

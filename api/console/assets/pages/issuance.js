@@ -2,8 +2,9 @@ import { t, term, formatTime, formatDate } from '../lib/i18n.js';
 import { get, post, put, del, query, getAll } from '../lib/api.js';
 import { h, table, form, section, badge, dl, link, short, clear, poller, toISO, announce, errorBlock, mount } from '../lib/ui.js';
 import { statuses } from './issuances.js';
-import { approvalsView, locksView, termsView, reconcileView, haltsView } from './controls.js';
-import { registerView } from './records.js';
+import { approvalsView, locksView, termsView, reconcileView, haltsView, rolesView } from './controls.js';
+import { allocationSection } from './bulk.js';
+import { registerView, distributionView } from './records.js';
 
 // Token operations: route, body fields, and which ones each takes.
 const tokenOps = {
@@ -187,15 +188,18 @@ export async function page({ main, params, session, onCleanup }) {
   section(t('issuance.chain'), chainBox),
   section(t('whitelist.title'), h('p', { class: 'hint' }, t('whitelist.live')), wlBox, approveForm),
   lead ? section(t('ops.title'), opForm, opsBox) : null,
+  lead ? section(t('allocation.title'), allocationSection(id, async (opId) => { track(id, opId); await refreshOps(); })) : null,
   section(t('holders.title'), holdersBox),
   lead ? section(t('transfers.title'), transfers) : null,
   lead ? section(t('register.title'), registerView(id)) : null,
+  lead ? section(t('distribution.title'), distributionView(id)) : null,
   section(t('approvals.title'), approvals),
   lead ? section(t('locks.title'), locks) : null,
   section(t('terms.title'), termChanges),
   lead ? section(t('alerts.title'), alertsBox) : null,
   lead ? section(t('reconcile.title'), reconcileView(id)) : null,
-  lead ? section(t('halts.title'), haltsView(id, refreshIssuance)) : null);
+  lead ? section(t('halts.title'), haltsView(id, refreshIssuance)) : null,
+  lead && iss.tokenAddress ? section(t('roles.title'), rolesView(id)) : null);
   // "On this page": a jump to each section, for a page this long.
   const sections = [...main.querySelectorAll('section.panel > h2')];
   head.nextElementSibling.after(h('nav', { class: 'toc', 'aria-label': t('issuance.onThisPage') }, sections.map((h2) => h('button', { type: 'button', class: 'link',

@@ -143,3 +143,39 @@ export function personalSection(id) {
   load();
   return section(t('personal.title'), box, history, f);
 }
+
+// distributionView: a dividend, interest or redemption payment computed from
+// the register at a record date, with each holder's withholding.
+export function distributionView(id) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const base = `/v1/issuances/${id}/distributions`;
+  const f = form({
+    fields: [
+      { name: 'kind', label: t('field.kind'), type: 'select', options: ['DIVIDEND', 'INTEREST', 'REDEMPTION'].map((k) => [k, term(k)]) },
+      { name: 'amountPerToken', label: t('field.amountPerToken'), required: true, inputmode: 'decimal', hint: t('hint.amountPerToken') },
+      { name: 'recordDate', label: t('register.recordDate'), type: 'date', required: true },
+      { name: 'paymentDate', label: t('field.paymentDate'), type: 'date', required: true },
+    ],
+    submit: t('distribution.compute'),
+    onSubmit: async (v) => {
+      const d = await get(`${base}${query(v)}`);
+      const tot = d.totals || {};
+      clear(out, dl([[t('register.recordDate'), d.recordDate], [t('field.paymentDate'), d.paymentDate], [t('holders.asOf'), `#${d.asOfBlock}`],
+        [t('distribution.gross'), tot.gross], [t('distribution.withholding'), tot.withholding], [t('distribution.net'), tot.net],
+        [t('distribution.unpayable'), tot.unpayable], [t('distribution.payments'), tot.payments], [t('distribution.rates'), d.rateVersion]]),
+      table({ caption: t('distribution.caption'), rowKey: (l) => `${l.investorId || ''}:${l.wallets.join(',')}`, rows: d.lines || [], columns: [
+        { key: 'investorId', label: t('col.investor'), num: true, render: (l) => (l.investorId ? link(`#/investors/${l.investorId}`, String(l.investorId)) : '') },
+        { key: 'name', label: t('field.legalName') },
+        { key: 'taxCategory', label: t('field.taxCategory'), render: (l) => term(l.taxCategory) },
+        { key: 'balance', label: t('col.balance'), num: true },
+        { key: 'gross', label: t('distribution.gross'), num: true },
+        { key: 'incomeTax', label: t('distribution.incomeTax'), num: true },
+        { key: 'localTax', label: t('distribution.localTax'), num: true },
+        { key: 'net', label: t('distribution.net'), num: true },
+        { key: 'unpayable', label: t('distribution.unpayableWhy'), render: (l) => (l.unpayable ? h('span', { class: 'bad' }, l.unpayable) : '') },
+      ] }),
+      h('p', {}, h('a', { class: 'button', href: `${base}${query({ ...v, format: 'csv' })}`, download: '' }, t('distribution.csv'))));
+    },
+  });
+  return h('div', {}, f, out);
+}
