@@ -404,6 +404,31 @@ func TestTransferControlsOverHTTP(t *testing.T) {
 				}
 			}
 
+			{ // attach reports who holds which role on the attached pair
+				id2 := r.must(201, "POST", "/v1/issuances", sk, map[string]any{"issuerName": "I", "tokenName": "Tokyo TB",
+					"tokenSymbol": "TTB", "decimals": 0, "legalForm": "SHARE", "fieaClass": "PARA1_TOKEN",
+					"offeringType": "SMALL_NUMBER_PRIVATE"}).str("id")
+				r.must(200, "POST", "/v1/issuances/"+id2+"/status", sk, map[string]any{"status": "REGISTERED"})
+				pair, err := r.conn.As(chain.KeyAdmin).Deploy(r.ctx, chain.TokenParams{Name: "Tokyo TB", Symbol: "TTB"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				att := r.must(200, "POST", "/v1/issuances/"+id2+"/attach", sk, map[string]any{"tokenAddress": pair.TokenAddress.Hex(),
+					"registryAddress": pair.RegistryAddress.Hex(), "deploymentBlock": pair.Block})
+				held := map[string]bool{}
+				roles, _ := att.body["roles"].([]any)
+				for _, h := range roles {
+					m := h.(map[string]any)
+					node, _ := m["node"].(string)
+					held[m["contract"].(string)+" "+m["role"].(string)+" "+node] = true
+				}
+				for _, want := range []string{"token DEFAULT_ADMIN_ROLE admin", "token AGENT_ROLE agent", "registry WRITER_ROLE writer"} {
+					if !held[want] {
+						t.Fatalf("attach roles: missing %q in %s", want, att.raw)
+					}
+				}
+			}
+
 			{ // admin handover
 				issuer, _ := crypto.GenerateKey()
 				issuerAddr := crypto.PubkeyToAddress(issuer.PublicKey)
