@@ -278,13 +278,16 @@ func ParseBulkCSV(r io.Reader) ([]BulkRow, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldsPerRecord is -1, so this is malformed CSV (a bare or
+			// unterminated quote): the rows after it cannot be told apart.
 			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err != csv.ErrFieldCount {
+			if errors.As(err, &pe) {
 				return nil, Errorf(EINVALID, "CSV line %d: %v", pe.StartLine, pe.Err)
 			}
+			return nil, Errorf(EINVALID, "the CSV could not be read")
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rows) >= MaxBulkRows {
 			return nil, Errorf(ETOOLARGE, "an upload holds at most %d rows", MaxBulkRows)
 		}
@@ -564,13 +567,16 @@ func ParseAllocationCSV(r io.Reader) ([]AllocationRow, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldsPerRecord is -1, so this is malformed CSV (a bare or
+			// unterminated quote): the rows after it cannot be told apart.
 			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err != csv.ErrFieldCount {
+			if errors.As(err, &pe) {
 				return nil, Errorf(EINVALID, "CSV line %d: %v", pe.StartLine, pe.Err)
 			}
+			return nil, Errorf(EINVALID, "the CSV could not be read")
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
