@@ -47,9 +47,13 @@ const home = { operator: '#/sellers', seller: '#/dashboard', reader: '#/checker'
 
 export function session() { return app.session; }
 
-export function signedIn(s) {
+export async function signedIn(s) {
   app.session = s;
   setCSRF(s.csrfToken);
+  // A seller's staff see their firm's name in the header.
+  if (s.role === 'seller') {
+    try { s.sellerName = (await request('GET', `/v1/sellers/${s.sellerId}`)).legalName; } catch { /* the key id will do */ }
+  }
 }
 
 function chrome() {
@@ -60,7 +64,7 @@ function chrome() {
   out.textContent = t('app.signOut');
   out.hidden = !app.session;
   const who = document.getElementById('who');
-  who.textContent = app.session ? t('app.who', { role: term(app.session.role), key: app.session.keyId }) : '';
+  who.textContent = app.session ? t('app.who', { role: app.session.sellerName || term(app.session.role), key: app.session.keyId }) : '';
   const nav = document.getElementById('nav');
   const items = app.session ? navByRole[app.session.role] || [] : [];
   const here = location.hash.split('?')[0];
@@ -82,8 +86,8 @@ async function render() {
   chrome();
   if (!app.session) {
     clear(main);
-    signin.page({ main, onSignedIn: (s) => {
-      signedIn(s);
+    signin.page({ main, onSignedIn: async (s) => {
+      await signedIn(s);
       if (location.hash === home[s.role]) render(); else location.hash = home[s.role];
     } });
     return;
@@ -145,7 +149,7 @@ async function boot() {
     render();
   });
   try {
-    signedIn(await request('GET', '/console/session'));
+    await signedIn(await request('GET', '/console/session'));
   } catch { app.session = null; }
   // Only #/… is a route; the skip link moves focus without leaving the page.
   readiness();
