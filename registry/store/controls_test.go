@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,6 +121,20 @@ func TestTransferApprovalLifecycle(t *testing.T) {
 		approved, err := f.st.DecideApproval(sc, f.iss.ID, a.ID, registry.ApprovalDecision{Status: registry.ApprovalApproved, Reason: "ok"})
 		if err != nil || approved.Status != registry.ApprovalApproved || approved.OperationID == 0 {
 			t.Fatalf("approve: %+v %v", approved, err)
+		}
+		// Each application and decision is a webhook event, written with it.
+		events, err := store.NewWebhooks(f.st.DB).Events(context.Background(), f.iss.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, e := range events {
+			if e.Type == registry.EventApprovalRequested || e.Type == registry.EventApprovalDecided {
+				kinds = append(kinds, string(e.Type)+" "+eventStatus(e.Data))
+			}
+		}
+		if strings.Join(kinds, ";") != "approval.requested REQUESTED;approval.decided APPROVED" {
+			t.Fatalf("approval events: %v", kinds)
 		}
 		op, err := f.st.Operation(sc, approved.OperationID)
 		if err != nil || op.Kind != registry.OpApproveTransfer || op.Request["amount"] != "10" || op.Request["from"] != cW1 ||
@@ -376,4 +392,11 @@ func TestRecoverWalletInOneRecord(t *testing.T) {
 			t.Fatalf("%d wallet.recover records, want 1", n)
 		}
 	})
+}
+
+// eventStatus is the "status" field of an event's data.
+func eventStatus(data json.RawMessage) string {
+	var v struct{ Status string }
+	_ = json.Unmarshal(data, &v)
+	return v.Status
 }

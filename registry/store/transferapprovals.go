@@ -120,7 +120,10 @@ func (s *DB) RequestApproval(ctx context.Context, issuanceID int64, r registry.A
 			return err
 		}
 		out = row.domain(now)
-		return s.appendAudit(tx, p, &iss.LeadSellerID, "transfer_approval.request", "transfer_approval", row.ID, out)
+		if err := s.appendAudit(tx, p, &iss.LeadSellerID, "transfer_approval.request", "transfer_approval", row.ID, out); err != nil {
+			return err
+		}
+		return emitApproval(tx, registry.EventApprovalRequested, out)
 	})
 	return out, err
 }
@@ -203,9 +206,35 @@ func (s *DB) DecideApproval(ctx context.Context, issuanceID, id int64, d registr
 			return err
 		}
 		out = row.domain(now)
-		return s.appendAudit(tx, p, &iss.LeadSellerID, "transfer_approval."+decisionVerb(d.Status), "transfer_approval", id, out)
+		if err := s.appendAudit(tx, p, &iss.LeadSellerID, "transfer_approval."+decisionVerb(d.Status), "transfer_approval", id, out); err != nil {
+			return err
+		}
+		return emitApproval(tx, registry.EventApprovalDecided, out)
 	})
 	return out, err
+}
+
+// emitApproval reports an application or a decision (approve, reject,
+// cancel) in the transaction that makes it: the webhook event goes to the
+// issuance's operators and to the sellers of the investors holding the two
+// wallets. It is the last write of its transaction (see emitEvent).
+func emitApproval(tx *gorm.DB, t registry.EventType, a *registry.TransferApproval) error {
+	var sellers []int64
+	if err := tx.Raw(`SELECT DISTINCT i.seller_id FROM wallets w JOIN investors i ON i.id = w.investor_id WHERE w.address IN ? ORDER BY i.seller_id`,
+		[]string{a.From, a.To}).Scan(&sellers).Error; err != nil {
+		return err
+	}
+	data := map[string]any{"approvalId": a.ID, "issuanceId": a.IssuanceID, "from": a.From, "to": a.To, "amount": a.Amount.String(),
+		"status": a.Status, "expiresAt": a.ExpiresAt, "sellerId": a.SellerID}
+	if a.DecidedBy != "" {
+		data["decidedBy"], data["reason"] = a.DecidedBy, a.Reason
+	}
+	if a.OperationID != 0 {
+		data["operationId"] = a.OperationID
+	}
+	e := newEvent(t, a.IssuanceID, data)
+	e.Parties = sellers
+	return emitEvent(tx, e)
 }
 
 func decisionVerb(s registry.ApprovalStatus) string {
