@@ -320,7 +320,10 @@ func (s *Records) personalRead(ctx context.Context, investorID int64, at *time.T
 // RotateDataKeys re-wraps the data key of every personal data version not
 // under the keyring's current master key, in transactions of batch rows, so
 // a running node keeps reading throughout (each row is readable under its old
-// or its new key, and the node's keyring holds both). It returns the rows
+// or its new key, and the node's keyring holds both). A node that wrote a
+// version under the old key before it re-read its key file (it checks once a
+// second) is caught by another pass: passes repeat, a little apart, until no
+// version is left under another key, five at most. It returns the rows
 // re-wrapped. Ciphertext is untouched.
 func (s *Records) RotateDataKeys(ctx context.Context, batch int) (int, error) {
 	if err := s.requireKeys(); err != nil {
@@ -330,6 +333,44 @@ func (s *Records) RotateDataKeys(ctx context.Context, batch int) (int, error) {
 		batch = 500
 	}
 	current := s.keys.CurrentID()
+	total := 0
+	for pass := 0; pass < rotationPasses; pass++ {
+		if pass > 0 {
+			select {
+			case <-ctx.Done():
+				return total, ctx.Err()
+			case <-time.After(rotationPause):
+			}
+		}
+		n, err := s.rotatePass(ctx, current, batch)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		var left int64
+		if err := s.read(ctx).Model(&personalRow{}).Where("key_id <> ?", current).Count(&left).Error; err != nil {
+			return total, s.translate(err)
+		}
+		if left == 0 {
+			break
+		}
+	}
+	cli := &registry.Principal{KeyID: "cli", Role: registry.RoleOperator}
+	err := s.writeState(context.WithoutCancel(ctx), func(tx *gorm.DB) error {
+		return s.appendAudit(tx, cli, nil, "data_key.rotate", "data_key", current, map[string]any{"rewrapped": total})
+	})
+	return total, err
+}
+
+// Rotation passes: how many at most, and how far apart (past a node's key
+// file check interval).
+const (
+	rotationPasses = 5
+	rotationPause  = 1500 * time.Millisecond
+)
+
+// rotatePass re-wraps, in key order, every version not under current.
+func (s *Records) rotatePass(ctx context.Context, current string, batch int) (int, error) {
 	total := 0
 	type rowKey struct {
 		InvestorID int64
@@ -344,7 +385,7 @@ func (s *Records) RotateDataKeys(ctx context.Context, batch int) (int, error) {
 			return total, s.translate(err)
 		}
 		if len(rows) == 0 {
-			break
+			return total, nil
 		}
 		last := rows[len(rows)-1]
 		after = rowKey{last.InvestorID, last.Version}
@@ -381,11 +422,6 @@ func (s *Records) RotateDataKeys(ctx context.Context, batch int) (int, error) {
 		}
 		total += n
 	}
-	cli := &registry.Principal{KeyID: "cli", Role: registry.RoleOperator}
-	err := s.writeState(context.WithoutCancel(ctx), func(tx *gorm.DB) error {
-		return s.appendAudit(tx, cli, nil, "data_key.rotate", "data_key", current, map[string]any{"rewrapped": total})
-	})
-	return total, err
 }
 
 // PersonalKeyUse counts personal data versions per master key id: what an

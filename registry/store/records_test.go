@@ -295,6 +295,12 @@ func TestDataKeyRotationKeepsEveryRecordReadable(t *testing.T) {
 			return nil
 		}
 
+		// A second node that loads the file now: for up to a second it will
+		// not look at the file again unless a record names a key it lacks.
+		oldKeys, err := sealing.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
 		newID, err := sealing.AppendKey(path, t0)
 		if err != nil {
 			t.Fatal(err)
@@ -303,9 +309,13 @@ func TestDataKeyRotationKeepsEveryRecordReadable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The running node reads on while the rotation runs.
+		// The running node reads on, and writes new versions while the
+		// rotation runs: for the first half second through the second node,
+		// which seals under the old key until it re-reads the file (passes
+		// after the first catch those), then through the first.
+		stale := store.NewRecords(r.st.DB, oldKeys)
 		stop := make(chan struct{})
-		readErr := make(chan error, 1)
+		readErr, writeErr := make(chan error, 1), make(chan error, 1)
 		go func() {
 			defer close(readErr)
 			for {
@@ -320,6 +330,31 @@ func TestDataKeyRotationKeepsEveryRecordReadable(t *testing.T) {
 				}
 			}
 		}()
+		written := 0
+		began := time.Now()
+		go func() {
+			defer close(writeErr)
+			d := yamada
+			d.ExternalRef = "ACC-1"
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				r.clock.Set(r.clock.Now().Add(time.Second))
+				d.Phone = fmt.Sprintf("03-0000-%04d", written)
+				writer := node
+				if time.Since(began) < 500*time.Millisecond {
+					writer = stale
+				}
+				if _, err := writer.SetPersonalData(asSeller(r.a.ID), ids[1], registry.PersonalDataChange{Data: d}); err != nil {
+					writeErr <- err
+					return
+				}
+				written++
+			}
+		}()
 		done, err := store.NewRecords(r.st.DB, rotator).RotateDataKeys(ctx, 7)
 		close(stop)
 		if err != nil {
@@ -328,12 +363,18 @@ func TestDataKeyRotationKeepsEveryRecordReadable(t *testing.T) {
 		if err := <-readErr; err != nil {
 			t.Fatalf("a running node failed to read during the rotation: %v", err)
 		}
-		if want := n + n/4; done != want {
-			t.Fatalf("re-wrapped %d records, want %d", done, want)
+		if err := <-writeErr; err != nil {
+			t.Fatalf("a running node failed to write during the rotation: %v", err)
 		}
+		if done < n+n/4 {
+			t.Fatalf("re-wrapped %d records, want at least %d", done, n+n/4)
+		}
+		// Every version, those the node wrote meanwhile included, is under
+		// the new key (a write after the rotation returned is, too: the node
+		// re-read its key file during the rotation's passes).
 		use, err := node.PersonalKeyUse(ctx)
-		if err != nil || len(use) != 1 || use[newID] != int64(n+n/4) {
-			t.Fatalf("key use after rotation: %v %v", use, err)
+		if err != nil || len(use) != 1 || use[newID] != int64(n+n/4+written) {
+			t.Fatalf("key use after rotation (%d versions written meanwhile): %v %v", written, use, err)
 		}
 		if again, err := store.NewRecords(r.st.DB, rotator).RotateDataKeys(ctx, 7); err != nil || again != 0 {
 			t.Fatalf("a second rotation re-wrapped %d (%v)", again, err)
