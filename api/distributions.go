@@ -43,7 +43,7 @@ type distributionJSON struct {
 }
 
 // distribution computes a distribution of an issuance: GET
-// /v1/issuances/:id/distributions?kind=&amountPerToken=&recordDate=&paymentDate=[&format=csv].
+// /v1/issuances/:id/distributions?kind=&amountPerToken=&recordDate=|block=&paymentDate=[&format=csv].
 // The holders are the register at the record date (balances at the last block
 // at or before it, names and tax categories as of that date); the withholding
 // rates those in effect on the payment date. It is computed on every request
@@ -73,15 +73,19 @@ func (s *Server) distribution(c *gin.Context) {
 		s.fail(c, registry.Errorf(registry.EINVALID, "format must be json or csv"))
 		return
 	}
-	if c.Query("recordDate") == "" {
-		s.fail(c, registry.Errorf(registry.EINVALID, "recordDate (YYYY-MM-DD) is required"))
-		return
-	}
-	q, ok := s.registerQuery(c, c.Query("recordDate"), nil)
+	block, blockSet, ok := s.queryBlock(c, "block")
 	if !ok {
 		return
 	}
-	if paymentDate.Before(registry.RecordDateCutoff(*q.RecordDate).Add(-24 * time.Hour)) {
+	var atBlock *uint64
+	if blockSet {
+		atBlock = &block
+	}
+	q, ok := s.registerQuery(c, c.Query("recordDate"), atBlock)
+	if !ok {
+		return
+	}
+	if q.RecordDate != nil && paymentDate.Before(registry.RecordDateCutoff(*q.RecordDate).Add(-24*time.Hour)) {
 		s.fail(c, registry.Errorf(registry.EINVALID, "paymentDate must not precede recordDate"))
 		return
 	}
@@ -98,15 +102,22 @@ func (s *Server) distribution(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	var recordDate time.Time
+	if q.RecordDate != nil {
+		recordDate = *q.RecordDate
+	}
 	d, err := registry.ComputeDistribution(registry.DistributionRequest{Kind: kind, AmountPerToken: c.Query("amountPerToken"),
-		RecordDate: *q.RecordDate, PaymentDate: paymentDate, Decimals: iss.Decimals}, hs.holders)
+		RecordDate: recordDate, PaymentDate: paymentDate, Decimals: iss.Decimals}, hs.holders)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	if q.RecordDate == nil {
+		d.RecordDate = "" // asked at a block: asOfBlock says which
+	}
 	if format == "csv" {
 		c.Header("Content-Type", "text/csv; charset=utf-8")
-		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="distribution-%d-%s-%s.csv"`, id, d.RecordDate, kind))
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="distribution-%d-%s-%s.csv"`, id, recordName(d.RecordDate, hs.header.AsOfBlock), kind))
 		c.Status(http.StatusOK)
 		if err := registry.WriteDistributionCSV(c.Writer, d); err != nil {
 			s.log.WarnContext(c.Request.Context(), "distribution export interrupted", "err", err)
@@ -127,4 +138,11 @@ func (s *Server) distribution(c *gin.Context) {
 // withholdingRates lists the rate table distributions withhold by.
 func (s *Server) withholdingRates(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"version": registry.WithholdingVersion, "rounding": registry.RoundingRule, "rates": registry.WithholdingRates()})
+}
+
+func recordName(date string, block uint64) string {
+	if date != "" {
+		return date
+	}
+	return fmt.Sprintf("block-%d", block)
 }

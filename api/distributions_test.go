@@ -92,6 +92,13 @@ func TestDistributionOverHTTP(t *testing.T) {
 				t.Fatalf("CSV records %v %v", recs, err)
 			}
 
+			// At a block instead of a record date: block 8 has the later transfer.
+			atBlock := n.must(200, "GET", "/v1/issuances/"+f.issuance+"/distributions?kind=DIVIDEND&amountPerToken=12.5&block=8&paymentDate=2026-06-25", f.sk, nil)
+			if atBlock.str("asOfBlock") != "8" || atBlock.str("recordDate") != "" || atBlock.str("totals", "gross") != "16662" ||
+				atBlock.body["lines"].([]any)[0].(map[string]any)["balance"] != tokens(833).String() {
+				t.Fatalf("at block 8: %s", atBlock.raw)
+			}
+
 			// Another seller cannot; bad parameters are refused.
 			otherID := n.must(201, "POST", "/v1/sellers", f.op, sellerBody("5010401089998")).str("id")
 			other := n.must(201, "POST", "/v1/sellers/"+otherID+"/keys", f.op, map[string]any{}).str("key")
@@ -106,6 +113,8 @@ func TestDistributionOverHTTP(t *testing.T) {
 				"kind=DIVIDEND&amountPerToken=1&recordDate=2026-3-31&paymentDate=2026-06-25",
 				"kind=DIVIDEND&amountPerToken=1&recordDate=2026-03-31&paymentDate=2026-03-30",
 				"kind=DIVIDEND&amountPerToken=1&recordDate=2026-03-31&paymentDate=2026-06-25&format=xml",
+				"kind=DIVIDEND&amountPerToken=1&recordDate=2026-03-31&block=5&paymentDate=2026-06-25",
+				"kind=DIVIDEND&amountPerToken=1&block=x&paymentDate=2026-06-25",
 			} {
 				if r := n.do("GET", base+bad, f.sk, nil); r.status != 400 || r.errCode() != "invalid" {
 					t.Errorf("%s: %d %s", bad, r.status, r.raw)
