@@ -47,27 +47,48 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// open starts a session for an authenticated key. When the table is full the
-// expired sessions are swept first, then the least recently used one goes.
+// maxPerKey bounds the sessions one key holds at once: a key signing in over
+// and over replaces its own oldest session rather than crowding out others'.
+const maxPerKey = 20
+
+// open starts a session for an authenticated key. A key at maxPerKey loses
+// its least recently used session; when the table is full the expired
+// sessions are swept first, then the least recently used one goes.
 func (s *sessions) open(secret, keyID string) *session {
 	now := s.now()
 	ss := &session{id: randomToken(), csrf: randomToken(), secret: secret, keyID: keyID, created: now, lastSeen: now}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	own := 0
+	for _, x := range s.byID {
+		if x.keyID == keyID {
+			own++
+		}
+	}
+	if own >= maxPerKey {
+		s.evictLocked(func(x *session) bool { return x.keyID == keyID })
+	}
 	if len(s.byID) >= s.max {
 		s.sweepLocked(now)
 	}
 	if len(s.byID) >= s.max {
-		var oldest *session
-		for _, x := range s.byID {
-			if oldest == nil || x.lastSeen.Before(oldest.lastSeen) {
-				oldest = x
-			}
-		}
-		delete(s.byID, oldest.id)
+		s.evictLocked(func(*session) bool { return true })
 	}
 	s.byID[ss.id] = ss
 	return ss
+}
+
+// evictLocked drops the least recently used session among those match selects.
+func (s *sessions) evictLocked(match func(*session) bool) {
+	var oldest *session
+	for _, x := range s.byID {
+		if match(x) && (oldest == nil || x.lastSeen.Before(oldest.lastSeen)) {
+			oldest = x
+		}
+	}
+	if oldest != nil {
+		delete(s.byID, oldest.id)
+	}
 }
 
 // lookup returns a copy of the live session id names and, when touch is set,

@@ -57,3 +57,28 @@ func TestSessionTable(t *testing.T) {
 		t.Fatal("e lost, or its CSRF check is wrong")
 	}
 }
+
+// TestSessionsPerKey: one key signing in again and again replaces its own
+// oldest session and never pushes out another key's.
+func TestSessionsPerKey(t *testing.T) {
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	s := newSessions(10*time.Minute, time.Hour, maxPerKey+1, func() time.Time { return now })
+	other := s.open("secret-o", "ko")
+	var first *session
+	for i := 0; i < 3*maxPerKey; i++ {
+		now = now.Add(time.Second)
+		ss := s.open("secret-k", "k")
+		if i == 0 {
+			first = ss
+		}
+	}
+	if _, ok := s.lookup(other.id, false); !ok {
+		t.Fatal("another key's session was evicted")
+	}
+	if _, ok := s.lookup(first.id, false); ok {
+		t.Fatal("the key's oldest session survived")
+	}
+	if n := s.count(); n != maxPerKey+1 {
+		t.Fatalf("%d sessions, want %d of the key and 1 other", n, maxPerKey+1)
+	}
+}
