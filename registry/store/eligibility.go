@@ -81,7 +81,7 @@ func (s *Registry) CheckTransfer(ctx context.Context, issuanceID int64, c regist
 			per.Approval = &fact
 		}
 		if f.Holdings != nil {
-			if per.SenderLocked, err = s.lockedOf(ctx, issuanceID, from); err != nil {
+			if per.SenderLocked, err = s.senderLocked(ctx, issuanceID, from); err != nil {
 				return nil, err
 			}
 		}
@@ -385,4 +385,43 @@ LEFT JOIN wallets w ON w.address = b.wallet WHERE b.chain_id = ? AND b.token = ?
 		}
 	}
 	return h, nil
+}
+
+// senderLocked returns the sum of a wallet's frozen holder locks on the
+// issuance (nil: none), from the cache while the request's generations show
+// no lock moved since the sums were read, else from one snapshot, cached then.
+func (s *DB) senderLocked(ctx context.Context, issuanceID int64, wallet string) (*big.Int, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gens, err := s.requestGenerations(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := s.cache.lockedOf(gens.stamp(issuanceID), issuanceID, wallet); ok {
+		return v, nil
+	}
+	var out *big.Int
+	err = s.issuanceSnapshot(ctx, issuanceID, func(db *gorm.DB, snap stamp) error {
+		var rows []holderLockRow
+		if err := db.Where("issuance_id = ? AND status IN ?", issuanceID, frozenLockStatuses).Find(&rows).Error; err != nil {
+			return err
+		}
+		sums := map[string]*big.Int{}
+		for i := range rows {
+			v := amountValue(&rows[i].Amount)
+			if v == nil {
+				continue
+			}
+			if sums[rows[i].Wallet] == nil {
+				sums[rows[i].Wallet] = new(big.Int)
+			}
+			sums[rows[i].Wallet].Add(sums[rows[i].Wallet], v)
+		}
+		s.cache.storeLocks(snap, issuanceID, sums)
+		out = sums[wallet]
+		return nil
+	})
+	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"math/big"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,16 @@ type readCache struct {
 	keys      map[[sha256.Size]byte]*registry.Principal // by the key's SHA-256
 	issuances map[int64]*issuanceEntry
 	parties   int // cached parties over all entries
+	locks     map[int64]*lockSums
+}
+
+// lockSums are an issuance's frozen holder-lock sums (ACTIVE and RELEASING
+// locks) by wallet, read at a stamp whose mirror part is unused: every commit
+// that moves a sum bumps the issuance's generation (applyControlOutcome), so
+// they stand while it does.
+type lockSums struct {
+	at   stamp
+	sums map[string]*big.Int
 }
 
 type issuanceEntry struct {
@@ -57,7 +68,31 @@ func newReadCache() *readCache {
 	c := &readCache{}
 	c.resetKeysLocked(-1)
 	c.issuances = map[int64]*issuanceEntry{}
+	c.locks = map[int64]*lockSums{}
 	return c
+}
+
+// lockedOf returns wallet's frozen lock sum (nil: none) when the cached sums of
+// the issuance are at least as new as at in the shared and issuance scopes.
+func (c *readCache) lockedOf(at stamp, issuanceID int64, wallet string) (*big.Int, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e := c.locks[issuanceID]
+	if e == nil || e.at.shared < at.shared || e.at.issuance < at.issuance {
+		return nil, false
+	}
+	return e.sums[wallet], true
+}
+
+// storeLocks keeps the lock sums of an issuance read at at, unless newer ones
+// are there.
+func (c *readCache) storeLocks(at stamp, issuanceID int64, sums map[string]*big.Int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.locks[issuanceID]; e != nil && e.at.shared >= at.shared && e.at.issuance >= at.issuance {
+		return
+	}
+	c.locks[issuanceID] = &lockSums{at: at, sums: sums}
 }
 
 func (c *readCache) resetKeysLocked(gen int64) {
@@ -164,6 +199,13 @@ func (c *readCache) store(at stamp, iss *registry.IssuanceFacts, parties map[str
 		}
 		e.parties[a] = p
 	}
+}
+
+// bumpIssuance tells readers, in tx, that facts of one issuance they cache
+// changed (writeIssuance does it for its own writes).
+func bumpIssuance(tx *gorm.DB, issuanceID int64) error {
+	return tx.Exec(`INSERT INTO issuance_generation (issuance_id, gen) VALUES (?, 1)
+ON CONFLICT (issuance_id) DO UPDATE SET gen = issuance_generation.gen + 1`, issuanceID).Error
 }
 
 // generation reads the shared generation with db (a pool or a transaction).

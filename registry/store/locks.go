@@ -300,14 +300,25 @@ func (s *DB) applyControlOutcome(tx *gorm.DB, op *registry.Operation, failure er
 		if to == registry.LockReleased {
 			updates["released_at"] = now
 		}
-		return tx.Model(&holderLockRow{}).Where("id = ? AND status = ?", id, string(from)).Updates(updates).Error
+		res := tx.Model(&holderLockRow{}).Where("id = ? AND status = ?", id, string(from)).Updates(updates)
+		return bumpLocks(tx, op.IssuanceID, res)
 	}
 	if op.Kind == registry.OpRecover && failure == nil {
-		return tx.Model(&holderLockRow{}).Where("issuance_id = ? AND wallet = ? AND status IN ?", op.IssuanceID, op.Request["from"],
+		res := tx.Model(&holderLockRow{}).Where("issuance_id = ? AND wallet = ? AND status IN ?", op.IssuanceID, op.Request["from"],
 			append([]string{string(registry.LockPending)}, frozenLockStatuses...)).
-			Updates(map[string]any{"wallet": op.Request["to"], "updated_at": now}).Error
+			Updates(map[string]any{"wallet": op.Request["to"], "updated_at": now})
+		return bumpLocks(tx, op.IssuanceID, res)
 	}
 	return nil
+}
+
+// bumpLocks bumps the issuance's generation when res changed a lock: look-ups
+// cache the issuance's frozen lock sums under it (eligibility.go).
+func bumpLocks(tx *gorm.DB, issuanceID int64, res *gorm.DB) error {
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	return bumpIssuance(tx, issuanceID)
 }
 
 // RecoverWallet replaces an investor's lost wallet on an issuance's token in
@@ -399,21 +410,4 @@ func (s *DB) RecoverWallet(ctx context.Context, issuanceID int64, r registry.Rec
 			"operationId": op.ID, "reason": r.Reason})
 	})
 	return out, err
-}
-
-// lockedOf sums one wallet's frozen locks (ACTIVE and RELEASING) of an
-// issuance: the part of its balance the token keeps frozen for them.
-func (s *DB) lockedOf(ctx context.Context, issuanceID int64, wallet string) (*big.Int, error) {
-	var amounts []string
-	if err := s.read(ctx).Model(&holderLockRow{}).Where("issuance_id = ? AND wallet = ? AND status IN ?", issuanceID, wallet, frozenLockStatuses).
-		Pluck("amount", &amounts).Error; err != nil {
-		return nil, s.translate(err)
-	}
-	sum := new(big.Int)
-	for i := range amounts {
-		if v := amountValue(&amounts[i]); v != nil {
-			sum.Add(sum, v)
-		}
-	}
-	return sum, nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"strconv"
@@ -142,5 +143,42 @@ func TestWritesInterleavedWithCachedLookUps(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestLockSumsCachedUntilALockMoves: transfer checks take a sender's frozen
+// lock sum from the cache, and the check right after a lock's freeze or
+// unfreeze is recorded answers by the new sum.
+func TestLockSumsCachedUntilALockMoves(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		f := newControlsFixture(t, engine)
+		sc := asSeller(f.lead.ID)
+		expect := func(when string, want registry.ReasonCode) {
+			t.Helper()
+			for range 2 { // the second from the cache
+				if c := f.check(t, 71); c != want {
+					t.Fatalf("%s: a transfer of 71 of 100 answered %v, want %v", when, c, want)
+				}
+			}
+		}
+		expect("before any lock", registry.CodeTransferNotApproved)
+		l, err := f.st.CreateLock(sc, f.iss.ID, registry.LockRequest{Wallet: cW1, Amount: big.NewInt(30), Reason: registry.LockPledge, Reference: "p"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expect("with the lock pending", registry.CodeTransferNotApproved)
+		if err := f.st.FinishOperation(operator(), l.LockOperation, map[string]string{"txHash": "0x1"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		expect("after the freeze", registry.CodeInsufficientBalance)
+		got, err := f.st.ReleaseLock(sc, f.iss.ID, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		expect("while the unfreeze is pending", registry.CodeInsufficientBalance)
+		if err := f.st.FinishOperation(operator(), got.ReleaseOperation, map[string]string{"txHash": "0x2"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		expect("after the unfreeze", registry.CodeTransferNotApproved)
 	})
 }
