@@ -296,6 +296,9 @@ func TestTransferControlsOverHTTP(t *testing.T) {
 					t.Fatalf("balances alice=%d bob=%d, want 900, 100", a, b)
 				}
 				waitFor(t, "the mirror to see the transfer", func() bool { return holds(bob, "100", "") })
+				if c := check("100"); c.str("code") != "TRANSFER_NOT_APPROVED" {
+					t.Fatalf("transfer check after the approved transfer: %s", c.raw)
+				}
 				// Decisions: a decided application cannot be decided again; a
 				// rejected one queues nothing.
 				if res := r.do("POST", base+"/transfer-approvals/"+aid+"/reject", sk, nil); res.status != 409 {

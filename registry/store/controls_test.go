@@ -29,6 +29,7 @@ type controlsFixture struct {
 	lead, other *registry.Seller
 	iss         *registry.Issuance
 	inv1, inv2  *registry.Investor
+	head        *registry.ChainBlock // the mirror's last block
 }
 
 // newControlsFixture: an issuance requiring transfer approval with a token,
@@ -73,8 +74,21 @@ func newControlsFixture(t *testing.T, engine store.Dialect) *controlsFixture {
 			f.inv2 = inv
 		}
 	}
-	mint(t, f.st, cToken, nil, 2, cW1, 100)
+	f.head = mint(t, f.st, cToken, nil, 2, cW1, 100)
 	return f
+}
+
+// mirrorTransfer has the mirror ingest a transfer in the next block.
+func (f *controlsFixture) mirrorTransfer(t *testing.T, from, to string, amount int64) {
+	t.Helper()
+	n := f.head.Number + 1
+	b := registry.MirrorBatch{ChainID: mChain, Token: cToken, Parent: f.head, Head: registry.ChainBlock{Number: n, Hash: hash(n, "c"), ParentHash: f.head.Hash}}
+	b.Blocks = []registry.ChainBlock{b.Head}
+	b.Transfers = []registry.Transfer{{BlockNumber: n, BlockHash: b.Head.Hash, TxHash: hash(n, "ctx"), From: from, To: to, Amount: big.NewInt(amount)}}
+	if err := f.st.Apply(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	f.head = &b.Head
 }
 
 func (f *controlsFixture) check(t *testing.T, amount int64) registry.ReasonCode {
@@ -141,8 +155,14 @@ func TestTransferApprovalLifecycle(t *testing.T) {
 			op.Request["expiry"] != strconv.FormatInt(t0.Add(48*time.Hour).Unix(), 10) {
 			t.Fatalf("queued operation: %+v %v", op, err)
 		}
+		if c := f.check(t, 10); c != registry.CodeTransferNotApproved {
+			t.Fatalf("transfer check with an approval not yet on-chain: %s", c)
+		}
+		if err := f.st.FinishOperation(operator(), approved.OperationID, map[string]string{"txHash": "0xa1", "block": "2"}, nil); err != nil {
+			t.Fatal(err)
+		}
 		if c := f.check(t, 10); c != registry.CodeOK {
-			t.Fatalf("transfer check with an approval: %s", c)
+			t.Fatalf("transfer check with an approval on-chain: %s", c)
 		}
 		if c := f.check(t, 11); c != registry.CodeTransferNotApproved {
 			t.Fatalf("transfer check of another amount: %s", c)
@@ -160,6 +180,11 @@ func TestTransferApprovalLifecycle(t *testing.T) {
 			t.Fatalf("status after expiry: %s", got.Status)
 		}
 		f.clock.Set(t0)
+		// The transfer consumes it: once mirrored, its replay is refused.
+		f.mirrorTransfer(t, cW1, cW2, 10)
+		if c := f.check(t, 10); c != registry.CodeTransferNotApproved {
+			t.Fatalf("transfer check after the approved transfer was mirrored: %s", c)
+		}
 		// Cancelling an approved one queues its revocation and withdraws it.
 		cancelled, err := f.st.DecideApproval(sc, f.iss.ID, a.ID, registry.ApprovalDecision{Status: registry.ApprovalCancelled})
 		if err != nil || cancelled.Status != registry.ApprovalCancelled {

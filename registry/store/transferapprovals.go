@@ -305,40 +305,62 @@ func (s *DB) Approvals(ctx context.Context, issuanceID int64, f registry.Approva
 }
 
 // ApprovalAt reports whether the issuance requires transfer approval and
-// whether an approved, unexpired approval of exactly this transfer exists
-// whose on-chain record has not failed. It is the transfer check's fact; the
-// token makes the same decision from its own record.
+// whether the token holds an unused approval of exactly this transfer: an
+// APPROVED, unexpired application whose on-chain record succeeded, with no
+// matching transfer mirrored after the latest such record (the token keeps one
+// approval per (from, to, amount) and the transfer consumes it). It is the
+// transfer check's fact; until the mirror has seen a consuming transfer, the
+// check still answers allowed where the token would refuse its replay.
 func (s *DB) ApprovalAt(ctx context.Context, issuanceID int64, from, to string, amount *big.Int, at time.Time) (registry.ApprovalFact, error) {
 	var fact registry.ApprovalFact
 	db := s.read(ctx)
-	var req []bool
-	if err := db.Model(&issuanceRow{}).Where("id = ?", issuanceID).Limit(1).Pluck("transfer_approval_required", &req).Error; err != nil {
+	var iss []issuanceRow
+	if err := db.Select("id", "chain_id", "token_address", "transfer_approval_required").Where("id = ?", issuanceID).Limit(1).
+		Find(&iss).Error; err != nil {
 		return fact, s.translate(err)
 	}
-	if len(req) == 0 || !req[0] {
+	if len(iss) == 0 || !iss[0].TransferApproval {
 		return fact, nil
 	}
 	fact.Required = true
 	var rows []transferApprovalRow
-	if err := db.Where("issuance_id = ? AND from_wallet = ? AND to_wallet = ? AND status = ? AND expires_at >= ?",
+	if err := db.Where("issuance_id = ? AND from_wallet = ? AND to_wallet = ? AND status = ? AND expires_at >= ? AND operation_id IS NOT NULL",
 		issuanceID, from, to, string(registry.ApprovalApproved), at.UTC()).Find(&rows).Error; err != nil {
 		return fact, s.translate(err)
 	}
+	var opIDs []int64
 	for _, r := range rows {
 		if v := amountValue(&r.Amount); v != nil && v.Cmp(amount) == 0 {
-			if r.OperationID != nil {
-				var ops []operationRow
-				if err := db.Where("id = ?", *r.OperationID).Limit(1).Find(&ops).Error; err != nil {
-					return fact, s.translate(err)
-				}
-				if len(ops) == 1 && ops[0].Status == string(registry.OpFailed) {
-					continue // never recorded on-chain: the token would refuse
-				}
-			}
-			fact.Approved = true
-			break
+			opIDs = append(opIDs, *r.OperationID)
 		}
 	}
+	if len(opIDs) == 0 {
+		return fact, nil
+	}
+	var ops []operationRow
+	if err := db.Where("id IN ? AND status = ?", opIDs, string(registry.OpSucceeded)).Find(&ops).Error; err != nil {
+		return fact, s.translate(err)
+	}
+	recorded := int64(-1) // block of the latest on-chain record
+	for _, op := range ops {
+		if b, err := strconv.ParseInt(op.domain().Result["block"], 10, 64); err == nil && b > recorded {
+			recorded = b
+		}
+	}
+	if recorded < 0 {
+		return fact, nil // not (yet) on-chain: the token refuses
+	}
+	var moved []string
+	if err := db.Table("mirror_transfers").Where("chain_id = ? AND token = ? AND from_addr = ? AND to_addr = ? AND block_number > ?",
+		iss[0].ChainID, iss[0].TokenAddress, from, to, recorded).Pluck("amount", &moved).Error; err != nil {
+		return fact, s.translate(err)
+	}
+	for i := range moved {
+		if v := amountValue(&moved[i]); v != nil && v.Cmp(amount) == 0 {
+			return fact, nil // consumed
+		}
+	}
+	fact.Approved = true
 	return fact, nil
 }
 
