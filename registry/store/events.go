@@ -88,11 +88,27 @@ func emitTransfersMirrored(tx *gorm.DB, chainID int64, token string, transfers [
 		if t.Amount != nil {
 			amount = t.Amount.String()
 		}
-		events[i] = newEvent(registry.EventTransferMirrored, issuanceID, map[string]any{"issuanceId": issuanceID,
-			"chainId": chainID, "token": token, "blockNumber": t.BlockNumber, "blockHash": strings.ToLower(t.BlockHash),
-			"txHash": strings.ToLower(t.TxHash), "logIndex": t.LogIndex, "from": t.From, "to": t.To, "amount": amount})
+		events[i] = newEvent(registry.EventTransferMirrored, issuanceID, transferEvent{IssuanceID: issuanceID,
+			ChainID: chainID, Token: token, BlockNumber: t.BlockNumber, BlockHash: strings.ToLower(t.BlockHash),
+			TxHash: strings.ToLower(t.TxHash), LogIndex: t.LogIndex, From: strings.ToLower(t.From), To: strings.ToLower(t.To), Amount: amount})
 	}
 	return emitEvents(tx, events)
+}
+
+// transferEvent is the data of transfer.mirrored and compliance.alert events
+// (a struct, not a map: a mirrored batch encodes one per transfer).
+type transferEvent struct {
+	IssuanceID  int64    `json:"issuanceId"`
+	ChainID     int64    `json:"chainId"`
+	Token       string   `json:"token"`
+	BlockNumber uint64   `json:"blockNumber"`
+	BlockHash   string   `json:"blockHash"`
+	TxHash      string   `json:"txHash"`
+	LogIndex    uint     `json:"logIndex"`
+	From        string   `json:"from"`
+	To          string   `json:"to"`
+	Amount      string   `json:"amount"`
+	Codes       []string `json:"codes,omitempty"` // compliance.alert: the reasons the receiver was ineligible
 }
 
 // emitComplianceAlerts reports alerts raised on a mirrored batch.
@@ -108,9 +124,9 @@ func emitComplianceAlerts(tx *gorm.DB, issuanceID int64, rows []alertRow) error 
 		if a.Amount != nil {
 			amount = a.Amount.String()
 		}
-		events[i] = newEvent(registry.EventComplianceAlert, issuanceID, map[string]any{"issuanceId": issuanceID,
-			"chainId": a.ChainID, "token": a.Token, "blockNumber": a.BlockNumber, "blockHash": a.BlockHash, "txHash": a.TxHash,
-			"logIndex": a.LogIndex, "from": a.From, "to": a.To, "amount": amount, "codes": codes})
+		events[i] = newEvent(registry.EventComplianceAlert, issuanceID, transferEvent{IssuanceID: issuanceID,
+			ChainID: a.ChainID, Token: a.Token, BlockNumber: a.BlockNumber, BlockHash: a.BlockHash, TxHash: a.TxHash,
+			LogIndex: a.LogIndex, From: a.From, To: a.To, Amount: amount, Codes: codes})
 	}
 	return emitEvents(tx, events)
 }

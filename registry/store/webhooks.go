@@ -139,6 +139,20 @@ ON CONFLICT (issuance_id) DO UPDATE SET seq = webhook_streams.seq + ? RETURNING 
 	}
 	now := tx.NowFunc()
 	rows := make([]eventRow, len(events))
+	// One multi-row INSERT per chunk: a mirrored batch writes an event per
+	// transfer inside the mirror's transaction, so this is on its hot path.
+	const chunk = 100
+	var sql strings.Builder
+	args := make([]any, 0, 8*min(len(events), chunk))
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		err := tx.Exec(sql.String(), args...).Error
+		sql.Reset()
+		args = args[:0]
+		return err
+	}
 	for i, e := range events {
 		data := string(e.Data)
 		if data == "" || data == "null" {
@@ -155,8 +169,21 @@ ON CONFLICT (issuance_id) DO UPDATE SET seq = webhook_streams.seq + ? RETURNING 
 		rows[i] = eventRow{Type: string(e.Type), IssuanceID: e.IssuanceID, Seq: next[e.IssuanceID], Public: e.Public,
 			Parties: strings.Join(parties, ","), Data: data, CreatedAt: at.UTC()}
 		next[e.IssuanceID]++
+		if sql.Len() == 0 {
+			sql.WriteString("INSERT INTO webhook_events (type, issuance_id, seq, public, parties, data, created_at, fanned_out) VALUES ")
+		} else {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+		r := &rows[i]
+		args = append(args, r.Type, r.IssuanceID, r.Seq, r.Public, r.Parties, r.Data, r.CreatedAt, false)
+		if len(args) == 8*chunk {
+			if err := flush(); err != nil {
+				return fmt.Errorf("emit event: %w", err)
+			}
+		}
 	}
-	if err := tx.CreateInBatches(rows, 200).Error; err != nil {
+	if err := flush(); err != nil {
 		return fmt.Errorf("emit event: %w", err)
 	}
 	return nil
