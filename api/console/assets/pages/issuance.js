@@ -179,6 +179,31 @@ export async function page({ main, params, session, onCleanup }) {
   const approvals = approvalsView(id);
   const locks = locksView(id);
   const termChanges = termsView(id);
+  const queued = async (op) => { track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps(); };
+  // A lost wallet's holding moves to a new wallet of the same investor.
+  const recoveryForm = form({
+    fields: [
+      { name: 'lostWallet', label: t('field.lostWallet'), required: true, placeholder: '0x…' },
+      { name: 'newWallet', label: t('field.newWallet'), required: true, placeholder: '0x…' },
+      { name: 'label', label: t('field.wallets.label') },
+      { name: 'reason', label: t('field.reason'), required: true },
+    ],
+    submit: t('recovery.submit'),
+    onSubmit: async (v) => {
+      if (!confirm(t('recovery.confirm', { from: v.lostWallet, to: v.newWallet }))) return;
+      await queued(await post(`/v1/issuances/${id}/recoveries`, { lostWallet: v.lostWallet, newWallet: v.newWallet, label: v.label || undefined, reason: v.reason }));
+    },
+  });
+  // The contracts' admin role goes to an address the issuer controls.
+  const handoverForm = form({
+    legend: t('handover.title'),
+    fields: [{ name: 'address', label: t('field.address'), required: true, placeholder: '0x…', hint: t('handover.hint') }],
+    submit: t('handover.submit'),
+    onSubmit: async (v) => {
+      if (!confirm(t('handover.confirm', { address: v.address }))) return;
+      await queued(await post(`/v1/issuances/${id}/deployment/admin`, { address: v.address }));
+    },
+  });
   const opForm = tokenOpForm(id, async (op) => { track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps(); });
 
   mount(main, head, h('p', {}, link('#/' + (session.role === 'seller' ? 'dashboard' : 'issuances'), t('issuance.back')), ' · ',
@@ -199,7 +224,8 @@ export async function page({ main, params, session, onCleanup }) {
   lead ? section(t('alerts.title'), alertsBox) : null,
   lead ? section(t('reconcile.title'), reconcileView(id)) : null,
   lead ? section(t('halts.title'), haltsView(id, refreshIssuance)) : null,
-  lead && iss.tokenAddress ? section(t('roles.title'), rolesView(id)) : null);
+  lead ? section(t('recovery.title'), h('p', { class: 'hint' }, t('recovery.intro')), recoveryForm) : null,
+  lead && iss.tokenAddress ? section(t('roles.title'), rolesView(id), handoverForm) : null);
   // "On this page": a jump to each section, for a page this long.
   const sections = [...main.querySelectorAll('section.panel > h2')];
   head.nextElementSibling.after(h('nav', { class: 'toc', 'aria-label': t('issuance.onThisPage') }, sections.map((h2) => h('button', { type: 'button', class: 'link',
