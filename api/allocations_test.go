@@ -191,3 +191,80 @@ func TestAllocationOf1000Rows(t *testing.T) {
 		})
 	}
 }
+
+// TestRedemptionBurnsTheRegister: a redemption burns every wallet's balance
+// at the register's block through the redemption operation; asked again, each
+// operation fails with INSUFFICIENT_BALANCE and nothing is burned twice.
+func TestRedemptionBurnsTheRegister(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(string(engine), func(t *testing.T) {
+			r := startTokenRig(t, engine)
+			op := r.operatorKey()
+			sid := r.must(201, "POST", "/v1/sellers", op, sellerBody("7000012050002")).str("id")
+			sk := r.must(201, "POST", "/v1/sellers/"+sid+"/keys", op, map[string]any{}).str("key")
+			id := r.must(201, "POST", "/v1/issuances", sk, map[string]any{"issuerName": "I", "tokenName": "Tokyo Bond",
+				"tokenSymbol": "TBD", "decimals": 0, "legalForm": "BOND", "fieaClass": "PARA1_TOKEN", "offeringType": "PUBLIC"}).str("id")
+			base := "/v1/issuances/" + id
+			r.deployMirrored(t, sk, id)
+			var up, alloc strings.Builder
+			up.WriteString("customerRef,personType,residenceCountry,wallets,kycStatus,kycMethod,kycVerifiedAt,kycReviewDue,sanctions,sanctionsCheckedAt,antisocial,antisocialCheckedAt,approveIssuances\n")
+			alloc.WriteString("wallet,amount\n")
+			for i := 0; i < 3; i++ {
+				fmt.Fprintf(&up, "R-%d,INDIVIDUAL,JP,%s,VERIFIED,eKYC,2026-03-01T00:00:00Z,2027-03-01T00:00:00Z,CLEAR,2026-03-01T00:00:00Z,CLEAR,2026-03-01T00:00:00Z,%s\n", i, wallet(50+i), id)
+				fmt.Fprintf(&alloc, "%s,%d\n", wallet(50+i), 10*(i+1))
+			}
+			if status, body := r.post("/v1/investors/bulk?mode=apply", sk, "text/csv", up.String()); status != 200 {
+				t.Fatalf("bulk: %d %v", status, body)
+			}
+			r.syncAll()
+			status, body := r.post(base+"/allocations?mode=apply", sk, "text/csv", alloc.String())
+			if status != 202 {
+				t.Fatalf("allocation: %d %v", status, body)
+			}
+			if done := r.await(sk, response{status: 202, body: map[string]any{"id": fmt.Sprint(body["operationId"])}}); done.str("status") != "SUCCEEDED" {
+				t.Fatalf("allocation: %s", done.str("error"))
+			}
+			var holders response
+			deadline := time.Now().Add(30 * time.Second)
+			for holders = r.must(200, "GET", base+"/holders", sk, nil); holders.str("totalSupply") != "60"; holders = r.must(200, "GET", base+"/holders", sk, nil) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the mirror did not see the allocation: %s", holders.raw)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			block := holders.str("asOfBlock")
+
+			redeem := func() []any {
+				res := r.must(202, "POST", base+"/distributions/redemptions", sk, map[string]any{"block": mustID(t, block)})
+				reds, _ := res.body["redemptions"].([]any)
+				if len(reds) != 3 || res.str("totalSupply") != "60" {
+					t.Fatalf("redemptions: %s", res.raw)
+				}
+				return reds
+			}
+			for _, x := range redeem() {
+				red := x.(map[string]any)
+				done := r.await(sk, response{status: 202, body: map[string]any{"id": fmt.Sprint(red["operationId"])}})
+				if done.str("status") != "SUCCEEDED" || done.str("kind") != "REDEEM" || done.str("request", "amount") != red["amount"] {
+					t.Fatalf("redemption of %v: %s %s", red, done.str("status"), done.str("error"))
+				}
+			}
+			if got := r.totalSupply(); got.Sign() != 0 {
+				t.Fatalf("totalSupply after the redemption = %s, want 0", got)
+			}
+			before := r.nonce()
+			for _, x := range redeem() {
+				done := r.await(sk, response{status: 202, body: map[string]any{"id": fmt.Sprint(x.(map[string]any)["operationId"])}})
+				if done.str("status") != "FAILED" || done.str("result", "reason") != "INSUFFICIENT_BALANCE" {
+					t.Fatalf("second redemption: %s %v", done.str("status"), done.body["result"])
+				}
+			}
+			if r.nonce() != before {
+				t.Fatal("a repeated redemption sent a transaction")
+			}
+			if res := r.do("POST", base+"/distributions/redemptions", sk, map[string]any{}); res.status != 400 {
+				t.Fatalf("no block: %d %s", res.status, res.raw)
+			}
+		})
+	}
+}

@@ -146,3 +146,64 @@ func recordName(date string, block uint64) string {
 	}
 	return fmt.Sprintf("block-%d", block)
 }
+
+type redeemRequest struct {
+	Block *uint64 `json:"block"`
+}
+
+type redemptionJSON struct {
+	Wallet      string `json:"wallet"`
+	InvestorID  *int64 `json:"investorId,omitempty"`
+	Amount      string `json:"amount"`
+	OperationID int64  `json:"operationId"`
+}
+
+// redeemDistribution burns, for a redemption, every wallet's balance at the
+// register's block through the redemption operation (one REDEEM per wallet):
+// POST /v1/issuances/:id/distributions/redemptions {"block": N}, N being the
+// redemption distribution's asOfBlock. Each operation is checked and sent as
+// a single redemption is; a wallet that no longer holds its record balance,
+// or one already burned by an earlier request, fails its operation with
+// INSUFFICIENT_BALANCE instead of burning twice.
+func (s *Server) redeemDistribution(c *gin.Context) {
+	var req redeemRequest
+	if !s.decode(c, &req) {
+		return
+	}
+	if req.Block == nil {
+		s.fail(c, registry.Errorf(registry.EINVALID, "block (the redemption distribution's asOfBlock) is required"))
+		return
+	}
+	src, mr, ok := s.mirrorTarget(c)
+	if !ok {
+		return
+	}
+	if src.issuanceID == 0 {
+		s.fail(c, registry.Errorf(registry.EINVALID, "a retired deployment's tokens cannot be redeemed"))
+		return
+	}
+	h, err := mr.HolderRegister(c.Request.Context(), src.key, src.token, *req.Block)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var out []redemptionJSON
+	for _, w := range h.Wallets {
+		if w.Balance == nil || w.Balance.Sign() <= 0 {
+			continue
+		}
+		op, err := s.chain.TokenOperation(c.Request.Context(), src.issuanceID,
+			registry.TokenOp{Kind: registry.OpRedeem, From: w.Wallet, Amount: w.Balance})
+		if err != nil {
+			// The operations queued so far stand (each burns its wallet once);
+			// the answer says where it stopped.
+			s.fail(c, fmt.Errorf("redeeming %s after %d queued redemptions: %w", w.Wallet, len(out), err))
+			return
+		}
+		out = append(out, redemptionJSON{Wallet: w.Wallet, InvestorID: w.InvestorID, Amount: w.Balance.String(), OperationID: op.ID})
+	}
+	if out == nil {
+		out = []redemptionJSON{}
+	}
+	c.JSON(http.StatusAccepted, gin.H{"issuanceId": src.issuanceID, "asOfBlock": h.AsOfBlock, "totalSupply": h.TotalSupply.String(), "redemptions": out})
+}

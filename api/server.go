@@ -263,6 +263,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/v1/issuances/:id/holders", administrator, s.holders},
 		{http.MethodGet, "/v1/issuances/:id/holders/register", administrator, s.register},
 		{http.MethodGet, "/v1/issuances/:id/distributions", administrator, s.distribution},
+		{http.MethodPost, "/v1/issuances/:id/distributions/redemptions", administrator, s.redeemDistribution},
 		{http.MethodPost, "/v1/issuances/:id/holders/register/snapshots", administrator, s.finaliseRegister},
 		{http.MethodGet, "/v1/issuances/:id/holders/register/snapshots", administrator, s.listRegisterSnapshots},
 		{http.MethodGet, "/v1/issuances/:id/holders/register/snapshots/:snapshotId", administrator, s.getRegisterSnapshot},
