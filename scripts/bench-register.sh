@@ -3,7 +3,8 @@
 # (each with a wallet and sealed personal data, plus 1% wallets no investor
 # owns) at a record date, exported as CSV through the store's streaming read,
 # on SQLite and on PostgreSQL. Prints the export time, holders per second, the
-# CSV's size and the peak live heap during the export.
+# CSV's size and the peak live heap during the export; then the same download from the API
+# over loopback HTTP.
 #
 #   scripts/bench-register.sh
 #
