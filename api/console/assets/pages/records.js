@@ -177,5 +177,16 @@ export function distributionView(id) {
       h('p', {}, h('a', { class: 'button', href: `${base}${query({ ...v, format: 'csv' })}`, download: '' }, t('distribution.csv'))));
     },
   });
-  return h('div', {}, f, out);
+  // The withholding rates the computation applies, with their legal sources.
+  const rates = h('div');
+  get('/v1/withholding-rates').then((r) => clear(rates, h('p', { class: 'hint' }, t('distribution.ratesVersion', { version: r.version, rounding: r.rounding })),
+    table({ caption: t('distribution.ratesCaption'), rowKey: (x) => x.id, rows: r.rates || [], columns: [
+      { key: 'kind', label: t('field.kind'), render: (x) => term(x.kind) },
+      { key: 'taxCategory', label: t('field.taxCategory'), render: (x) => (x.taxCategory ? term(x.taxCategory) : t('filter.any')) },
+      { key: 'incomeTaxPer100k', label: t('distribution.incomeTax'), num: true, value: (x) => x.incomeTaxPer100k, render: (x) => `${(x.incomeTaxPer100k / 1000).toFixed(3)}%` },
+      { key: 'localTaxPer100k', label: t('distribution.localTax'), num: true, value: (x) => x.localTaxPer100k, render: (x) => `${(x.localTaxPer100k / 1000).toFixed(3)}%` },
+      { key: 'effectiveOn', label: t('field.effectiveFrom') },
+      { key: 'source', label: t('distribution.source') },
+    ] }))).catch(() => clear(rates));
+  return h('div', {}, f, out, h('details', {}, h('summary', {}, t('distribution.showRates')), rates));
 }
