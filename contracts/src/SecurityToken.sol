@@ -120,7 +120,6 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
     event TransferApprovalRequiredSet(bool required);
     /// expiry 0 revokes the approval.
     event TransferApproved(address indexed from, address indexed to, uint256 amount, uint40 expiry);
-    event TransferApprovalConsumed(address indexed from, address indexed to, uint256 amount);
     // ERC-3643 name (this token has no ONCHAINID: the agent is the third field).
     event RecoverySuccess(address indexed lostWallet, address indexed newWallet, address indexed agent);
 
@@ -362,9 +361,10 @@ contract SecurityToken is ERC20, AccessControl, IERC1404 {
         uint8 code = _restriction(state, from, fromAcc, to, toAcc, value, forcing);
         if (code != ReasonCodes.OK) revert TransferRestricted(code);
         if (state & _APPROVAL_BIT != 0 && from != address(0) && to != address(0) && !forcing) {
-            // The approval _restriction found admits this one transfer.
+            // The approval _restriction found admits this one transfer; its
+            // Transfer event is the record of the consumption (no event of its
+            // own: gas).
             delete _transferApprovals[_approvalKey(from, to, value)];
-            emit TransferApprovalConsumed(from, to, value);
         }
 
         uint256 holders = (state >> 80) & _U32;

@@ -4,6 +4,8 @@ pragma solidity 0.8.37;
 import {Fixture} from "./utils/Fixture.sol";
 import {PlainERC20} from "./utils/PlainERC20.sol";
 import {EligibilityRegistry} from "../src/EligibilityRegistry.sol";
+import {SecurityToken} from "../src/SecurityToken.sol";
+import {IEligibilityRegistry} from "../src/IEligibilityRegistry.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @notice Gas of a compliant transfer against a plain OpenZeppelin ERC-20
@@ -21,6 +23,7 @@ contract GasTest is Fixture {
     event log_named_uint(string key, uint256 val);
 
     PlainERC20 internal plain;
+    SecurityToken internal approvalToken; // requires transfer approval; alice -> fresh 100 approved
     address internal fresh = address(0x2001);
     EligibilityRegistry.Entry[] internal hundred;
     address[] internal mintWallets; // 100 whitelisted wallets without tokens
@@ -38,6 +41,19 @@ contract GasTest is Fixture {
         _mint(alice, 1_000_000);
         vm.prank(alice);
         token.transfer(bob, 1000);
+
+        approvalToken = new SecurityToken(
+            "Approved", "APR", 0, IEligibilityRegistry(address(registry)), admin, agent, 0, 0, type(uint256).max
+        );
+        vm.prank(admin);
+        approvalToken.setTransferApprovalRequired(true);
+        vm.startPrank(agent);
+        approvalToken.mint(alice, 1_000_000);
+        approvalToken.approveTransfer(alice, bob, 1000, FAR);
+        approvalToken.approveTransfer(alice, fresh, 100, FAR);
+        vm.stopPrank();
+        vm.prank(alice);
+        approvalToken.transfer(bob, 1000);
 
         for (uint256 i; i < 100; ++i) {
             hundred.push(_entry(address(uint160(0x10000 + i)), uint64(100 + i), FAR));
@@ -81,8 +97,12 @@ contract GasTest is Fixture {
     }
 
     function _compare(address to, string memory plainKey, string memory tokenKey) internal {
+        _compareOn(address(token), to, plainKey, tokenKey);
+    }
+
+    function _compareOn(address tokenAddr, address to, string memory plainKey, string memory tokenKey) internal {
         uint256 p = _transferGas(address(plain), to);
-        uint256 t = _transferGas(address(token), to);
+        uint256 t = _transferGas(tokenAddr, to);
         emit log_named_uint(plainKey, p);
         emit log_named_uint(tokenKey, t);
         emit log_named_uint("ratio x1000", t * 1000 / p);
@@ -98,15 +118,13 @@ contract GasTest is Fixture {
     }
 
     /// Transfer approval (譲渡承認): a transfer on a token that requires
-    /// approval, consuming the approval the agent recorded, against the plain
-    /// ERC-20 transfer to the same fresh holder. The plain-transfer tests above
-    /// run on a token without the requirement.
+    /// approval, consuming the approval the agent recorded in an earlier
+    /// transaction (setUp), against the plain ERC-20 transfer to the same fresh
+    /// holder. The plain-transfer tests above run on a token without the
+    /// requirement.
     function test_gas_ratio_approved_transfer_fresh_holder() public {
-        vm.prank(admin);
-        token.setTransferApprovalRequired(true);
-        vm.prank(agent);
-        token.approveTransfer(alice, fresh, 100, FAR);
-        _compare(fresh, "plain ERC-20 transfer to fresh holder", "SecurityToken approved transfer to fresh holder");
+        _compareOn(address(approvalToken), fresh, "plain ERC-20 transfer to fresh holder",
+            "SecurityToken approved transfer to fresh holder");
     }
 
     function test_gas_registry_batch_100_new_wallets() public {
