@@ -200,12 +200,6 @@ func (c *RegisterCSV) Totals(RegisterTotals) error {
 	return c.w.Error()
 }
 
-// Flush writes buffered lines out.
-func (c *RegisterCSV) Flush() error {
-	c.w.Flush()
-	return c.w.Error()
-}
-
 func cell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
 		return "'" + s
