@@ -54,7 +54,7 @@ func TestLeasesSpreadAndMoveWhenANodeLosesTheDatabase(t *testing.T) {
 	if !slices.Contains(storetest.Engines(t), store.Postgres) {
 		t.Skip("leases are PostgreSQL's: STONODE_TEST_POSTGRES=skip")
 	}
-	const ttl, renew = 2 * time.Second, 200 * time.Millisecond
+	const ttl, renew = 3 * time.Second, 200 * time.Millisecond
 	ctx := context.Background()
 	dsn := storetest.DSN(t, store.Postgres)
 	open := func() *storetest.Stores {
@@ -172,8 +172,10 @@ func TestLeasesSpreadAndMoveWhenANodeLosesTheDatabase(t *testing.T) {
 	start(open())
 	mu.Unlock()
 	waitHeld("2 2 2 ", 10*time.Second)
-	if h := nodes[0].counter(t, "stonode_chain_lease_handovers_total") + nodes[1].counter(t, "stonode_chain_lease_handovers_total"); h != 2 {
-		t.Fatalf("%v leases handed over to the newcomer, want 2", h)
+	// At least two: a loaded machine can delay a heartbeat past its TTL, and
+	// the shares then move more than once before they settle.
+	if h := nodes[0].counter(t, "stonode_chain_lease_handovers_total") + nodes[1].counter(t, "stonode_chain_lease_handovers_total"); h < 2 {
+		t.Fatalf("%v leases handed over to the newcomer, want at least 2", h)
 	}
 
 	// Node 0 loses its database: it stops trusting its leases by itself, and
@@ -183,8 +185,8 @@ func TestLeasesSpreadAndMoveWhenANodeLosesTheDatabase(t *testing.T) {
 	}
 	took := waitHeld("0 3 3 ", ttl+5*time.Second)
 	failovers := nodes[1].counter(t, "stonode_chain_lease_failovers_total") + nodes[2].counter(t, "stonode_chain_lease_failovers_total")
-	if failovers != 2 {
-		t.Fatalf("%v failovers, want 2 (the leases of the node that lost its database)", failovers)
+	if failovers < 2 {
+		t.Fatalf("%v failovers, want at least 2 (the leases of the node that lost its database)", failovers)
 	}
 	if h := nodes[0].l.Health(); h == "" {
 		t.Fatal("the node without its database reports its leasing healthy")

@@ -43,6 +43,9 @@ type NodeConfig struct {
 	LockReleaseEvery time.Duration
 }
 
+// followedPoll is a followed mirror's pause between passes.
+const followedPoll = 50 * time.Millisecond
+
 // DefaultMaxReorgDepth bounds the reorgs the mirror follows.
 const DefaultMaxReorgDepth = 64
 
@@ -69,6 +72,9 @@ type Node struct {
 	reorgs  prometheus.Histogram
 	halts   prometheus.Counter
 	wakeSup chan struct{} // a lease gained: start its mirror now
+	// follower reads the chain's head once a tick for every mirror and joins
+	// their header and log reads (one eth_getLogs over all tokens per block).
+	follower *Follower
 }
 
 type runningMirror struct {
@@ -98,7 +104,8 @@ func NewNode(conn *Conn, stores Stores, cfg NodeConfig, promReg prometheus.Regis
 		MaxReorgDepth: cfg.MaxReorgDepth, Reconciler: syncer, Leases: leases,
 		Controls: cfg.Controls, LockReleaseEvery: cfg.LockReleaseEvery}),
 		Syncer: syncer, Leases: leases, guard: guard, conn: conn, stores: stores,
-		cfg: cfg, log: log, engines: map[int64]*runningMirror{}, wakeSup: make(chan struct{}, 1)}
+		cfg: cfg, log: log, engines: map[int64]*runningMirror{}, wakeSup: make(chan struct{}, 1),
+		follower: NewFollower(conn.Client, cfg.MirrorPoll)}
 	leases.OnGain(func() {
 		n.Ops.wakeWorker()
 		n.Syncer.Wake()
@@ -125,8 +132,9 @@ func NewNode(conn *Conn, stores Stores, cfg NodeConfig, promReg prometheus.Regis
 // Run runs everything until ctx ends.
 func (n *Node) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(4)
+	wg.Add(5)
 	go func() { defer wg.Done(); n.Leases.Run(ctx) }()
+	go func() { defer wg.Done(); n.follower.Run(ctx) }()
 	go func() { defer wg.Done(); _ = n.Ops.Run(ctx) }()
 	go func() { defer wg.Done(); _ = n.Syncer.Run(ctx, n.cfg.SyncInterval) }()
 	go func() { defer wg.Done(); n.superviseMirrors(ctx, &wg) }()
@@ -240,12 +248,14 @@ func (n *Node) startMirror(ctx context.Context, d registry.ActiveDeployment, gen
 	}
 	issuance, chainID := d.IssuanceID, d.ChainID
 	e := mirror.New(mirror.Config{ChainID: chainID, Token: common.HexToAddress(d.TokenAddress),
-		StartBlock: d.DeploymentBlock, Confirmations: n.cfg.Confirmations, PollInterval: n.cfg.MirrorPoll,
+		// The follower paces the mirror: an idle one waits in BlockNumber for
+		// the next head, so its own pause is short.
+		StartBlock: d.DeploymentBlock, Confirmations: n.cfg.Confirmations, PollInterval: followedPoll,
 		MaxReorgDepth: n.cfg.MaxReorgDepth, Logger: n.log,
 		OnReorg:    func(r mirror.Reorg) { n.reorgs.Observe(float64(r.Depth)) },
 		CheckChain: func(ctx context.Context) error { return n.guard.Check(ctx, chainID, genesis) },
 		OnHalt:     func(err error) { n.halt(ctx, issuance, err) },
-	}, n.conn.Client, n.stores.Mirror)
+	}, n.follower.View(), n.stores.Mirror)
 	mctx, cancel := context.WithCancel(ctx)
 	n.engines[d.IssuanceID] = &runningMirror{engine: e, ctx: mctx, cancel: cancel}
 	wg.Add(1)
