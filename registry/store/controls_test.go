@@ -364,6 +364,13 @@ func TestRecoverWalletInOneRecord(t *testing.T) {
 		if err := f.st.FinishOperation(operator(), l.LockOperation, map[string]string{}, nil); err != nil {
 			t.Fatal(err)
 		}
+		// An investor not approved for the issuance has no wallet to recover there.
+		if _, err := f.st.Revoke(sc, f.iss.ID, f.inv2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.RecoverWallet(sc, f.iss.ID, registry.RecoveryRequest{LostWallet: cW2, NewWallet: cNew}); registry.ErrorCode(err) != registry.ECONFLICT {
+			t.Fatalf("recovering a wallet of an investor not approved: %v", err)
+		}
 		for _, bad := range []registry.RecoveryRequest{{LostWallet: cW1, NewWallet: cW1}, {LostWallet: cW1, NewWallet: cW2}, {LostWallet: cNew, NewWallet: cW1}} {
 			if _, err := f.st.RecoverWallet(sc, f.iss.ID, bad); err == nil {
 				t.Errorf("recovery %+v accepted", bad)

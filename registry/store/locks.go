@@ -373,6 +373,18 @@ func (s *DB) RecoverWallet(ctx context.Context, issuanceID int64, r registry.Rec
 		if retired > 0 {
 			return registry.Errorf(registry.ECONFLICT, "wallet %s was already retired", lost)
 		}
+		// The new wallet can receive only if the investor is approved here:
+		// refuse now rather than let the recovery wait for a record that
+		// will never come.
+		var approved int64
+		if err := tx.Model(&whitelistRow{}).Where("issuance_id = ? AND investor_id = ? AND status = ?", issuanceID, lostRow.InvestorID,
+			string(registry.WhitelistApproved)).Count(&approved).Error; err != nil {
+			return err
+		}
+		if approved == 0 {
+			return registry.Errorf(registry.ECONFLICT, "the investor holding %s is not approved for issuance %d: approve it before recovering its wallet",
+				lost, issuanceID)
+		}
 		var existing []walletRow
 		if err := tx.Where("address = ?", newW).Limit(1).Find(&existing).Error; err != nil {
 			return err
