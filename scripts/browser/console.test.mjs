@@ -290,6 +290,19 @@ try {
     await audit('dashboard (with an issuance)');
     await go(`#/issuances/${issuanceId}`);
   });
+  await step('the register of holders at a block lists the holder, with its CSV downloads', async () => {
+    const block = await page.evaluate(async (id) => (await (await fetch(`/v1/issuances/${id}/holders`)).json()).asOfBlock, issuanceId);
+    const form = page.locator('form', { has: page.getByRole('button', { name: 'Show register' }) });
+    await fieldIn(form, 'Record date block').fill(String(block));
+    await form.getByRole('button', { name: 'Show register' }).click();
+    const reg = page.locator('table.grid', { has: page.locator('caption', { hasText: 'Holders at the record date' }) });
+    await reg.locator('tbody tr', { hasText: '100' }).filter({ hasText: 'C-0001' }).waitFor();
+    const href = await page.getByRole('link', { name: 'CSV (UTF-8, Excel)' }).getAttribute('href');
+    const csv = await page.evaluate(async (u) => { const r = await fetch(u); return { status: r.status, type: r.headers.get('content-type'), text: await r.text() }; }, href);
+    assert(csv.status === 200 && /text\/csv/.test(csv.type) && csv.text.includes('100'), `register CSV: ${csv.status} ${csv.type}`);
+    await page.locator('table.grid', { has: page.locator('caption', { hasText: 'Transfer applications' }) }).waitFor();
+    await page.locator('table.grid', { has: page.locator('caption', { hasText: 'Locked holdings' }) }).waitFor();
+  });
   await step('a form posted without the CSRF token is refused', async () => {
     const r = await page.evaluate(async (id) => {
       const res = await fetch(`/v1/issuances/${id}/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"status":"ISSUED"}' });

@@ -216,7 +216,7 @@ export async function page({ main, params, session, onCleanup }) {
   lead ? section(t('allocation.title'), allocationSection(id, async (opId) => { track(id, opId); await refreshOps(); })) : null,
   section(t('holders.title'), holdersBox),
   lead ? section(t('transfers.title'), transfers) : null,
-  lead ? section(t('register.title'), registerView(id)) : null,
+  lead ? section(t('register.title'), registerView(id, who)) : null,
   lead ? section(t('distribution.title'), distributionView(id)) : null,
   section(t('approvals.title'), approvals),
   lead ? section(t('locks.title'), locks) : null,

@@ -10,12 +10,12 @@ function note(err) {
   return unavailable(err) ? h('p', { class: 'hint' }, t('common.unavailable'), ' ', h('small', { lang: 'en' }, err.message)) : errorBlock(err);
 }
 
-function entriesTable(x) {
+function entriesTable(x, who) {
   // The register names holders by investor (with their personal data as of
   // the record date); an older node answers wallets only.
   if (Array.isArray(x.holders)) {
     return table({ caption: t('register.caption'), rowKey: (e) => `${e.investorId || ''}:${e.wallets.join(',')}`, empty: t('holders.none'), rows: x.holders, columns: [
-      { key: 'investorId', label: t('col.investor'), num: true, render: (e) => (e.investorId ? link(`#/investors/${e.investorId}`, String(e.investorId)) : t('register.unattributed')) },
+      { key: 'investorId', label: t('col.investor'), num: true, render: (e) => (e.investorId ? who(e.investorId) : t('register.unattributed')) },
       { key: 'legalName', label: t('field.legalName'), render: (e) => (e.redacted ? t('register.redacted') : e.legalName) },
       { key: 'kanaName', label: t('field.kanaName') },
       { key: 'postalCode', label: t('field.postalCode') },
@@ -41,7 +41,7 @@ function downloads(base, q) {
 // registerView: read the register at a record date or block, download it as
 // CSV (UTF-8 with a BOM, or Shift_JIS, both as Excel opens them), finalise it
 // as a snapshot, and list the snapshots.
-export function registerView(id) {
+export function registerView(id, who) {
   const out = h('div', { 'aria-live': 'polite' });
   const snaps = h('div');
   const base = `/v1/issuances/${id}/holders/register`;
@@ -75,7 +75,7 @@ export function registerView(id) {
       clear(out, dl([[t('register.recordDate'), x.recordDate], [t('holders.asOf'), `#${x.asOfBlock}`],
         [t('register.namesAsOf'), formatTime(x.namesAsOf)], [t('holders.totalSupply'), x.totalSupply],
         [t('holders.investors'), totals.investors ?? x.investorCount], [t('register.unattributed'), totals.unattributedWallets]]),
-      entriesTable(x),
+      entriesTable(x, who),
       Array.isArray(x.holders) ? downloads(base, q) : null,
       Array.isArray(x.holders) ? h('button', { type: 'button', onclick: async (ev) => {
         try {
