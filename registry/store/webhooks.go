@@ -473,9 +473,21 @@ func (s *Webhooks) Redeliver(ctx context.Context, subscriptionID, deliveryID int
 
 // writeOutbox runs fn in a plain write transaction: webhook bookkeeping is
 // state no cache holds and no registry check reads, so it takes no
-// generation lock and does not hold up registry writers.
+// generation lock and does not hold up registry writers. On PostgreSQL it
+// commits without waiting for the WAL flush: what it writes (fan-out, claims,
+// attempts) can be lost in a crash only by being done again — an event
+// fanned out again (deliveries are unique), a claim that never was, an
+// attempt repeated (delivery is at least once) — while the events themselves
+// are written durably by the transactions they report.
 func (s *Webhooks) writeOutbox(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.translate(s.writer.WithContext(ctx).Transaction(fn))
+	return s.translate(s.writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := tx.Exec(`SET LOCAL synchronous_commit TO OFF`).Error; err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	}))
 }
 
 // FanOut turns up to limit events not yet fanned out, oldest first, into
@@ -500,8 +512,11 @@ func (s *Webhooks) FanOut(ctx context.Context, limit int) (int, error) {
 		if len(events) == 0 {
 			return nil
 		}
+		// A revoked seller's subscriptions receive nothing more.
 		var subs []subscriptionRow
-		if err := tx.Where("active = ? AND deleted_at IS NULL", true).Order("id").Find(&subs).Error; err != nil {
+		if err := tx.Where("active = ? AND deleted_at IS NULL", true).
+			Where("seller_id IS NULL OR seller_id IN (SELECT id FROM sellers WHERE status <> ?)", string(registry.SellerRevoked)).
+			Order("id").Find(&subs).Error; err != nil {
 			return err
 		}
 		issuances := map[int64]*registry.Issuance{}
@@ -552,12 +567,14 @@ func (s *Webhooks) ClaimDeliveries(ctx context.Context, limit int, lease time.Du
 		if s.dialect == Postgres {
 			lock = " FOR UPDATE OF d SKIP LOCKED"
 		}
+		// Each stream's head is its lowest pending id: one aggregate over the
+		// pending rows, whatever the planner knows of the table (a correlated
+		// NOT EXISTS went quadratic on a freshly filled one).
 		var rows []deliveryRow
 		if err := tx.Raw(`SELECT d.* FROM webhook_deliveries d
-WHERE d.status = ? AND d.next_attempt_at <= ?
-AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.subscription_id = d.subscription_id
-	AND e.issuance_id = d.issuance_id AND e.status = ? AND e.id < d.id)
-ORDER BY d.next_attempt_at, d.id LIMIT ?`+lock, string(registry.DeliveryPending), now, string(registry.DeliveryPending), limit).
+WHERE d.id IN (SELECT MIN(p.id) FROM webhook_deliveries p WHERE p.status = ? GROUP BY p.subscription_id, p.issuance_id)
+AND d.next_attempt_at <= ?
+ORDER BY d.next_attempt_at, d.id LIMIT ?`+lock, string(registry.DeliveryPending), now, limit).
 			Scan(&rows).Error; err != nil {
 			return err
 		}

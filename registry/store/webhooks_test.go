@@ -133,5 +133,24 @@ func TestStoreWritesEmitTheirEvents(t *testing.T) {
 				t.Errorf("the handler's whitelist event names parties %v", e.Parties)
 			}
 		}
+
+		// A revoked seller receives nothing more, public events included.
+		if _, err := f.a.ChangeSellerStatus(operator(), f.handler.ID, registry.SellerStatusChange{Status: registry.SellerRevoked,
+			Reason: "licence cancelled", EffectiveAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		holders = 8
+		if _, err := f.termsA.ChangeTerms(operator(), f.iss.ID, registry.TermChangeRequest{Changes: registry.Terms{MaxHolders: &holders}, Reason: "cap"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.hooks.FanOut(ctx, 100); err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := f.hooks.Deliveries(operator(), subs["handler"], registry.DeliveryFilter{}); len(after) != len(wantHandler) {
+			t.Errorf("a revoked seller got %d deliveries, want the %d from before", len(after), len(wantHandler))
+		}
+		if lead := got("lead", asSeller(f.lead.ID)); len(lead) != len(events)+1 {
+			t.Errorf("the lead got %d deliveries, want %d", len(lead), len(events)+1)
+		}
 	})
 }

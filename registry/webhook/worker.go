@@ -49,11 +49,12 @@ type Config struct {
 
 // Worker delivers webhook events until its context ends.
 type Worker struct {
-	store   registry.WebhookOutbox
-	cfg     Config
-	log     *slog.Logger
-	wake    chan struct{}
-	metrics *metrics
+	store       registry.WebhookOutbox
+	cfg         Config
+	log         *slog.Logger
+	wake        chan struct{}
+	metrics     *metrics
+	lastBacklog time.Time // when the backlog gauges were last read
 }
 
 type metrics struct {
@@ -229,9 +230,13 @@ func (w *Worker) step(ctx context.Context) bool {
 	for ok := range settled {
 		busy = busy || ok // a delivered one may have a successor due now
 	}
-	if pending, unfanned, err := w.store.WebhookBacklog(ctx); err == nil {
-		w.metrics.pending.Set(float64(pending))
-		w.metrics.unfanned.Set(float64(unfanned))
+	// The backlog gauges cost two counts: once a second is enough.
+	if time.Since(w.lastBacklog) >= time.Second {
+		w.lastBacklog = time.Now()
+		if pending, unfanned, err := w.store.WebhookBacklog(ctx); err == nil {
+			w.metrics.pending.Set(float64(pending))
+			w.metrics.unfanned.Set(float64(unfanned))
+		}
 	}
 	return busy
 }

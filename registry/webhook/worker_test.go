@@ -105,7 +105,7 @@ func (r *receiver) received() []webhook.Body {
 // world: seller A leads issuance X (handled by C), seller B leads Y; each
 // seller and the operator subscribe to everything.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	dsn     string
 	db      *storetest.Stores
 	hooks   *store.Webhooks
@@ -115,7 +115,7 @@ type world struct {
 	heads   map[string]*registry.ChainBlock
 }
 
-func open(t *testing.T, dsn string) *storetest.Stores {
+func open(t testing.TB, dsn string) *storetest.Stores {
 	st, err := storetest.OpenConfig(context.Background(), store.Config{DSN: dsn, Rules: eligibility.Rules{}})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func open(t *testing.T, dsn string) *storetest.Stores {
 	return st
 }
 
-func newWorld(t *testing.T, engine store.Dialect) *world {
+func newWorld(t testing.TB, engine store.Dialect) *world {
 	w := &world{t: t, dsn: storetest.DSN(t, engine), heads: map[string]*registry.ChainBlock{}}
 	w.db = open(t, w.dsn)
 	t.Cleanup(func() { w.db.Close() })
@@ -182,7 +182,10 @@ func (w *world) termChange(db *storetest.Stores, iss *registry.Issuance, holders
 
 // transfer mirrors a block with one mint on iss's token: an event for those
 // who operate the issuance only.
-func (w *world) transfer(db *storetest.Stores, iss *registry.Issuance) {
+func (w *world) transfer(db *storetest.Stores, iss *registry.Issuance) { w.mirror(db, iss, 1) }
+
+// mirror mirrors a block with count mints on iss's token.
+func (w *world) mirror(db *storetest.Stores, iss *registry.Issuance, count int) {
 	w.t.Helper()
 	parent := w.heads[iss.TokenAddress]
 	n := uint64(2)
@@ -190,9 +193,12 @@ func (w *world) transfer(db *storetest.Stores, iss *registry.Issuance) {
 		n = parent.Number + 1
 	}
 	head := registry.ChainBlock{Number: n, Hash: fmt.Sprintf("0x%062x%s", n, iss.TokenAddress[len(iss.TokenAddress)-2:])}
-	b := registry.MirrorBatch{ChainID: chainID, Token: iss.TokenAddress, Parent: parent, Head: head, Blocks: []registry.ChainBlock{head},
-		Transfers: []registry.Transfer{{BlockNumber: n, BlockHash: head.Hash, TxHash: fmt.Sprintf("0x%064x", n), From: registry.ZeroAddress,
-			To: "0x1111111111111111111111111111111111111111", Amount: big.NewInt(int64(n))}}}
+	b := registry.MirrorBatch{ChainID: chainID, Token: iss.TokenAddress, Parent: parent, Head: head, Blocks: []registry.ChainBlock{head}}
+	for i := 0; i < count; i++ {
+		b.Transfers = append(b.Transfers, registry.Transfer{BlockNumber: n, BlockHash: head.Hash, LogIndex: uint(i),
+			TxHash: fmt.Sprintf("0x%058x%06x", n, i), From: registry.ZeroAddress, To: "0x1111111111111111111111111111111111111111",
+			Amount: big.NewInt(int64(n))})
+	}
 	if err := db.Apply(context.Background(), b); err != nil {
 		w.t.Fatal(err)
 	}
