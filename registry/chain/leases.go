@@ -120,8 +120,20 @@ func NewLeaser(store LeaseStore, conn *Conn, cfg LeaseConfig, log *slog.Logger) 
 	l.handovers = prometheus.NewCounter(prometheus.CounterOpts{Namespace: "stonode", Subsystem: "chain", Name: "lease_handovers_total",
 		Help: "Leases this node gave up to spread the chain work over the live nodes."})
 	if store != nil {
-		conn.Client = gatedClient{Client: conn.Client}
-		conn.nonces = l
+		gate := func(c *Conn) {
+			if _, gated := c.Client.(gatedClient); !gated {
+				c.Client = gatedClient{Client: c.Client}
+			}
+			c.nonces = l
+		}
+		gate(conn)
+		if conn.keys != nil { // role keys set before: each key's view sends too
+			conn.keys.mu.Lock()
+			for _, v := range conn.keys.views {
+				gate(v)
+			}
+			conn.keys.mu.Unlock()
+		}
 	}
 	return l
 }
