@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"strconv"
 	"strings"
@@ -127,8 +128,8 @@ func (s *Operations) HandOverAdmin(ctx context.Context, issuanceID int64, newAdm
 	return op, nil
 }
 
-// controlCalls encodes a control operation's transactions.
-func controlCalls(op *registry.Operation, iss *registry.Issuance) ([]Call, error) {
+// controlCalls encodes a control operation's transactions, signed by signer.
+func controlCalls(op *registry.Operation, iss *registry.Issuance, signer common.Address) ([]Call, error) {
 	tok := bindings.NewSecurityToken()
 	reg := bindings.NewEligibilityRegistry()
 	token, regAddr := common.HexToAddress(iss.TokenAddress), common.HexToAddress(iss.RegistryAddress)
@@ -162,9 +163,9 @@ func controlCalls(op *registry.Operation, iss *registry.Issuance) ([]Call, error
 		return []Call{
 			{To: &token, Data: tok.PackGrantRole(adminRole, admin), Gas: roleGas},
 			{To: &regAddr, Data: reg.PackGrantRole(adminRole, admin), Gas: roleGas},
-			{To: &token, Data: nil, Gas: roleGas},   // renounceRole(admin, signer): filled in by runControlOp
-			{To: &regAddr, Data: nil, Gas: roleGas}, // likewise
-			{To: &regAddr, Data: nil, Gas: roleGas}, // renounceRole(pauser, signer)
+			{To: &token, Data: tok.PackRenounceRole(adminRole, signer), Gas: roleGas},
+			{To: &regAddr, Data: reg.PackRenounceRole(adminRole, signer), Gas: roleGas},
+			{To: &regAddr, Data: reg.PackRenounceRole(pauserRole, signer), Gas: roleGas},
 		}, nil
 	}
 	return nil, fmt.Errorf("not a control operation: %s", op.Kind)
@@ -191,15 +192,9 @@ func (s *Operations) runControlOp(ctx context.Context, op *registry.Operation, i
 		return nil, err
 	}
 	signer := s.signer(op.Kind)
-	calls, err := controlCalls(op, iss)
+	calls, err := controlCalls(op, iss, signer.From)
 	if err != nil {
 		return nil, err
-	}
-	if op.Kind == registry.OpAdminHandover {
-		tok, reg := bindings.NewSecurityToken(), bindings.NewEligibilityRegistry()
-		calls[2].Data = tok.PackRenounceRole(adminRole, signer.From)
-		calls[3].Data = reg.PackRenounceRole(adminRole, signer.From)
-		calls[4].Data = reg.PackRenounceRole(pauserRole, signer.From)
 	}
 	var recorded []registry.OperationTx
 	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
@@ -244,7 +239,7 @@ func (s *Operations) runControlOp(ctx context.Context, op *registry.Operation, i
 		err = s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {
 			_, berr, err := signer.SignRecordBroadcast(ctx, func(uint64) ([]Call, error) { return calls, nil }, record)
 			if berr != nil {
-				s.log.Warn("broadcast control operation; the wait re-sends it", "operation", op.ID, "err", berr)
+				s.log.Warn("broadcast control operation; the wait re-sends it", slog.Int64("operation", op.ID), slog.Any("err", berr))
 			}
 			return err
 		})
