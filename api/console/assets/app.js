@@ -65,6 +65,7 @@ function chrome() {
   out.hidden = !app.session;
   const who = document.getElementById('who');
   who.textContent = app.session ? t('app.who', { role: app.session.sellerName || term(app.session.role), key: app.session.keyId }) : '';
+  who.title = who.textContent;
   const nav = document.getElementById('nav');
   const items = app.session ? navByRole[app.session.role] || [] : [];
   const here = location.hash.split('?')[0];
