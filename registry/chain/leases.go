@@ -251,7 +251,6 @@ func (l *Leaser) renew(ctx context.Context, start time.Time) error {
 	}
 	until := start.Add(l.ttl - l.every)
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	for id, h := range l.held {
 		r, ok := mine[id]
 		if !ok || r.Epoch != h.lease.Epoch {
@@ -262,6 +261,22 @@ func (l *Leaser) renew(ctx context.Context, start time.Time) error {
 		}
 		h.lease = r
 		h.trustUntil(until)
+	}
+	// A lease the database still gives this node but that it stopped
+	// trusting (a renewal came too late) is given up, so that it is taken
+	// again under a new epoch: the work stopped under the old one may still
+	// be finishing, and only a new epoch fences it.
+	var stale []registry.Lease
+	for id, r := range mine {
+		if _, ok := l.held[id]; !ok {
+			stale = append(stale, r)
+		}
+	}
+	l.mu.Unlock()
+	for _, r := range stale {
+		if err := l.store.ReleaseLease(callCtx, r.IssuanceID, l.node, r.Epoch); err != nil {
+			return fmt.Errorf("release untrusted lease of issuance %d: %w", r.IssuanceID, err)
+		}
 	}
 	return nil
 }
