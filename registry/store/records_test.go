@@ -732,3 +732,54 @@ func TestRegisterPagesThroughManyHolders(t *testing.T) {
 }
 
 func (r *recordsRig) stranger(i int) string { return fmt.Sprintf("0x%040x", 0x300000+i) }
+
+// TestRegisterInvestorWithMoreWalletsThanAPage: an investor whose wallets
+// (put in below the API, which allows 100) fill more than a page is read
+// whole, once, between its neighbours.
+func TestRegisterInvestorWithMoreWalletsThanAPage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		r := newRecordsRig(t, engine)
+		ctx := context.Background()
+		iss := &registry.Issuance{IssuerName: "I", TokenName: "T", TokenSymbol: "T", LegalForm: registry.FormShare,
+			FIEAClass: registry.ClassPara1Token, OfferingType: registry.OfferingPublic}
+		if err := r.st.CreateIssuance(asSeller(r.a.ID), iss); err != nil {
+			t.Fatal(err)
+		}
+		before := r.investor(t, r.a, "BEFORE", registry.PersonIndividual, "0x00000000000000000000000000000000000000f1")
+		many := r.investor(t, r.a, "MANY", registry.PersonIndividual)
+		after := r.investor(t, r.a, "AFTER", registry.PersonIndividual, "0x00000000000000000000000000000000000000f2")
+		moves := []move{{5, registry.ZeroAddress, "0x00000000000000000000000000000000000000f1", big.NewInt(1)},
+			{5, registry.ZeroAddress, "0x00000000000000000000000000000000000000f2", big.NewInt(2)}}
+		const wallets = 600 // more than a page (500)
+		var values []string
+		var args []any
+		for i := 0; i < wallets; i++ {
+			w := fmt.Sprintf("0x%040x", 0x500000+i)
+			values = append(values, "(?, ?, '', FALSE, ?)")
+			args = append(args, w, many.ID, t0)
+			moves = append(moves, move{5, registry.ZeroAddress, w, big.NewInt(10)})
+		}
+		if err := r.st.ExecForTest(ctx, `INSERT INTO wallets (address, investor_id, label, frozen, created_at) VALUES `+
+			strings.Join(values, ", "), args...); err != nil {
+			t.Fatal(err)
+		}
+		b := mirrorBatch(nil, 6, "a", moves...)
+		if err := r.st.Apply(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		blk := uint64(6)
+		var c collected
+		if err := r.rec.Register(operator(), registry.RegisterQuery{IssuanceID: iss.ID, MirrorKey: mChain, ChainID: mChain, Token: mToken, Block: &blk}, &c); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.entries) != 3 || *c.entries[0].InvestorID != before.ID || *c.entries[1].InvestorID != many.ID || *c.entries[2].InvestorID != after.ID {
+			t.Fatalf("entries: %d %+v", len(c.entries), c.entries)
+		}
+		if e := c.entries[1]; len(e.Wallets) != wallets || e.Balance.Int64() != 10*wallets {
+			t.Fatalf("the investor with %d wallets: %d wallets, balance %s", wallets, len(e.Wallets), e.Balance)
+		}
+		if c.tot.Wallets != wallets+2 || c.tot.Balance.Int64() != 10*wallets+3 {
+			t.Fatalf("totals %+v", c.tot)
+		}
+	})
+}

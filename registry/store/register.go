@@ -180,7 +180,6 @@ type registerRead struct {
 	p       *registry.Principal
 	showAll bool // every name (a snapshot's canonical export), whoever asks
 	opened  int  // personal data versions decrypted for the caller
-	sellers map[int64]bool
 }
 
 func (r *registerRead) shows(sellerID int64) bool {
@@ -199,21 +198,15 @@ func (s *Records) streamRegister(ctx context.Context, tx *gorm.DB, q registry.Re
 		if err := ctx.Err(); err != nil {
 			return tot, err
 		}
-		// Wallet rows, not DISTINCT investors: DISTINCT would make the engine
-		// find every match above the cursor before the LIMIT, on every page.
-		// An investor cut off by the LIMIT still gets all its wallets below.
-		var owners []int64
-		if err := tx.Raw(`SELECT w.investor_id FROM wallets w WHERE w.investor_id > ?
-AND EXISTS (SELECT 1 FROM mirror_transfers t WHERE t.chain_id = ? AND t.token = ? AND t.to_addr = w.address AND t.block_number <= ?)
-ORDER BY w.investor_id LIMIT ?`, after, q.MirrorKey, token, int64(block), registerPage).Scan(&owners).Error; err != nil {
-			return tot, fmt.Errorf("register investors: %w", err)
+		page, err := s.registerPageAfter(tx, q.MirrorKey, token, block, h.NamesAsOf, after)
+		if err != nil {
+			return tot, err
 		}
-		if len(owners) == 0 {
+		if len(page) == 0 {
 			break
 		}
-		ids := slices.Compact(owners)
-		after = ids[len(ids)-1]
-		if err := s.registerInvestors(tx, q.MirrorKey, token, block, h.NamesAsOf, ids, rd, &tot, w); err != nil {
+		after = page[len(page)-1].InvestorID
+		if err := s.registerInvestors(tx, q.MirrorKey, token, block, page, rd, &tot, w); err != nil {
 			return tot, err
 		}
 	}
@@ -310,20 +303,57 @@ WHERE chain_id = ? AND token = ? AND `+side.col+` IN ? AND block_number <= ? GRO
 	return out, nil
 }
 
+// registerRow is one wallet of a page of investors, with the investor's
+// onboarding seller and the personal data version valid at the register's
+// instant (all nil when none).
+type registerRow struct {
+	InvestorID int64
+	Address    string
+	SellerID   int64
+	Version    *int
+	KeyID      *string
+	WrappedKey *string
+	Ciphertext *string
+}
+
+// registerPageAfter reads the next page of investors above the cursor: every
+// wallet of theirs that received the token up to the block, with the
+// investor's seller and personal data, in one query, in investor order. A
+// full page may end part-way through an investor's wallets, so its last
+// investor is left to the next page; an investor with more wallets than a
+// page (the registry allows 100) is read on its own.
+func (s *Records) registerPageAfter(tx *gorm.DB, key int64, token string, block uint64, namesAt time.Time, after int64) ([]registerRow, error) {
+	const query = `SELECT w.investor_id, w.address, i.seller_id, pd.version, pd.key_id, pd.wrapped_key, pd.ciphertext
+FROM wallets w JOIN investors i ON i.id = w.investor_id
+LEFT JOIN investor_personal_data pd ON pd.investor_id = w.investor_id AND pd.valid_from <= ? AND (pd.valid_to IS NULL OR pd.valid_to > ?)
+WHERE %s AND EXISTS (SELECT 1 FROM mirror_transfers t WHERE t.chain_id = ? AND t.token = ? AND t.to_addr = w.address AND t.block_number <= ?)
+ORDER BY w.investor_id`
+	var rows []registerRow
+	if err := tx.Raw(fmt.Sprintf(query, "w.investor_id > ?")+` LIMIT ?`, namesAt, namesAt, after, key, token, int64(block), registerPage).
+		Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("register investors: %w", err)
+	}
+	if len(rows) < registerPage {
+		return rows, nil
+	}
+	last := rows[len(rows)-1].InvestorID
+	cut := slices.IndexFunc(rows, func(r registerRow) bool { return r.InvestorID == last })
+	if cut > 0 {
+		return rows[:cut], nil
+	}
+	rows = rows[:0]
+	if err := tx.Raw(fmt.Sprintf(query, "w.investor_id = ?"), namesAt, namesAt, last, key, token, int64(block)).
+		Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("register investor %d: %w", last, err)
+	}
+	return rows, nil
+}
+
 // registerInvestors writes the entries of one page of investors.
-func (s *Records) registerInvestors(tx *gorm.DB, key int64, token string, block uint64, namesAt time.Time, ids []int64,
+func (s *Records) registerInvestors(tx *gorm.DB, key int64, token string, block uint64, page []registerRow,
 	rd *registerRead, tot *registry.RegisterTotals, w registry.RegisterWriter) error {
-	var owned []struct {
-		InvestorID int64
-		Address    string
-		SellerID   int64
-	}
-	if err := tx.Raw(`SELECT w.investor_id, w.address, i.seller_id FROM wallets w JOIN investors i ON i.id = w.investor_id
-WHERE w.investor_id IN ? ORDER BY w.investor_id, w.address`, ids).Scan(&owned).Error; err != nil {
-		return fmt.Errorf("register wallets: %w", err)
-	}
 	sums := map[string]*big.Int{}
-	for rest := owned; len(rest) > 0; {
+	for rest := page; len(rest) > 0; {
 		n := min(len(rest), mirrorChunk)
 		chunk := make([]string, n)
 		for i := range chunk {
@@ -338,33 +368,27 @@ WHERE w.investor_id IN ? ORDER BY w.investor_id, w.address`, ids).Scan(&owned).E
 		}
 		rest = rest[n:]
 	}
-	var pds []personalRow
-	if err := tx.Where("investor_id IN ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", ids, namesAt, namesAt).
-		Find(&pds).Error; err != nil {
-		return fmt.Errorf("register personal data: %w", err)
-	}
-	byInvestor := make(map[int64]*personalRow, len(pds))
-	for i := range pds {
-		byInvestor[pds[i].InvestorID] = &pds[i]
-	}
-	for i := 0; i < len(owned); {
-		id, seller := owned[i].InvestorID, owned[i].SellerID
+	for i := 0; i < len(page); {
+		first := &page[i]
+		id, seller := first.InvestorID, first.SellerID
 		e := registry.RegisterEntry{InvestorID: &id, SellerID: seller, Balance: new(big.Int)}
-		for ; i < len(owned) && owned[i].InvestorID == id; i++ {
-			if v := sums[owned[i].Address]; v != nil && v.Sign() > 0 {
-				e.Wallets = append(e.Wallets, owned[i].Address)
+		for ; i < len(page) && page[i].InvestorID == id; i++ {
+			if v := sums[page[i].Address]; v != nil && v.Sign() > 0 {
+				e.Wallets = append(e.Wallets, page[i].Address)
 				e.Balance.Add(e.Balance, v)
 			}
 		}
 		if e.Balance.Sign() <= 0 {
 			continue // held before the block, or not yet: not a holder at it
 		}
+		slices.Sort(e.Wallets)
 		tot.Investors++
 		tot.Wallets += len(e.Wallets)
 		tot.Balance.Add(tot.Balance, e.Balance)
-		if pd := byInvestor[id]; pd != nil {
-			e.PersonalVersion = pd.Version
+		if first.Version != nil {
+			e.PersonalVersion = *first.Version
 			if rd.shows(seller) {
+				pd := &personalRow{InvestorID: id, Version: *first.Version, KeyID: *first.KeyID, WrappedKey: *first.WrappedKey, Ciphertext: *first.Ciphertext}
 				data, err := s.open(pd)
 				if err != nil {
 					return err
@@ -372,7 +396,6 @@ WHERE w.investor_id IN ? ORDER BY w.investor_id, w.address`, ids).Scan(&owned).E
 				e.Personal = data
 				if !rd.showAll {
 					rd.opened++
-					rd.sellers[seller] = true
 				}
 			} else {
 				e.Redacted = true
@@ -399,7 +422,7 @@ func (s *Records) Register(ctx context.Context, q registry.RegisterQuery, w regi
 	if err := s.registerTarget(s.read(ctx), p, q.IssuanceID); err != nil {
 		return err
 	}
-	rd := &registerRead{p: p, sellers: map[int64]bool{}}
+	rd := &registerRead{p: p}
 	var h registry.RegisterHeader
 	var tot registry.RegisterTotals
 	started := false
@@ -611,7 +634,7 @@ func (s *Records) FinaliseRegister(ctx context.Context, q registry.RegisterQuery
 		h.SnapshotID = id
 		sum := sha256.New()
 		sink := &snapshotSink{tx: tx, id: id, csv: registry.NewRegisterCSV(sum, true)}
-		rd := &registerRead{p: p, showAll: true, sellers: map[int64]bool{}}
+		rd := &registerRead{p: p, showAll: true}
 		if err := sink.Header(h); err != nil {
 			return err
 		}
@@ -683,7 +706,7 @@ func (s *Records) RegisterSnapshot(ctx context.Context, issuanceID, id int64, w 
 		return nil, err
 	}
 	var snap *registry.RegisterSnapshot
-	rd := &registerRead{p: p, sellers: map[int64]bool{}}
+	rd := &registerRead{p: p}
 	var tot registry.RegisterTotals
 	started := false
 	err = s.mirrorSnapshot(ctx, func(tx *gorm.DB) error {
