@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -180,14 +181,18 @@ func benchLookupsDuringIngest(b *testing.B, engine store.Dialect, phase time.Dur
 	b.ResetTimer()
 	var idle, other, otherRate, same, sameRate float64
 	var mirrorCPU time.Duration
+	var otherRatios, sameRatios []float64 // each round's, to its own idle second
 	rounds := max(1, int(phase/time.Second))
 	for range rounds {
 		mirrorCPU += ingestCPU(time.Second) / time.Duration(rounds)
-		idle += lookups(time.Second) / float64(rounds)
+		i := lookups(time.Second)
+		idle += i / float64(rounds)
 		l, r := during(sTokenB, time.Second)
 		other, otherRate = other+l/float64(rounds), otherRate+r/float64(rounds)
+		otherRatios = append(otherRatios, l/i)
 		l, r = during(sTokenA, time.Second)
 		same, sameRate = same+l/float64(rounds), sameRate+r/float64(rounds)
+		sameRatios = append(sameRatios, l/i)
 	}
 	b.StopTimer()
 	if err, _ := failed.Load().(error); err != nil {
@@ -199,8 +204,28 @@ func benchLookupsDuringIngest(b *testing.B, engine store.Dialect, phase time.Dur
 	b.ReportMetric(same, "same-token-lookups/s")
 	b.ReportMetric(other/idle, "other/idle")
 	b.ReportMetric(same/idle, "same/idle")
+	b.ReportMetric(median(otherRatios), "other/idle-median-round")
+	b.ReportMetric(median(sameRatios), "same/idle-median-round")
 	fmt.Printf("%s: look-ups/s idle %.0f | ingesting B at %.0f transfers/s: %.0f (%.2fx) | ingesting A at %.0f transfers/s: %.0f (%.2fx) | A's facts read %d times, holdings %d | ingest alone uses %v CPU per second in this process (of %d CPUs)\n",
 		engine, idle, otherRate, other, other/idle, sameRate, same, same/idle, facts, holdings, mirrorCPU.Round(time.Millisecond), runtime.NumCPU())
+	// On a machine shared with other work, a burst of it in one second skews
+	// the totals; the median of the rounds' ratios (each to the idle second
+	// just before it) is the figure such bursts move least.
+	fmt.Printf("%s: per-round ratios to the round's idle second, median (min–max): ingesting B %.2fx (%.2f–%.2f) | ingesting A %.2fx (%.2f–%.2f) over %d rounds\n",
+		engine, median(otherRatios), slices.Min(otherRatios), slices.Max(otherRatios),
+		median(sameRatios), slices.Min(sameRatios), slices.Max(sameRatios), rounds)
+}
+
+// median returns the middle of xs (the mean of the two middle ones for an
+// even count).
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // processCPU returns the user and system CPU time this process has used.

@@ -70,8 +70,9 @@ func (s *Registry) CheckTransfer(ctx context.Context, issuanceID int64, c regist
 	}
 	at = at.UTC().Truncate(time.Second)
 	if from != "" && (f.Issuance.ApprovalRequired || f.Holdings != nil) {
-		// Approvals and locks are per transfer and never cached: read this
-		// transfer's now, into a copy of the (shared) facts.
+		// Approvals are per transfer and read now; the sender's frozen locks
+		// come from their own cache (senderLocked). Both go into a copy of the
+		// (shared) facts.
 		per := *f
 		if f.Issuance.ApprovalRequired {
 			fact, err := s.ApprovalAt(ctx, issuanceID, from, to, c.Amount, at)
