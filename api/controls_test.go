@@ -349,6 +349,23 @@ func TestTransferControlsOverHTTP(t *testing.T) {
 				}
 				// The register shows what is locked.
 				waitFor(t, "register shows the lock", func() bool { return holds(alice, "900", "300") })
+				// Operations that would take locked tokens are refused before sending.
+				for _, c := range []struct {
+					path string
+					body map[string]any
+				}{
+					{"/redemptions", map[string]any{"from": alice, "amount": "601"}},
+					{"/forced-transfers", map[string]any{"from": alice, "to": bob, "amount": "601"}},
+					{"/unfreezes", map[string]any{"wallet": alice, "amount": "1"}},
+				} {
+					done := r.await(sk, r.do("POST", base+c.path, sk, c.body))
+					if done.str("status") != "FAILED" || done.str("result", "stage") != "locks" || done.str("result", "locked") != "300" {
+						t.Fatalf("POST %s %v with 300 of 900 locked: %s", c.path, c.body, done.raw)
+					}
+				}
+				if f, b := frozen(alice), r.balance(alice); f != 300 || b != 900 {
+					t.Fatalf("after refused operations: frozen %d balance %d, want 300 and 900", f, b)
+				}
 				// A lock over the free balance fails on-chain; nothing is frozen for it.
 				oversized := r.must(202, "POST", base+"/locks", sk, map[string]any{"wallet": alice, "amount": "10000", "reason": "OTHER", "reference": "x"})
 				waitFor(t, "oversized lock failed", func() bool { return lockStatus(oversized.str("id")) == "FAILED" })

@@ -280,6 +280,10 @@ func (s *Operations) signTokenOp(ctx context.Context, op *registry.Operation, is
 // database is waited out (nothing is sent yet); a refusal fails the operation.
 func (s *Operations) preflight(ctx context.Context, op *registry.Operation, iss *registry.Issuance, t registry.TokenOp,
 	tok *bindings.SecurityToken, token common.Address, data []byte) (map[string]string, error) {
+	// Locked tokens are the locks' to release (locks.go).
+	if result, err := s.guardLocks(ctx, op, iss, t, tok, token); err != nil {
+		return result, err
+	}
 	// Holdings rules (holder cap, minimum and maximum holding) read the
 	// mirrored balances: wait until the mirror has seen this issuance's
 	// previous balance change, or two operations in a row would both pass.
