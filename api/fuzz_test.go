@@ -82,7 +82,7 @@ func FuzzRouter(f *testing.F) {
 		f.Fatal(err)
 	}
 	srv := api.New(st, api.Options{Clock: clock.Now, Chain: ops, Deployments: st, Mirror: st, Controls: ops,
-		Records: store.NewRecords(st.DB, sealed)})
+		Records: store.NewRecords(st.DB, sealed), Terms: store.NewTerms(st.DB), Webhooks: store.NewWebhooks(st.DB)})
 	ts := httptest.NewServer(srv)
 	f.Cleanup(ts.Close)
 
