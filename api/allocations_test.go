@@ -46,6 +46,23 @@ func (r *tokenRig) totalSupply() *big.Int {
 	return v
 }
 
+// awaitLong polls an operation until it finishes, for long ones (an
+// allocation's twenty batches under the race detector on a loaded machine).
+func (r *tokenRig) awaitLong(key, id string) response {
+	r.t.Helper()
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		op := r.must(200, "GET", "/v1/operations/"+id, key, nil)
+		if s := op.str("status"); s == "SUCCEEDED" || s == "FAILED" {
+			return op
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("operation %s did not finish: %s %v", id, op.str("status"), op.body["result"])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // deployMirrored deploys an issuance's token, mirrors it and opens the offering.
 func (r *tokenRig) deployMirrored(t *testing.T, sk, id string) {
 	t.Helper()
@@ -126,7 +143,7 @@ func TestAllocationOf1000Rows(t *testing.T) {
 				t.Fatalf("apply: %d %v", status, body["results"])
 			}
 			opID := fmt.Sprint(body["operationId"])
-			done := r.await(sk, response{status: 202, body: map[string]any{"id": opID}})
+			done := r.awaitLong(sk, opID)
 			size, _ := strconv.Atoi(done.str("result", "batchSize"))
 			batches := strconv.Itoa((n + size - 1) / max(size, 1))
 			if done.str("status") != "SUCCEEDED" || done.str("kind") != "BATCH_MINT" || size == 0 || done.str("result", "batches") != batches {
