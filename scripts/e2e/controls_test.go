@@ -107,13 +107,18 @@ func TestAnvilTransferControls(t *testing.T) {
 	}
 
 	// Locks: getFrozenTokens equals the sum of active locks at every settled step.
-	release := time.Now().UTC().Add(8 * time.Second).Truncate(time.Second)
+	// Far enough ahead that both locks are active before it on a loaded
+	// machine (each takes two operations' worth of blocks and polls).
+	release := time.Now().UTC().Add(20 * time.Second).Truncate(time.Second)
 	l1 := c.lock(alice, "200", &release)
 	c.lockSettles(l1, "ACTIVE")
 	c.frozenIsSumOfLocks(alice, 200)
 	l2 := c.lock(alice, "100", nil)
 	c.lockSettles(l2, "ACTIVE")
 	c.frozenIsSumOfLocks(alice, 300)
+	if time.Now().After(release) {
+		t.Fatalf("the locks took past their release time to settle; the checks above raced it")
+	}
 	c.lockSettles(l1, "RELEASED") // by the node, at its release time
 	c.frozenIsSumOfLocks(alice, 100)
 
