@@ -40,6 +40,10 @@ func (s *Operations) releaseDueLocks(ctx context.Context) {
 	}
 }
 
+// releaseRetryAfter is how long a due lock whose unfreeze failed waits
+// before the node tries to release it again.
+const releaseRetryAfter = 10 * time.Minute
+
 // ReleaseDue queues the release of every lock due now and returns how many
 // it queued; a lock another caller released meanwhile is skipped.
 func (s *Operations) ReleaseDue(ctx context.Context) int {
@@ -53,6 +57,14 @@ func (s *Operations) ReleaseDue(ctx context.Context) int {
 	}
 	n := 0
 	for _, l := range due {
+		if l.ReleaseOperation != 0 {
+			// An unfreeze that failed left the lock ACTIVE: try again, but
+			// not at every tick (it fails for a reason that may last).
+			if prev, err := s.store.Operation(sys, l.ReleaseOperation); err == nil && prev.Status == registry.OpFailed &&
+				s.now().Sub(prev.UpdatedAt) < releaseRetryAfter {
+				continue
+			}
+		}
 		if _, err := s.cfg.Controls.ReleaseLock(sys, l.IssuanceID, l.ID); err != nil {
 			if registry.ErrorCode(err) != registry.ECONFLICT && ctx.Err() == nil {
 				s.log.Warn("release due lock", slog.Int64("lock", l.ID), slog.Int64("issuance", l.IssuanceID), slog.Any("err", err))
