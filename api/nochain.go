@@ -29,6 +29,10 @@ func (noChain) Operation(context.Context, int64) (*registry.Operation, error) {
 	return nil, errNoChain()
 }
 
+func (noChain) IssuanceOperations(context.Context, int64, registry.OperationFilter) ([]*registry.Operation, error) {
+	return nil, errNoChain()
+}
+
 func (noChain) TokenOperation(context.Context, int64, registry.TokenOp) (*registry.Operation, error) {
 	return nil, errNoChain()
 }

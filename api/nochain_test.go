@@ -14,6 +14,7 @@ func TestNodeWithoutChainAnswers503(t *testing.T) {
 			{"POST", "/v1/issuances/1/deploy", "", "no chain connection"},
 			{"POST", "/v1/issuances/1/attach", `{}`, "no chain connection"},
 			{"GET", "/v1/operations/1", "", "no chain connection"},
+			{"GET", "/v1/issuances/1/operations", "", "no chain connection"},
 			{"POST", "/v1/issuances/1/pause", `{}`, "no chain connection"},
 			{"GET", "/v1/issuances/1/reconcile", "", "no chain connection"},
 			{"POST", "/v1/issuances/1/deployment/retire", `{"reason":"reset devnet"}`, "does not administer deployments"},

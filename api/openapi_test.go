@@ -340,6 +340,16 @@ func TestOpenAPIEnumsMatchCode(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("components.schemas.ReasonCode.enum = %v,\nwant registry.Reasons() names %v", got, want)
 	}
+	// The operation list's filters are checked against the same lists
+	// (registry.OperationFilter.Validate).
+	for schema, want := range map[string][]string{
+		"OperationKind":   enumNames(registry.OperationKinds),
+		"OperationStatus": enumNames(registry.OperationStatuses),
+	} {
+		if got := doc.Components.Schemas[schema].Enum; !slices.Equal(got, want) {
+			t.Errorf("components.schemas.%s.enum = %v,\nwant %v", schema, got, want)
+		}
+	}
 
 	codes := lookupPointer(func() *yaml.Node {
 		var root yaml.Node
@@ -383,4 +393,12 @@ func TestOpenAPIServed(t *testing.T) {
 	if ct := res.Header.Get("Content-Type"); !strings.Contains(ct, "yaml") {
 		t.Errorf("GET /openapi.yaml Content-Type = %q, want a YAML type", ct)
 	}
+}
+
+func enumNames[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
 }

@@ -224,6 +224,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/issuances/:id/deploy", administrator, s.deploy},
 		{http.MethodPost, "/v1/issuances/:id/attach", administrator, s.attach},
 		{http.MethodGet, "/v1/operations/:id", administrator, s.getOperation},
+		{http.MethodGet, "/v1/issuances/:id/operations", administrator, s.listOperations}, // operations.go
 		{http.MethodPost, "/v1/issuances/:id/mint", administrator, s.tokenOp(registry.OpMint)},
 		{http.MethodPost, "/v1/issuances/:id/allocations", administrator, s.allocate},
 		{http.MethodGet, "/v1/issuances/:id/allocations/:operationId", administrator, s.getAllocation},

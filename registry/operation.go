@@ -114,6 +114,9 @@ type OperationStore interface {
 	// request is stored with it for the worker.
 	CreateOperation(ctx context.Context, issuanceID int64, kind OperationKind, request map[string]string) (*Operation, error)
 	Operation(ctx context.Context, id int64) (*Operation, error)
+	// IssuanceOperations lists the operations of an issuance the caller may
+	// read, oldest first, after f.Page.After (operation_list.go).
+	IssuanceOperations(ctx context.Context, issuanceID int64, f OperationFilter) ([]*Operation, error)
 	// ClaimOperation marks the oldest pending operation of an issuance whose
 	// chain work is not halted RUNNING for owner and returns it, or nil when
 	// none is pending.
@@ -128,6 +131,8 @@ type ChainService interface {
 	Deploy(ctx context.Context, issuanceID int64) (*Operation, error)
 	Attach(ctx context.Context, issuanceID int64, token, registryAddr string, block *uint64) (*Issuance, error)
 	Operation(ctx context.Context, id int64) (*Operation, error)
+	// IssuanceOperations lists an issuance's operations, oldest first.
+	IssuanceOperations(ctx context.Context, issuanceID int64, f OperationFilter) ([]*Operation, error)
 	// TokenOperation checks a token operation with the eligibility engine and
 	// queues it; a refusal is an EREFUSED *Error with the reasons, and nothing
 	// is queued or sent.

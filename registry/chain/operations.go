@@ -178,6 +178,11 @@ func (s *Operations) Operation(ctx context.Context, id int64) (*registry.Operati
 	return s.store.Operation(ctx, id)
 }
 
+// IssuanceOperations lists an issuance's operations, queued and finished.
+func (s *Operations) IssuanceOperations(ctx context.Context, issuanceID int64, f registry.OperationFilter) ([]*registry.Operation, error) {
+	return s.store.IssuanceOperations(ctx, issuanceID, f)
+}
+
 // Attach records existing contracts for an issuance after checking on-chain that
 // they are a stonode token and registry wired together, that the node's key may
 // operate them, and that the token's name, symbol and decimals are the issuance's.

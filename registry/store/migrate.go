@@ -169,6 +169,7 @@ INSERT INTO registry_generation (id, gen) VALUES (1, 0);
 	{14, "approvals, locks, retired wallets", controlsSchema},           // migrate_controls.go
 	{15, "chain work leases for several nodes", leasesSchema},           // migrate_leases.go
 	{16, "term changes' country rule operation", termsChainSchema},      // migrate_terms_chain.go
+	{17, "operations listed per issuance", operationsListSchema},        // migrate_operations_list.go
 }
 
 var dialectSQL = map[Dialect]map[string]string{
