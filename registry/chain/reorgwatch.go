@@ -75,8 +75,15 @@ func (s *Operations) checkReorged(ctx context.Context, resent map[string]bool) e
 		if err != nil {
 			return err
 		}
+		opCtx := ctx
+		if s.shared() { // the issuance's lease holder watches its operations
+			var held bool
+			if opCtx, held = s.cfg.Leases.Scope(ctx, op.IssuanceID); !held {
+				continue
+			}
+		}
 		for _, st := range steps {
-			if err := s.checkStep(ctx, op, iss, key, st, resent); err != nil {
+			if err := s.checkStep(opCtx, op, iss, key, st, resent); err != nil {
 				return err
 			}
 		}
