@@ -218,7 +218,7 @@ try {
   });
   await step('the seller deploys it on the embedded chain and sees the operation succeed', async () => {
     await page.getByRole('button', { name: 'Deploy token' }).click();
-    const ops = page.locator('table.grid', { has: page.locator('caption', { hasText: 'Operations started here' }) });
+    const ops = page.locator('table.grid', { has: page.locator('caption', { hasText: 'Every operation on this issuance' }) });
     await ops.locator('tbody tr', { hasText: 'Deploy' }).locator('[data-state="SUCCEEDED"]').waitFor();
     await page.locator('dd code.hex').first().waitFor(); // the token address in the chain section
   });
@@ -264,7 +264,7 @@ try {
     await fieldIn(form, 'To').fill(WALLET);
     await fieldIn(form, 'Amount').fill('100');
     await form.getByRole('button', { name: 'Send' }).click();
-    const ops = page.locator('table.grid', { has: page.locator('caption', { hasText: 'Operations started here' }) });
+    const ops = page.locator('table.grid', { has: page.locator('caption', { hasText: 'Every operation on this issuance' }) });
     await ops.locator('tbody tr', { hasText: 'Mint' }).locator('[data-state="SUCCEEDED"]').waitFor();
     const holders = page.locator('table.grid', { has: page.locator('caption', { hasText: 'Balances mirrored' }) });
     await holders.locator('tbody tr', { hasText: WALLET }).filter({ hasText: '100' }).waitFor();
@@ -275,6 +275,38 @@ try {
       // The top of the page, down to holders and transfers: what the README shows.
       await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true, clip: { x: 0, y: 0, width: 1360, height: 1780 } });
     }
+  });
+  await step('the operations table lists every operation of the issuance: after a reload, and as the API starts more', async () => {
+    // A fresh tab state: nothing of this browser's own is left to follow.
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
+    await page.locator('main h1').first().waitFor();
+    await page.evaluate(() => { window.__sameDocument = true; });
+    const ops = page.locator('table.grid', { has: page.locator('caption', { hasText: 'Every operation on this issuance' }) });
+    const mint = ops.locator('tbody tr', { hasText: 'Mint' });
+    await mint.locator('[data-state="SUCCEEDED"]').waitFor();
+    assert(/\b100\b/.test(await mint.innerText()), `mint row: ${await mint.innerText()}`);
+    await ops.locator('tbody tr', { hasText: 'Deploy' }).locator('[data-state="SUCCEEDED"]').waitFor();
+    // An operation started on the API, not in this tab: a redemption from a
+    // wallet that holds nothing, which the token refuses (nothing is sent).
+    const res = await fetch(`${base}/v1/issuances/${issuanceId}/redemptions`, { method: 'POST',
+      headers: { Authorization: `Bearer ${sellerKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ from: UNKNOWN, amount: '1' }) });
+    const queued = await res.json();
+    assert(res.status === 202 && queued.id, `redemption: ${res.status} ${JSON.stringify(queued)}`);
+    await ops.locator(`tbody tr[data-key="${queued.id}"]`).locator('[data-state="FAILED"]').waitFor();
+    assert(await ops.locator('tbody tr').first().getAttribute('data-key') === String(queued.id), 'the newest operation is not first');
+    assert(await page.evaluate(() => window.__sameDocument === true), 'the page was reloaded');
+    // The kind filter asks the API for mints only.
+    const filters = page.getByRole('search', { name: 'Filter operations' });
+    await filters.getByLabel('Kind').selectOption('MINT');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await ops.locator('tbody tr', { hasText: 'Deploy' }).waitFor({ state: 'detached' });
+    const kinds = await ops.locator('tbody tr td:nth-child(2)').allInnerTexts();
+    assert(kinds.length === 1 && kinds[0] === 'Mint', `filtered kinds: ${kinds}`);
+    await audit('issuance (operations filtered)');
+    await filters.getByLabel('Kind').selectOption('');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await ops.locator('tbody tr', { hasText: 'Deploy' }).waitFor();
   });
   await step("the seller's dashboard shows the issuance with its holder count", async () => {
     await go('#/dashboard');

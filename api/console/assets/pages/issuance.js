@@ -5,6 +5,7 @@ import { statuses } from './issuances.js';
 import { approvalsView, locksView, termsView, reconcileView, haltsView, rolesView } from './controls.js';
 import { allocationSection } from './bulk.js';
 import { registerView, distributionView } from './records.js';
+import { operationsView } from './operations.js';
 
 // Token operations: route, body fields, and which ones each takes.
 const tokenOps = {
@@ -16,15 +17,6 @@ const tokenOps = {
   pause: { path: 'pause', fields: [] },
   unpause: { path: 'unpause', fields: [] },
 };
-
-// The operations this browser started on an issuance, to follow their status.
-const opsKey = (id) => `stonode.ops.${id}`;
-const trackedOps = (id) => JSON.parse(sessionStorage.getItem(opsKey(id)) || '[]');
-function track(id, opId) {
-  const ops = trackedOps(id).filter((x) => x !== opId);
-  ops.unshift(opId);
-  sessionStorage.setItem(opsKey(id), JSON.stringify(ops.slice(0, 50)));
-}
 
 // The issuance page: terms, status, chain, whitelist, token operations,
 // holders, transfers, register, alerts; states refresh every two seconds.
@@ -39,7 +31,6 @@ export async function page({ main, params, session, onCleanup }) {
   const head = h('h1', {});
   const termsBox = h('div');
   const chainBox = h('div');
-  const opsBox = h('div', { 'aria-live': 'polite' });
   const wlBox = h('div');
   const holdersBox = h('div', { 'aria-live': 'polite' });
   const alertsBox = h('div');
@@ -65,7 +56,7 @@ export async function page({ main, params, session, onCleanup }) {
   !iss.tokenAddress && lead ? h('div', { class: 'row' },
     form({ fields: [], submit: t('issuance.deploy'), onSubmit: async () => {
       const op = await post(`/v1/issuances/${id}/deploy`);
-      track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps();
+      announce(t('issuance.opQueued', { id: op.id })); await refreshOps();
     } }),
     form({ legend: t('issuance.attach'), fields: [
       { name: 'tokenAddress', label: t('field.tokenAddress'), required: true, placeholder: '0x…' },
@@ -74,7 +65,7 @@ export async function page({ main, params, session, onCleanup }) {
     ], submit: t('issuance.attachSubmit'), onSubmit: async (v) => {
       const r = await post(`/v1/issuances/${id}/attach`, { tokenAddress: v.tokenAddress, registryAddress: v.registryAddress,
         deploymentBlock: v.deploymentBlock === '' ? undefined : Number(v.deploymentBlock) });
-      if (r && r.kind) { track(id, r.id); await refreshOps(); }
+      if (r && r.kind) await refreshOps();
       await refreshIssuance();
     } })) : null);
 
@@ -83,27 +74,9 @@ export async function page({ main, params, session, onCleanup }) {
     if (JSON.stringify(next) !== JSON.stringify(iss)) { iss = next; drawHead(); drawTerms(); drawChain(); }
   };
 
-  // Operations started from this browser, with their live status.
-  let opsSig = '';
-  const opsTable = table({ caption: t('ops.caption'), rowKey: (o) => o.id, empty: t('ops.none'), rows: [], columns: [
-    { key: 'id', label: t('col.id'), num: true },
-    { key: 'kind', label: t('col.kind'), render: (o) => term(o.kind) },
-    { key: 'status', label: t('col.status'), render: (o) => badge(o.status) },
-    { key: 'request', label: t('col.request'), sort: false, render: (o) => kv(o.request) },
-    { key: 'result', label: t('col.result'), sort: false, render: (o) => [kv(o.result), o.error ? h('p', { class: 'bad' }, o.error) : null] },
-    { key: 'updatedAt', label: t('col.updated'), render: (o) => formatTime(o.updatedAt) },
-  ] });
-  const refreshOps = async () => {
-    const ids = trackedOps(id);
-    const ops = (await Promise.all(ids.map((x) => get(`/v1/operations/${x}`).catch(() => null)))).filter(Boolean);
-    const sig = JSON.stringify(ops);
-    if (sig !== opsSig) {
-      const wasRunning = ops.some((o) => o.status === 'SUCCEEDED' && !opsSig.includes(`"id":${o.id},`));
-      opsSig = sig; opsTable.update(ops);
-      if (wasRunning) await refreshIssuance();
-    }
-  };
-  clear(opsBox, opsTable);
+  // Every operation on the issuance, whoever started it, with its live status.
+  const opsBox = operationsView(id, () => refreshIssuance());
+  const refreshOps = () => opsBox.refresh();
 
   // The whitelist with each entry's on-chain sync state.
   let wlSig = '';
@@ -179,7 +152,7 @@ export async function page({ main, params, session, onCleanup }) {
   const approvals = approvalsView(id);
   const locks = locksView(id);
   const termChanges = termsView(id);
-  const queued = async (op) => { track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps(); };
+  const queued = async (op) => { announce(t('issuance.opQueued', { id: op.id })); await refreshOps(); };
   // A lost wallet's holding moves to a new wallet of the same investor.
   const recoveryForm = form({
     fields: [
@@ -204,7 +177,7 @@ export async function page({ main, params, session, onCleanup }) {
       await queued(await post(`/v1/issuances/${id}/deployment/admin`, { address: v.address }));
     },
   });
-  const opForm = tokenOpForm(id, async (op) => { track(id, op.id); announce(t('issuance.opQueued', { id: op.id })); await refreshOps(); });
+  const opForm = tokenOpForm(id, queued);
 
   mount(main, head, h('p', {}, link('#/' + (session.role === 'seller' ? 'dashboard' : 'issuances'), t('issuance.back')), ' · ',
     link(`#/checker?issuance=${id}`, t('issuance.check'))),
@@ -212,8 +185,8 @@ export async function page({ main, params, session, onCleanup }) {
   lead ? section(t('issuance.status'), statusForm) : null,
   section(t('issuance.chain'), chainBox),
   section(t('whitelist.title'), h('p', { class: 'hint' }, t('whitelist.live')), wlBox, approveForm),
-  lead ? section(t('ops.title'), opForm, opsBox) : null,
-  lead ? section(t('allocation.title'), allocationSection(id, async (opId) => { track(id, opId); await refreshOps(); })) : null,
+  section(t('ops.title'), lead ? opForm : null, opsBox),
+  lead ? section(t('allocation.title'), allocationSection(id, refreshOps)) : null,
   section(t('holders.title'), holdersBox),
   lead ? section(t('transfers.title'), transfers) : null,
   lead ? section(t('register.title'), registerView(id, who)) : null,
@@ -235,13 +208,6 @@ export async function page({ main, params, session, onCleanup }) {
   if (lead) loadAlerts(id, alertsBox);
   const p = poller(refresh, 2000);
   onCleanup(() => p.stop());
-}
-
-function kv(m) {
-  if (!m) return '';
-  const entries = Object.entries(m);
-  if (!entries.length) return '';
-  return h('dl', { class: 'kv' }, entries.map(([k, v]) => [h('dt', {}, k), h('dd', {}, /^0x[0-9a-fA-F]{20,}$/.test(v) ? short(v) : v)]));
 }
 
 function holdings(wallets, who) {
