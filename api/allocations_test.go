@@ -84,14 +84,15 @@ func (r *tokenRig) deployMirrored(t *testing.T, sk, id string) {
 	r.must(200, "POST", base+"/status", sk, map[string]any{"status": "OFFERING"})
 }
 
-// TestAllocationOf1000Rows: 1,000 investors onboarded in bulk and whitelisted
-// on-chain, then an allocation of 1,000 rows (by investor id and by wallet)
+// TestAllocationOf1000Rows: 100 investors onboarded in bulk and whitelisted
+// on-chain, then an allocation of 1,000 rows, ten per investor (by investor
+// id and by wallet),
 // validated, applied as batch mints on the simulated chain, and reported with
 // one outcome per row; totalSupply is the sum. A supply cap refuses an
 // allocation off-chain and, when only the token's cap is lower, on-chain with
 // the same code.
 func TestAllocationOf1000Rows(t *testing.T) {
-	const n = 1000
+	const n, investors = 1000, 100
 	for _, engine := range storetest.Engines(t) {
 		t.Run(string(engine), func(t *testing.T) {
 			r := startTokenRig(t, engine)
@@ -106,30 +107,30 @@ func TestAllocationOf1000Rows(t *testing.T) {
 
 			var up strings.Builder
 			up.WriteString("customerRef,personType,residenceCountry,wallets,kycStatus,kycMethod,kycVerifiedAt,kycReviewDue,sanctions,sanctionsCheckedAt,antisocial,antisocialCheckedAt,approveIssuances\n")
-			for i := 0; i < n; i++ {
+			for i := 0; i < investors; i++ {
 				fmt.Fprintf(&up, "A-%d,INDIVIDUAL,JP,%s,VERIFIED,eKYC,2026-03-01T00:00:00Z,2027-03-01T00:00:00Z,CLEAR,2026-03-01T00:00:00Z,CLEAR,2026-03-01T00:00:00Z,%s\n",
 					i, wallet(1000+i), id)
 			}
 			status, body := r.post("/v1/investors/bulk?mode=apply", sk, "text/csv", up.String())
-			if status != 200 || body["created"] != float64(n) {
+			if status != 200 || body["created"] != float64(investors) {
 				t.Fatalf("bulk onboarding: %d %v", status, body)
 			}
-			investorIDs := make([]string, n)
+			investorIDs := make([]string, investors)
 			for i, res := range bulkResults(t, body) {
 				investorIDs[i] = fmt.Sprint(res["investorId"])
 			}
 			r.syncAll()
 
-			// Rows alternate between naming the investor and the wallet;
-			// amounts 1..1000 sum to 500,500.
+			// Row i goes to investor i mod 100, alternately named by investor
+			// id and by wallet; amounts 1..1000 sum to 500,500.
 			var alloc strings.Builder
 			alloc.WriteString("investorId,wallet,amount\n")
 			want := new(big.Int)
 			for i := 0; i < n; i++ {
 				if i%2 == 0 {
-					fmt.Fprintf(&alloc, "%s,,%d\n", investorIDs[i], i+1)
+					fmt.Fprintf(&alloc, "%s,,%d\n", investorIDs[i%investors], i+1)
 				} else {
-					fmt.Fprintf(&alloc, ",%s,%d\n", wallet(1000+i), i+1)
+					fmt.Fprintf(&alloc, ",%s,%d\n", wallet(1000+i%investors), i+1)
 				}
 				want.Add(want, big.NewInt(int64(i+1)))
 			}
@@ -156,8 +157,9 @@ func TestAllocationOf1000Rows(t *testing.T) {
 			if got := r.totalSupply(); got.Cmp(want) != 0 {
 				t.Fatalf("totalSupply = %s, want %s", got, want)
 			}
-			if got := r.balance(wallet(1000 + 777)); got != 778 {
-				t.Fatalf("balanceOf(row 778) = %d, want 778", got)
+			// Investor 77's rows: amounts 78, 178, …, 978.
+			if got := r.balance(wallet(1000 + 77)); got != 5280 {
+				t.Fatalf("balanceOf(investor 77's wallet) = %d, want 5,280", got)
 			}
 			rows := r.must(200, "GET", base+"/allocations/"+opID, sk, nil)
 			results := bulkResults(t, rows.body)
@@ -165,7 +167,7 @@ func TestAllocationOf1000Rows(t *testing.T) {
 				t.Fatalf("%d outcomes, want %d", len(results), n)
 			}
 			for i, res := range results {
-				if res["outcome"] != "MINTED" || res["line"] != float64(i+2) || res["amount"] != fmt.Sprint(i+1) || res["wallet"] != wallet(1000+i) {
+				if res["outcome"] != "MINTED" || res["line"] != float64(i+2) || res["amount"] != fmt.Sprint(i+1) || res["wallet"] != wallet(1000+i%investors) {
 					t.Fatalf("row %d: %v", i, res)
 				}
 			}
