@@ -75,14 +75,15 @@ func FuzzRouter(f *testing.F) {
 	// The node's optional dependencies are wired as stonode serve wires them, so
 	// that no route answers 503 for want of one; all but Readiness: the chain
 	// work does not run here, and /readyz would rightly answer 503 for that.
-	ops := fuzzChain(f, key, st)
+	work := fuzzChain(f, key, st)
+	ops := work.Ops
 	_, dataKey, _ := sealing.NewKeyEntry(now)
 	sealed, err := sealing.Parse(dataKey)
 	if err != nil {
 		f.Fatal(err)
 	}
 	srv := api.New(st, api.Options{Clock: clock.Now, Chain: ops, Deployments: st, Mirror: st, Controls: ops,
-		Records: store.NewRecords(st.DB, sealed), Terms: store.NewTerms(st.DB), Webhooks: store.NewWebhooks(st.DB)})
+		Records: store.NewRecords(st.DB, sealed), Terms: store.NewTerms(st.DB), Webhooks: store.NewWebhooks(st.DB), Nodes: work.Leases})
 	ts := httptest.NewServer(srv)
 	f.Cleanup(ts.Close)
 
@@ -132,13 +133,13 @@ func FuzzRouter(f *testing.F) {
 	})
 }
 
-// fuzzChain is a node's chain service over the simulated chain, its background
+// fuzzChain is a node's chain work over the simulated chain, its background
 // work not running: operations are queued, never sent.
-func fuzzChain(tb testing.TB, key *ecdsa.PrivateKey, st *storetest.Stores) *chain.Operations {
+func fuzzChain(tb testing.TB, key *ecdsa.PrivateKey, st *storetest.Stores) *chain.Node {
 	conn, err := chain.OpenSimulated(key, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { conn.Close() })
-	return chain.NewNode(conn, st.Chain(), chain.NodeConfig{Controls: st}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler)).Ops
+	return chain.NewNode(conn, st.Chain(), chain.NodeConfig{Controls: st}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
 }
