@@ -443,4 +443,12 @@ func TestMetricsNeedAKeyAndCountRequests(t *testing.T) {
 	if !strings.Contains(string(r.raw), `stonode_http_request_duration_seconds_count{method="GET",route="/v1/reason-codes",status="200"} 1`) {
 		t.Fatalf("metrics lack the request histogram:\n%.2000s", r.raw)
 	}
+	// Made-up methods share one label: a client cannot grow the series.
+	for _, m := range []string{"FOO1", "FOO2", "BREW"} {
+		n.do(m, "/v1/reason-codes", key, nil)
+	}
+	r = n.must(200, "GET", "/metrics", key, nil)
+	if strings.Contains(string(r.raw), `method="FOO1"`) || !strings.Contains(string(r.raw), `method="OTHER"`) {
+		t.Fatalf("made-up methods are not one OTHER series:\n%.3000s", r.raw)
+	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -45,14 +46,15 @@ func newHTTPMetrics(promReg prometheus.Registerer) *httpMetrics {
 	return m
 }
 
-// observe records one request; unmatched paths share one label so that probes
-// of random URLs cannot create unbounded series.
+// observe records one request; unmatched paths share one label, and so do
+// methods HTTP does not define, so that probes of random URLs or made-up
+// methods cannot create unbounded series.
 func (m *httpMetrics) observe(c *gin.Context, took time.Duration) {
 	route := c.FullPath()
 	if route == "" {
 		route = "unmatched"
 	}
-	k := observerKey{route: route, method: c.Request.Method, status: c.Writer.Status()}
+	k := observerKey{route: route, method: methodLabel(c.Request.Method), status: c.Writer.Status()}
 	o, ok := m.observers.Load(k)
 	if !ok {
 		o, _ = m.observers.LoadOrStore(k, m.latency.WithLabelValues(k.route, k.method, strconv.Itoa(k.status)))
@@ -63,4 +65,14 @@ func (m *httpMetrics) observe(c *gin.Context, took time.Duration) {
 func (s *Server) metricsHandler(g prometheus.Gatherer) gin.HandlerFunc {
 	h := promhttp.HandlerFor(g, promhttp.HandlerOpts{})
 	return func(c *gin.Context) { h.ServeHTTP(c.Writer, c.Request) }
+}
+
+// methodLabel is the request's method when HTTP defines it, else "OTHER".
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "OTHER"
 }
