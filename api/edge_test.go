@@ -169,6 +169,7 @@ func TestEdgePathIDs(t *testing.T) {
 				{"GET", "/v1/issuances/{}/alerts", f.sk},
 				{"POST", "/v1/issuances/{}/mint", f.sk},
 				{"GET", "/v1/operations/{}", f.sk},
+				{"GET", "/v1/issuances/{}/operations", f.sk},
 				{"GET", "/v1/investors/{}", f.sk},
 				{"POST", "/v1/investors/{}/freeze", f.sk},
 			} {
@@ -220,6 +221,9 @@ func TestEdgeEnumFilters(t *testing.T) {
 				edgeCase{"issuance status " + bogus, "GET", "/v1/issuances?status=" + bogus, f.sk, nil, 400, "invalid"},
 				edgeCase{"whitelist status " + bogus, "GET", wl + "?status=" + bogus, f.sk, nil, 400, "invalid"},
 				edgeCase{"kycStatus " + bogus, "GET", "/v1/investors?kycStatus=" + bogus, f.sk, nil, 400, "invalid"},
+				// Refused at the edge, before the chain service (this node has none) is asked.
+				edgeCase{"operation status " + bogus, "GET", "/v1/issuances/" + f.issuance + "/operations?status=" + bogus, f.sk, nil, 400, "invalid"},
+				edgeCase{"operation kind " + bogus, "GET", "/v1/issuances/" + f.issuance + "/operations?kind=" + bogus, f.sk, nil, 400, "invalid"},
 			)
 		}
 		for _, v := range []string{"ACTIVE", "SUSPENDED", "REVOKED"} {
