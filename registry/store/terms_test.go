@@ -19,6 +19,7 @@ import (
 // tW2. Two store handles share the database, as two nodes would.
 type termsFixture struct {
 	t           *testing.T
+	dsn         string
 	clock       *storetest.Clock
 	a, b        *storetest.Stores
 	termsA      *store.Terms
@@ -39,6 +40,7 @@ const (
 func newTermsFixture(t *testing.T, engine store.Dialect) *termsFixture {
 	f := &termsFixture{t: t, clock: storetest.NewClock(t0)}
 	dsn := storetest.DSN(t, engine)
+	f.dsn = dsn
 	open := func() *storetest.Stores {
 		st, err := storetest.OpenConfig(context.Background(), store.Config{DSN: dsn, Clock: f.clock.Now, Rules: eligibility.Rules{}})
 		if err != nil {
@@ -311,6 +313,44 @@ func TestScheduledTermChangeInvalidWhenDueFails(t *testing.T) {
 		iss, _ := f.a.Issuance(operator(), f.iss.ID)
 		if iss.MaxHolders != 10 || iss.OfferingEnd != nil {
 			t.Errorf("issuance = max %d, end %v", iss.MaxHolders, iss.OfferingEnd)
+		}
+	})
+}
+
+// TestScheduledTermChangeSurvivesARestart: a change scheduled by a node that
+// then stops is applied by the next node to start after its time, once, with
+// its SET_TERMS operation queued for that node's worker.
+func TestScheduledTermChangeSurvivesARestart(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		f := newTermsFixture(t, engine)
+		at := t0.Add(24 * time.Hour)
+		holders := 12
+		tc, err := f.termsA.ChangeTerms(operator(), f.iss.ID, registry.TermChangeRequest{
+			Changes: registry.Terms{MaxHolders: &holders}, EffectiveAt: &at, Reason: "cap from tomorrow"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.a.Close() // the node that scheduled it stops before it falls due
+		f.b.Close()
+		f.clock.Set(at.Add(time.Hour)) // and the next one starts after
+		next, err := storetest.OpenConfig(context.Background(), store.Config{DSN: f.dsn, Clock: f.clock.Now, Rules: eligibility.Rules{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer next.Close()
+		terms := store.NewTerms(next.DB)
+		for i, want := range []int{1, 0} {
+			if n, err := terms.ApplyDueTermChanges(context.Background()); err != nil || n != want {
+				t.Fatalf("run %d: applied %d, %v; want %d", i, n, err, want)
+			}
+		}
+		got, err := terms.TermChange(operator(), f.iss.ID, tc.ID)
+		if err != nil || got.Status != registry.TermChangeApplied || !got.AppliedAt.Equal(at.Add(time.Hour)) || got.OperationID == nil {
+			t.Fatalf("change = %+v, %v", got, err)
+		}
+		op, err := next.ClaimOperation(operator(), "next-node")
+		if err != nil || op == nil || op.ID != *got.OperationID || op.Kind != registry.OpSetTerms {
+			t.Fatalf("claimed %+v, %v; want the SET_TERMS operation %d", op, err, *got.OperationID)
 		}
 	})
 }
