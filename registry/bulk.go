@@ -49,11 +49,13 @@ type BulkApproval struct {
 
 // BulkRow is one investor row of an upload. Err is set when the row could not
 // be read (a malformed date, an unknown column value); such a row is reported
-// and never written.
+// and never written. Personal is the investor's personal data when the row
+// carries any (nil otherwise); it is sealed in the upload's transaction.
 type BulkRow struct {
 	Line      int // 1-based: the CSV line, or the JSON array index + 1
 	Investor  Investor
 	Approvals []BulkApproval
+	Personal  *PersonalData
 	Err       error
 }
 
@@ -174,6 +176,12 @@ func PrepareBulkRow(r *BulkRow) error {
 			return err
 		}
 	}
+	if r.Personal != nil {
+		r.Personal.Normalize()
+		if err := r.Personal.Validate(inv.PersonType); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -227,12 +235,26 @@ func sameTime(a, b *time.Time) bool {
 
 // Bulk CSV columns, in the order a template lists them. Only customerRef,
 // personType and residenceCountry are required columns; the others may be
-// left out of the header.
+// left out of the header. The personal data columns (legalName to
+// externalRef) are optional as a group: a row that fills any of them carries
+// personal data and is checked as PUT /v1/investors/{id}/personal-data checks
+// it (legal name, kana name, address and tax category required).
 var BulkColumns = []string{
 	"customerRef", "personType", "residenceCountry", "dateOfBirth", "wallets",
 	"kycStatus", "kycMethod", "kycVerifiedAt", "kycReviewDue",
 	"sanctions", "sanctionsCheckedAt", "antisocial", "antisocialCheckedAt",
 	"categories", "approveIssuances", "approvalValidUntil",
+	"legalName", "kanaName", "representativeName", "postalCode", "address",
+	"taxCategory", "email", "phone", "externalRef",
+}
+
+// bulkPersonal builds a row's personal data from its fields, nil when the row
+// fills none of them.
+func bulkPersonal(d PersonalData) *PersonalData {
+	if d == (PersonalData{}) {
+		return nil
+	}
+	return &d
 }
 
 // ParseBulkCSV reads an upload in CSV (UTF-8, an optional BOM, a header row
@@ -305,6 +327,9 @@ func ParseBulkCSV(r io.Reader) ([]BulkRow, error) {
 				return ""
 			}
 			row.Investor, row.Approvals, row.Err = csvRow(get)
+			row.Personal = bulkPersonal(PersonalData{LegalName: get("legalName"), KanaName: get("kanaName"),
+				RepresentativeName: get("representativeName"), PostalCode: get("postalCode"), Address: get("address"),
+				TaxCategory: TaxCategory(get("taxCategory")), Email: get("email"), Phone: get("phone"), ExternalRef: get("externalRef")})
 		}
 		rows = append(rows, row)
 	}
@@ -424,6 +449,16 @@ type bulkJSONRow struct {
 	AntisocialCheckedAt *time.Time      `json:"antisocialCheckedAt"`
 	Categories          []CategoryGrant `json:"categories"`
 	Approvals           []BulkApproval  `json:"approvals"`
+	// Personal data, optional as in the CSV.
+	LegalName          string      `json:"legalName"`
+	KanaName           string      `json:"kanaName"`
+	RepresentativeName string      `json:"representativeName"`
+	PostalCode         string      `json:"postalCode"`
+	Address            string      `json:"address"`
+	TaxCategory        TaxCategory `json:"taxCategory"`
+	Email              string      `json:"email"`
+	Phone              string      `json:"phone"`
+	ExternalRef        string      `json:"externalRef"`
 }
 
 // ParseBulkJSON reads an upload as a JSON array of rows (the CSV's columns as
@@ -471,6 +506,9 @@ func ParseBulkJSON(body []byte) ([]BulkRow, error) {
 			j.Approvals[k].ValidUntil = utcTime(j.Approvals[k].ValidUntil)
 		}
 		rows[i].Investor, rows[i].Approvals = inv, j.Approvals
+		rows[i].Personal = bulkPersonal(PersonalData{LegalName: j.LegalName, KanaName: j.KanaName,
+			RepresentativeName: j.RepresentativeName, PostalCode: j.PostalCode, Address: j.Address, TaxCategory: j.TaxCategory,
+			Email: j.Email, Phone: j.Phone, ExternalRef: j.ExternalRef})
 	}
 	return rows, nil
 }

@@ -273,6 +273,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	srv := &http.Server{
 		Handler: api.New(registrySvc, api.Options{Logger: log, Chain: node.Ops, Metrics: metricsRegistry,
 			Deployments: operations, Mirror: mirrorSvc, Readiness: node.Readiness, Nodes: node.Leases, Records: records,
+			Bulk:     records, // bulk onboarding seals rows' personal data with the records' keys
 			Controls: node.Ops, Terms: termsSvc, Webhooks: webhooksSvc, WakeWebhooks: deliveries.Wake}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -10,9 +10,13 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/stonode/stonode/registry"
+	"github.com/stonode/stonode/registry/sealing"
 )
 
-var _ registry.BulkService = (*Registry)(nil)
+var (
+	_ registry.BulkService = (*Registry)(nil)
+	_ registry.BulkService = (*Records)(nil)
+)
 
 // bulkChunk bounds the ids or addresses of one IN list and the rows of one
 // multi-row INSERT (SQLite allows 32,766 variables per statement; an investor
@@ -26,7 +30,31 @@ const bulkChunk = 900
 // reference the seller already onboarded with the same data is UNCHANGED (its
 // approvals are still applied); with different data it is refused, so an
 // upload never silently rewrites an investor.
+//
+// The registry holds no data keys: a row carrying personal data is refused
+// (unavailable). Records.BulkOnboard takes such rows.
 func (s *Registry) BulkOnboard(ctx context.Context, u registry.BulkUpload) (*registry.BulkResult, error) {
+	return s.bulkOnboard(ctx, u, nil)
+}
+
+// BulkOnboard is the registry's bulk onboarding with personal data: a new
+// investor's personal data is sealed under the records' keys and written as
+// its version 1 in the upload's transaction, with its audit record (the
+// fields, never the values). Re-uploading follows the rule for the other
+// data: a row for an onboarded customer reference whose personal data equals
+// the current version is UNCHANGED; one that differs from it, or that brings
+// personal data to an investor without any, is refused (conflict) — a change
+// of personal data is a new version recorded through
+// PUT /v1/investors/{id}/personal-data, with its effective date. A row without
+// personal data says nothing about it. Without keys, a row carrying personal
+// data is refused (unavailable).
+func (s *Records) BulkOnboard(ctx context.Context, u registry.BulkUpload) (*registry.BulkResult, error) {
+	return NewRegistry(s.DB).bulkOnboard(ctx, u, s.keys)
+}
+
+// bulkOnboard onboards an upload; keys seals its personal data (nil: rows
+// carrying personal data are refused).
+func (s *Registry) bulkOnboard(ctx context.Context, u registry.BulkUpload, keys *sealing.Keyring) (*registry.BulkResult, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -51,7 +79,7 @@ func (s *Registry) BulkOnboard(ctx context.Context, u registry.BulkUpload) (*reg
 	}
 	res := &registry.BulkResult{Mode: u.Mode}
 	if u.Mode == registry.BulkValidate {
-		plan, err := s.planBulk(s.read(ctx), p, u)
+		plan, err := s.planBulk(s.read(ctx), p, u, keys)
 		if err != nil {
 			return nil, err
 		}
@@ -60,7 +88,7 @@ func (s *Registry) BulkOnboard(ctx context.Context, u registry.BulkUpload) (*reg
 		return res, nil
 	}
 	err = s.write(ctx, func(tx *gorm.DB) error {
-		plan, err := s.planBulk(tx, p, u)
+		plan, err := s.planBulk(tx, p, u, keys)
 		if err != nil {
 			return err
 		}
@@ -68,7 +96,7 @@ func (s *Registry) BulkOnboard(ctx context.Context, u registry.BulkUpload) (*reg
 		if plan.failed {
 			return nil // all or nothing: report every row, write none
 		}
-		if err := s.applyBulk(tx, p, u.SellerID, plan); err != nil {
+		if err := s.applyBulk(tx, p, u.SellerID, plan, keys); err != nil {
 			return err
 		}
 		res.Applied = true
@@ -86,8 +114,9 @@ func (s *Registry) BulkOnboard(ctx context.Context, u registry.BulkUpload) (*reg
 type bulkPlan struct {
 	results   []registry.BulkRowResult
 	failed    bool
-	create    []*registry.Investor // new investors, in row order
-	createRow []int                // their result index
+	create    []*registry.Investor     // new investors, in row order
+	createRow []int                    // their result index
+	personal  []*registry.PersonalData // each new investor's personal data, nil if none
 	approvals []plannedApproval
 }
 
@@ -102,7 +131,7 @@ type plannedApproval struct {
 // against the upload (a customer reference or wallet twice), then against the
 // registry (stored investors, wallets of other investors, issuances and
 // whitelist entries), each with one query per chunk.
-func (s *Registry) planBulk(db *gorm.DB, p *registry.Principal, u registry.BulkUpload) (*bulkPlan, error) {
+func (s *Registry) planBulk(db *gorm.DB, p *registry.Principal, u registry.BulkUpload, keys *sealing.Keyring) (*bulkPlan, error) {
 	sel, err := s.sellerByID(db, u.SellerID)
 	if err != nil {
 		return nil, registry.Errorf(registry.EINVALID, "seller %d does not exist", u.SellerID)
@@ -128,6 +157,10 @@ func (s *Registry) planBulk(db *gorm.DB, p *registry.Principal, u registry.BulkU
 		plan.results[i] = registry.BulkRowResult{Line: r.Line, CustomerRef: r.Investor.CustomerRef}
 		if err := registry.PrepareBulkRow(r); err != nil {
 			fail(i, err)
+			continue
+		}
+		if r.Personal != nil && keys == nil {
+			fail(i, registry.Errorf(registry.EUNAVAILABLE, "the row carries personal data, which needs a data key (--data-key-file or STONODE_DATA_KEY), and this node has none"))
 			continue
 		}
 		if l, dup := refLine[r.Investor.CustomerRef]; dup {
@@ -184,6 +217,17 @@ func (s *Registry) planBulk(db *gorm.DB, p *registry.Principal, u registry.BulkU
 	if err != nil {
 		return nil, err
 	}
+	var withPersonal []int64 // stored investors whose row carries personal data
+	for i := range u.Rows {
+		r := &u.Rows[i]
+		if existing := stored[r.Investor.CustomerRef]; existing != nil && r.Personal != nil && plan.results[i].Outcome != registry.BulkFailed {
+			withPersonal = append(withPersonal, existing.ID)
+		}
+	}
+	currentPersonal, err := currentPersonalOf(db, keys, withPersonal)
+	if err != nil {
+		return nil, err
+	}
 
 	for i := range u.Rows {
 		r := &u.Rows[i]
@@ -195,6 +239,12 @@ func (s *Registry) planBulk(db *gorm.DB, p *registry.Principal, u registry.BulkU
 		if existing != nil && !registry.SameOnboarding(existing, inv) {
 			fail(i, registry.Errorf(registry.ECONFLICT, "customerRef %q is already onboarded by this seller with different data; change it with the investor API", inv.CustomerRef))
 			continue
+		}
+		if existing != nil && r.Personal != nil {
+			if cur := currentPersonal[existing.ID]; cur == nil || *cur != *r.Personal {
+				fail(i, registry.Errorf(registry.ECONFLICT, "customerRef %q is already onboarded by this seller with other personal data; record a change with PUT /v1/investors/%d/personal-data", inv.CustomerRef, existing.ID))
+				continue
+			}
 		}
 		if existing == nil {
 			bad := false
@@ -270,6 +320,7 @@ func (s *Registry) planBulk(db *gorm.DB, p *registry.Principal, u registry.BulkU
 			res.Outcome = registry.BulkCreated
 			plan.create = append(plan.create, inv)
 			plan.createRow = append(plan.createRow, i)
+			plan.personal = append(plan.personal, r.Personal)
 		case len(planned) > 0:
 			res.Outcome, res.InvestorID = registry.BulkApproved, existing.ID
 		default:
@@ -280,7 +331,7 @@ func (s *Registry) planBulk(db *gorm.DB, p *registry.Principal, u registry.BulkU
 }
 
 // applyBulk writes a plan with multi-row inserts.
-func (s *Registry) applyBulk(tx *gorm.DB, p *registry.Principal, sellerID int64, plan *bulkPlan) error {
+func (s *Registry) applyBulk(tx *gorm.DB, p *registry.Principal, sellerID int64, plan *bulkPlan, keys *sealing.Keyring) error {
 	now := s.now()
 	rows := make([]*investorRow, len(plan.create))
 	for i, inv := range plan.create {
@@ -297,11 +348,20 @@ func (s *Registry) applyBulk(tx *gorm.DB, p *registry.Principal, sellerID int64,
 	}
 	var cats []categoryRow
 	var wallets []walletRow
+	var personal []personalRow
 	var audits []auditRow
 	seller := sellerID
 	for i, inv := range plan.create {
 		inv.ID = rows[i].ID
 		plan.results[plan.createRow[i]].InvestorID = inv.ID
+		if d := plan.personal[i]; d != nil {
+			// Sealed like SetPersonalData's version 1, valid from the onboarding.
+			row, err := sealedPersonalRow(keys, inv.ID, 1, d, now, now, p.KeyID)
+			if err != nil {
+				return err
+			}
+			personal = append(personal, row)
+		}
 		for _, g := range inv.Categories {
 			cats = append(cats, categoryRow{InvestorID: inv.ID, Category: string(g.Category), ValidFrom: g.ValidFrom.UTC(), ValidTo: g.ValidTo.UTC()})
 		}
@@ -315,6 +375,20 @@ func (s *Registry) applyBulk(tx *gorm.DB, p *registry.Principal, sellerID int64,
 			return err
 		}
 		audits = append(audits, a)
+	}
+	for i := range personal {
+		// After the investor's own record, as an onboarding then a
+		// SetPersonalData would leave them.
+		a, err := s.auditRecord(p, &seller, "personal_data.set", "investor", personal[i].InvestorID, personalSetDetail(&personal[i], nil, nil), now)
+		if err != nil {
+			return err
+		}
+		audits = append(audits, a)
+	}
+	if len(personal) > 0 {
+		if err := tx.CreateInBatches(personal, bulkChunk/9).Error; err != nil {
+			return err
+		}
 	}
 	if len(cats) > 0 {
 		if err := tx.CreateInBatches(cats, bulkChunk/5).Error; err != nil {
@@ -407,6 +481,26 @@ func (s *DB) investorsByRef(db *gorm.DB, sellerID int64, refs []string) (map[str
 		}
 		for _, inv := range invs {
 			out[inv.CustomerRef] = inv
+		}
+	}
+	return out, nil
+}
+
+// currentPersonalOf opens the current personal data version of each of the
+// given investors that has one, with keys.
+func currentPersonalOf(db *gorm.DB, keys *sealing.Keyring, investorIDs []int64) (map[int64]*registry.PersonalData, error) {
+	out := map[int64]*registry.PersonalData{}
+	for _, chunk := range chunks(investorIDs, bulkChunk) {
+		var rows []personalRow
+		if err := db.Where("investor_id IN ? AND valid_to IS NULL", chunk).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			d, err := openPersonal(keys, &rows[i])
+			if err != nil {
+				return nil, err
+			}
+			out[rows[i].InvestorID] = d
 		}
 	}
 	return out, nil

@@ -83,23 +83,46 @@ func (s *Records) requireKeys() error {
 }
 
 func (s *Records) seal(investorID int64, version int, d *registry.PersonalData) (sealing.Envelope, error) {
+	return sealPersonal(s.keys, investorID, version, d)
+}
+
+// sealPersonal seals one version of an investor's personal data under keys,
+// bound to its row (personalAAD).
+func sealPersonal(keys *sealing.Keyring, investorID int64, version int, d *registry.PersonalData) (sealing.Envelope, error) {
 	pt, err := json.Marshal(personalPlain{LegalName: d.LegalName, KanaName: d.KanaName, RepresentativeName: d.RepresentativeName,
 		PostalCode: d.PostalCode, Address: d.Address, TaxCategory: string(d.TaxCategory), Email: d.Email, Phone: d.Phone, ExternalRef: d.ExternalRef})
 	if err != nil {
 		return sealing.Envelope{}, err
 	}
-	return s.keys.Seal(pt, personalAAD(investorID, version))
+	return keys.Seal(pt, personalAAD(investorID, version))
+}
+
+// sealedPersonalRow is version version of an investor's personal data, sealed
+// under keys, valid from from: the row SetPersonalData and a bulk upload insert.
+func sealedPersonalRow(keys *sealing.Keyring, investorID int64, version int, d *registry.PersonalData, from, now time.Time, by string) (personalRow, error) {
+	env, err := sealPersonal(keys, investorID, version, d)
+	if err != nil {
+		return personalRow{}, err
+	}
+	return personalRow{InvestorID: investorID, Version: version, ValidFrom: from, KeyID: env.KeyID,
+		WrappedKey: base64.StdEncoding.EncodeToString(env.WrappedKey), Ciphertext: base64.StdEncoding.EncodeToString(env.Ciphertext),
+		RecordedBy: by, RecordedAt: now}, nil
 }
 
 func (s *Records) open(r *personalRow) (*registry.PersonalData, error) {
 	if err := s.requireKeys(); err != nil {
 		return nil, err
 	}
+	return openPersonal(s.keys, r)
+}
+
+// openPersonal opens a stored version with keys.
+func openPersonal(keys *sealing.Keyring, r *personalRow) (*registry.PersonalData, error) {
 	env, err := r.envelope()
 	if err != nil {
 		return nil, err
 	}
-	pt, err := s.keys.Open(env, personalAAD(r.InvestorID, r.Version))
+	pt, err := keys.Open(env, personalAAD(r.InvestorID, r.Version))
 	if err != nil {
 		return nil, fmt.Errorf("personal data of investor %d v%d: %w", r.InvestorID, r.Version, err)
 	}
@@ -184,48 +207,67 @@ func (s *Records) SetPersonalData(ctx context.Context, investorID int64, ch regi
 				return registry.Errorf(registry.EINVALID, "effectiveFrom must not be in the future")
 			}
 		}
-		var cur []personalRow
-		if err := tx.Where("investor_id = ? AND valid_to IS NULL", investorID).Limit(1).Find(&cur).Error; err != nil {
-			return err
-		}
-		version := 1
-		var prev *registry.PersonalData
-		if len(cur) == 1 {
-			c := &cur[0]
-			if !from.After(c.ValidFrom) {
-				return registry.Errorf(registry.EINVALID, "effectiveFrom must be after the current version's start (%s): history is only appended to",
-					c.ValidFrom.UTC().Format(time.RFC3339))
-			}
-			if prev, err = s.open(c); err != nil {
-				return err
-			}
-			version = c.Version + 1
-			res := tx.Model(&personalRow{}).Where("investor_id = ? AND version = ? AND valid_to IS NULL", investorID, c.Version).
-				Update("valid_to", from)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				return registry.Errorf(registry.ECONFLICT, "investor %d's personal data changed concurrently; retry", investorID)
-			}
-		}
-		env, err := s.seal(investorID, version, &ch.Data)
+		row, err := s.writePersonal(tx, s.keys, p, &inv.SellerID, investorID, &ch.Data, from, now)
 		if err != nil {
-			return err
-		}
-		row := personalRow{InvestorID: investorID, Version: version, ValidFrom: from, KeyID: env.KeyID,
-			WrappedKey: base64.StdEncoding.EncodeToString(env.WrappedKey), Ciphertext: base64.StdEncoding.EncodeToString(env.Ciphertext),
-			RecordedBy: p.KeyID, RecordedAt: now}
-		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
 		out = row.record()
 		data := ch.Data
 		out.Data, out.Redacted = &data, false
-		return s.appendAudit(tx, p, &inv.SellerID, "personal_data.set", "investor", investorID, map[string]any{
-			"version": version, "validFrom": from, "changed": changedFields(prev, &ch.Data), "keyId": env.KeyID})
+		return nil
 	})
 	return out, err
+}
+
+// writePersonal records, in tx, a new version of an investor's personal data
+// (already validated) sealed under keys, valid from from: it closes the
+// current version at from and appends the audit record naming the changed
+// fields, never the values. SetPersonalData writes through it.
+func (s *DB) writePersonal(tx *gorm.DB, keys *sealing.Keyring, p *registry.Principal, sellerID *int64, investorID int64,
+	d *registry.PersonalData, from, now time.Time) (*personalRow, error) {
+	var cur []personalRow
+	if err := tx.Where("investor_id = ? AND valid_to IS NULL", investorID).Limit(1).Find(&cur).Error; err != nil {
+		return nil, err
+	}
+	version := 1
+	var prev *registry.PersonalData
+	if len(cur) == 1 {
+		c := &cur[0]
+		if !from.After(c.ValidFrom) {
+			return nil, registry.Errorf(registry.EINVALID, "effectiveFrom must be after the current version's start (%s): history is only appended to",
+				c.ValidFrom.UTC().Format(time.RFC3339))
+		}
+		var err error
+		if prev, err = openPersonal(keys, c); err != nil {
+			return nil, err
+		}
+		version = c.Version + 1
+		res := tx.Model(&personalRow{}).Where("investor_id = ? AND version = ? AND valid_to IS NULL", investorID, c.Version).
+			Update("valid_to", from)
+		if res.Error != nil {
+			return nil, res.Error
+		}
+		if res.RowsAffected != 1 {
+			return nil, registry.Errorf(registry.ECONFLICT, "investor %d's personal data changed concurrently; retry", investorID)
+		}
+	}
+	row, err := sealedPersonalRow(keys, investorID, version, d, from, now, p.KeyID)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Create(&row).Error; err != nil {
+		return nil, err
+	}
+	if err := s.appendAudit(tx, p, sellerID, "personal_data.set", "investor", investorID, personalSetDetail(&row, prev, d)); err != nil {
+		return nil, err
+	}
+	return &row, nil
+}
+
+// personalSetDetail is the audit detail of a recorded version: which fields
+// changed, never their values.
+func personalSetDetail(row *personalRow, prev, next *registry.PersonalData) map[string]any {
+	return map[string]any{"version": row.Version, "validFrom": row.ValidFrom, "changed": changedFields(prev, next), "keyId": row.KeyID}
 }
 
 // personalSubject returns the onboarding seller of an existing investor. Any
