@@ -4,7 +4,7 @@
 #      mint, then rounds of one transfer per sender per block);
 #   2. reads them back with a bare eth_getLogs + decode loop, and backfills them
 #      with stonode's mirror engine into a fresh database, over the same blocks
-#      and ranges; prints both rates and the ratio (goal: mirror ≥ 0.5x bare);
+#      and ranges; prints both rates and the ratio (goal: mirror ≥ 0.8x bare, issue 11);
 #   3. times whitelist approval → registry.isEligible(wallet) on-chain through
 #      the node's Syncer, at its default 500ms outbox poll and a shorter one.
 #

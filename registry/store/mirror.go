@@ -155,3 +155,98 @@ func (s *DB) sumBalances(db *gorm.DB, chainID int64, token string, wallets []str
 	}
 	return out, nil
 }
+
+// transferColumns are mirror_transfers' columns in the order insertTransfers
+// binds them.
+const transferColumns = "chain_id, block_hash, log_index, token, block_number, tx_hash, from_addr, to_addr, amount"
+
+// insertTransfers adds a batch's raw rows in tx, skipping any row already
+// stored (a log delivered twice is one row). A backfill batch carries
+// thousands of rows, so the statement count matters more than anything Go
+// does: PostgreSQL takes the whole batch as nine arrays in one INSERT …
+// SELECT FROM unnest (one round trip and one plan, with ON CONFLICT kept,
+// which COPY lacks); SQLite prepares one multi-row INSERT and runs it once
+// per full chunk, instead of compiling a fresh 4,500-parameter statement for
+// each.
+func (s *DB) insertTransfers(tx *gorm.DB, rows []mirrorTransferRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ctx, pool := tx.Statement.Context, tx.Statement.ConnPool
+	if s.dialect == Postgres {
+		n := len(rows)
+		var (
+			chain, logIndex, number                    = make([]int64, n), make([]int64, n), make([]int64, n)
+			blockHash, token, txHash, from, to, amount = make([]string, n), make([]string, n), make([]string, n),
+				make([]string, n), make([]string, n), make([]string, n)
+		)
+		for i, r := range rows {
+			chain[i], blockHash[i], logIndex[i], token[i], number[i] = r.ChainID, r.BlockHash, r.LogIndex, r.Token, r.BlockNumber
+			txHash[i], from[i], to[i], amount[i] = r.TxHash, r.FromAddr, r.ToAddr, r.Amount
+		}
+		// Passed to the driver directly: gorm would expand each slice into
+		// a parameter list.
+		_, err := pool.ExecContext(ctx, `INSERT INTO mirror_transfers (`+transferColumns+`)
+SELECT c, bh, li, tk, bn, th, fa, ta, am::numeric FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[],
+	$6::text[], $7::text[], $8::text[], $9::text[]) AS u(c, bh, li, tk, bn, th, fa, ta, am)
+ON CONFLICT DO NOTHING`, chain, blockHash, logIndex, token, number, txHash, from, to, amount)
+		if err != nil {
+			return fmt.Errorf("insert mirror transfers: %w", err)
+		}
+		return nil
+	}
+	const cols = 9
+	statement := func(n int) string {
+		var b strings.Builder
+		b.Grow(40*n + 120)
+		b.WriteString(`INSERT INTO mirror_transfers (` + transferColumns + `) VALUES `)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?,?,?,?,?,?,?,?,?)")
+		}
+		b.WriteString(" ON CONFLICT DO NOTHING")
+		return b.String()
+	}
+	args := make([]any, 0, cols*min(len(rows), mirrorChunk))
+	exec := func(stmt *sql.Stmt, chunk []mirrorTransferRow) error {
+		args = args[:0]
+		for _, r := range chunk {
+			args = append(args, r.ChainID, r.BlockHash, r.LogIndex, r.Token, r.BlockNumber, r.TxHash, r.FromAddr, r.ToAddr, r.Amount)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("insert mirror transfers: %w", err)
+		}
+		return nil
+	}
+	prepare := func(n int) (*sql.Stmt, error) {
+		stmt, err := pool.PrepareContext(ctx, statement(n))
+		if err != nil {
+			return nil, fmt.Errorf("prepare mirror transfer insert: %w", err)
+		}
+		return stmt, nil
+	}
+	if full := len(rows) / mirrorChunk; full > 0 {
+		stmt, err := prepare(mirrorChunk)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i := 0; i < full; i++ {
+			if err := exec(stmt, rows[i*mirrorChunk:(i+1)*mirrorChunk]); err != nil {
+				return err
+			}
+		}
+		rows = rows[full*mirrorChunk:]
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt, err := prepare(len(rows))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	return exec(stmt, rows)
+}

@@ -77,10 +77,8 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 				LogIndex: int64(t.LogIndex), Token: b.Token, BlockNumber: int64(t.BlockNumber),
 				TxHash: strings.ToLower(t.TxHash), FromAddr: from, ToAddr: to, Amount: t.Amount.String()})
 		}
-		if len(rows) > 0 {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error; err != nil {
-				return fmt.Errorf("insert mirror transfers: %w", err)
-			}
+		if err := s.insertTransfers(tx, rows); err != nil { // mirror.go
+			return err
 		}
 		if len(rows) > 0 {
 			if err := bumpMirror(tx, b.ChainID, b.Token); err != nil {

@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	ethereum "github.com/ethereum/go-ethereum"
@@ -69,16 +70,25 @@ func bare(ctx context.Context, d *devnet, token common.Address, from, to, span u
 	return res, nil
 }
 
-// timer accumulates the time and count of one kind of call.
+// timer accumulates the time and count of one kind of call. The engine
+// fetches the next range while it stores the last, so calls come from two
+// goroutines at once.
 type timer struct {
-	n int
-	d time.Duration
+	mu sync.Mutex
+	n  int
+	d  time.Duration
 }
 
-func (t *timer) since(start time.Time) { t.n++; t.d += time.Since(start) }
+func (t *timer) since(start time.Time) {
+	d := time.Since(start)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n++
+	t.d += d
+}
 
-// timedClient wraps the engine's RPC client to split its time by method. The
-// engine calls it from one goroutine.
+// timedClient wraps the engine's RPC client to split its time by method
+// (overlapping calls each count in full).
 type timedClient struct {
 	c                         mirror.Client
 	blockNumber, header, logs timer
