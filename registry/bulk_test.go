@@ -51,6 +51,52 @@ func TestParseBulkCSV(t *testing.T) {
 	}
 }
 
+// TestBulkRowPersonalData: the personal data columns (CSV) and fields (JSON)
+// give a row its PersonalData, nil when a row fills none of them; prepared,
+// it is normalised and checked for the row's person type, each failure that
+// row's invalid naming the field.
+func TestBulkRowPersonalData(t *testing.T) {
+	in := "customerRef,personType,residenceCountry,legalName,kanaName,representativeName,postalCode,address,taxCategory,email,phone,externalRef\n" +
+		"P-1,INDIVIDUAL,JP,\u3000山田 太郎,ヤマダ タロウ,,1000005,東京都千代田区丸の内一丁目1番1号,INDIVIDUAL,taro@example.jp,03-1234-5678,ACC-1\n" +
+		"P-2,INDIVIDUAL,JP,,,,,,,,,\n" +
+		"P-3,INDIVIDUAL,JP,山田 太郎,ヤマダ タロウ,,100-00,東京都,INDIVIDUAL,,,\n" +
+		"P-4,INDIVIDUAL,JP,山田 太郎,ヤマダ タロウ,,,東京都,FOREIGN,,,\n" +
+		"P-5,CORPORATION,JP,株式会社テスト,カブシキガイシャテスト,,,東京都港区,CORPORATION,,,\n" +
+		"P-6,INDIVIDUAL,JP,山田 太郎,やまだ たろう,,,東京都,INDIVIDUAL,,,\n" +
+		"P-7,INDIVIDUAL,JP,,,,,,,,,ACC-7\n"
+	rows, err := registry.ParseBulkCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := registry.PersonalData{LegalName: "山田 太郎", KanaName: "ヤマダ タロウ", PostalCode: "100-0005", Address: "東京都千代田区丸の内一丁目1番1号",
+		TaxCategory: registry.TaxIndividual, Email: "taro@example.jp", Phone: "03-1234-5678", ExternalRef: "ACC-1"}
+	if err := registry.PrepareBulkRow(&rows[0]); err != nil || rows[0].Personal == nil || *rows[0].Personal != want {
+		t.Fatalf("row 1: %v, %v", rows[0].Personal, err)
+	}
+	if err := registry.PrepareBulkRow(&rows[1]); err != nil || rows[1].Personal != nil {
+		t.Fatalf("row 2 (no personal data): %v, %v", rows[1].Personal, err)
+	}
+	for i, field := range map[int]string{2: "postalCode", 3: "taxCategory", 4: "representativeName", 5: "kanaName", 6: "legalName"} {
+		if err := registry.PrepareBulkRow(&rows[i]); registry.ErrorCode(err) != registry.EINVALID || !strings.Contains(err.Error(), field) {
+			t.Errorf("row %d: err = %v, want invalid naming %s", i+1, err, field)
+		}
+	}
+
+	js := `[{"customerRef":"J-1","personType":"INDIVIDUAL","residenceCountry":"JP","legalName":"山田 太郎","kanaName":"ヤマダ タロウ",
+		"postalCode":"100-0005","address":"東京都千代田区丸の内一丁目1番1号","taxCategory":"INDIVIDUAL","email":"taro@example.jp",
+		"phone":"03-1234-5678","externalRef":"ACC-1"},{"customerRef":"J-2","personType":"INDIVIDUAL","residenceCountry":"JP"}]`
+	jrows, err := registry.ParseBulkJSON([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := registry.PrepareBulkRow(&jrows[0]); err != nil || jrows[0].Personal == nil || *jrows[0].Personal != want {
+		t.Fatalf("JSON row 1: %v, %v", jrows[0].Personal, err)
+	}
+	if jrows[1].Personal != nil {
+		t.Fatalf("JSON row 2 (no personal data): %v", jrows[1].Personal)
+	}
+}
+
 func TestParseAllocationCSV(t *testing.T) {
 	rows, err := registry.ParseAllocationCSV(strings.NewReader("investorId,wallet,amount\n7,,100\n,0x00000000000000000000000000000000000000AA,5\n" +
 		"7,0x00000000000000000000000000000000000000aa,1\n,,1\nx,,1\n7,,0\n7,,-1\n,0x0000000000000000000000000000000000000000,1\n"))
