@@ -364,27 +364,40 @@ func TestBulkOnboardingPersonalData(t *testing.T) {
 }
 
 // BenchmarkBulkUpload10k applies a 10,000-row upload (investors, wallets,
-// categories, approvals) on each engine: go test -run '^$' -bench BulkUpload10k ./registry/store/
+// categories, approvals; and with each row's personal data sealed, under
+// /personal) on each engine: go test -run '^$' -bench BulkUpload10k ./registry/store/
 func BenchmarkBulkUpload10k(b *testing.B) {
 	for _, engine := range storetest.Engines(b) {
-		b.Run(string(engine), func(b *testing.B) {
-			st := storetest.Open(b, engine, nil)
-			sel, iss := bulkSetup(b, st)
-			ctx := asSeller(sel.ID)
-			i := 0
-			for b.Loop() {
-				b.StopTimer()
-				i++
-				rows, err := registry.ParseBulkCSV(strings.NewReader(bulkCSV(10_000, 100+i, iss.ID, nil)))
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				res, err := st.BulkOnboard(ctx, registry.BulkUpload{Mode: registry.BulkApply, Rows: rows})
-				if err != nil || !res.Applied {
-					b.Fatalf("%v %+v", err, res)
-				}
+		for _, personal := range []bool{false, true} {
+			name := string(engine)
+			if personal {
+				name += "/personal"
 			}
-		})
+			b.Run(name, func(b *testing.B) { benchBulkUpload(b, engine, personal) })
+		}
+	}
+}
+
+func benchBulkUpload(b *testing.B, engine store.Dialect, personal bool) {
+	st := storetest.Open(b, engine, nil)
+	var svc registry.BulkService = st.Registry
+	if personal {
+		svc = store.NewRecords(st.DB, testKeyring(b))
+	}
+	sel, iss := bulkSetup(b, st)
+	ctx := asSeller(sel.ID)
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		rows, err := registry.ParseBulkCSV(strings.NewReader(bulkCSVWith(10_000, 100+i, iss.ID, nil, personal)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := svc.BulkOnboard(ctx, registry.BulkUpload{Mode: registry.BulkApply, Rows: rows})
+		if err != nil || !res.Applied {
+			b.Fatalf("%v %+v", err, res)
+		}
 	}
 }
