@@ -8,7 +8,8 @@ import { translate, reasonText } from '../lib/errors.js';
 
 // The columns of the CSV template (registry.BulkColumns), in its order.
 const columns = ['customerRef', 'personType', 'residenceCountry', 'dateOfBirth', 'wallets', 'kycStatus', 'kycMethod', 'kycVerifiedAt',
-  'kycReviewDue', 'sanctions', 'sanctionsCheckedAt', 'antisocial', 'antisocialCheckedAt', 'categories', 'approveIssuances', 'approvalValidUntil'];
+  'kycReviewDue', 'sanctions', 'sanctionsCheckedAt', 'antisocial', 'antisocialCheckedAt', 'categories', 'approveIssuances', 'approvalValidUntil',
+  'legalName', 'kanaName', 'representativeName', 'postalCode', 'address', 'taxCategory', 'email', 'phone', 'externalRef'];
 
 const outcomeState = { CREATED: 'CONFIRMED', APPROVED: 'CONFIRMED', UNCHANGED: 'NONE', ERROR: 'FAILED' };
 
