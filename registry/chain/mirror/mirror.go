@@ -28,6 +28,7 @@ package mirror
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -133,11 +134,18 @@ type Engine struct {
 	token  string
 	log    *slog.Logger
 
-	mu         sync.Mutex
-	stats      Stats
-	span       uint64     // current eth_getLogs range; shrinks on limit errors, grows back
-	prefetched *rangeLogs // the next range's answer, fetched while the last one was stored
+	mu    sync.Mutex
+	stats Stats
+	span  uint64 // current eth_getLogs range; shrinks on limit errors, grows back
+	// ahead are the next ranges' answers, contiguous from the checkpoint's
+	// next block, fetched and decoded while earlier ranges are stored.
+	ahead []*rangeLogs
 }
+
+// prefetchDepth is how many ranges the backfill fetches ahead of the one it
+// stores: two keep the node busy when one answer is slower than a write,
+// and bound the memory to three ranges of logs.
+const prefetchDepth = 2
 
 // New returns an engine; nothing runs until Sync or Run.
 func New(cfg Config, client Client, store registry.MirrorStore) *Engine {
@@ -277,34 +285,42 @@ func (e *Engine) step(ctx context.Context) (done bool, err error) {
 	if parent != nil && target == next {
 		return false, e.follow(ctx, *parent, next)
 	}
-	e.mu.Lock()
-	span := e.span
-	e.mu.Unlock()
-	return false, e.backfill(ctx, parent, next, min(next+span-1, target), target)
+	r := e.takePrefetched(ctx, next, target)
+	if r == nil {
+		e.mu.Lock()
+		span := e.span
+		e.mu.Unlock()
+		r = e.fetchRange(ctx, &rangeLogs{from: next, to: min(next+span-1, target), done: make(chan struct{})})
+	}
+	return false, e.backfill(ctx, parent, r, target)
 }
 
 // rangeLogs is one eth_getLogs answer with the range's end header, checked
-// unchanged after the query; changed reports that the chain moved under it.
+// unchanged after the query (changed reports that the chain moved under it),
+// and the batch its logs make, decoded beside the store's writes. The fields
+// are written before done is closed and only read after.
 type rangeLogs struct {
 	from, to uint64
 	end      *types.Header
-	logs     []types.Log
 	changed  bool
 	err      error
+	batch    registry.MirrorBatch // without its Parent, which the checkpoint gives
+	batchErr error                // the logs failed batch's checks
 	done     chan struct{}
 }
 
-// fetchRange queries [from, to] and checks that the end header did not change
-// during the query (the logs could otherwise mix two branches).
-func (e *Engine) fetchRange(ctx context.Context, from, to uint64) *rangeLogs {
-	r := &rangeLogs{from: from, to: to, done: make(chan struct{})}
+// fetchRange queries [r.from, r.to], checks that the end header did not change
+// during the query (the logs could otherwise mix two branches), decodes the
+// logs into r.batch and closes r.done.
+func (e *Engine) fetchRange(ctx context.Context, r *rangeLogs) *rangeLogs {
 	defer close(r.done)
-	if r.end, r.err = e.header(ctx, to); r.err != nil {
+	if r.end, r.err = e.header(ctx, r.to); r.err != nil {
 		return r
 	}
+	var logs []types.Log
 	r.err = e.call(ctx, "eth_getLogs", func(ctx context.Context) (err error) {
-		r.logs, err = e.client.FilterLogs(ctx, ethereum.FilterQuery{
-			FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
+		logs, err = e.client.FilterLogs(ctx, ethereum.FilterQuery{
+			FromBlock: new(big.Int).SetUint64(r.from), ToBlock: new(big.Int).SetUint64(r.to),
 			Addresses: []common.Address{e.cfg.Token}, Topics: [][]common.Hash{{TransferTopic}},
 		})
 		return err
@@ -312,44 +328,74 @@ func (e *Engine) fetchRange(ctx context.Context, from, to uint64) *rangeLogs {
 	if r.err != nil {
 		return r
 	}
-	again, err := e.header(ctx, to)
+	again, err := e.header(ctx, r.to)
 	if err != nil {
 		r.err = err
 		return r
 	}
-	r.changed = again.Hash() != r.end.Hash()
+	if r.changed = again.Hash() != r.end.Hash(); r.changed {
+		return r
+	}
+	end := registry.ChainBlock{Number: r.to, Hash: hexLower(r.end.Hash()), ParentHash: hexLower(r.end.ParentHash), Time: r.end.Time}
+	r.batch, r.batchErr = e.batch(nil, end, r.from, logs)
 	return r
 }
 
-// takePrefetched returns the prefetched answer for exactly [from, to], waiting
-// for it to arrive, or nil when none matches (the span or position changed).
-func (e *Engine) takePrefetched(ctx context.Context, from, to uint64) *rangeLogs {
+// takePrefetched returns the prefetched answer of the range starting at from
+// (and ending by target), waiting for it to arrive. It returns nil, and drops
+// every range fetched ahead, when none starts there (a rewind or a follow
+// moved the position) or the answer was a failure: a failure is asked again
+// afresh, so an error met ahead of time (a cancelled pass, a provider limit)
+// is judged now, exactly as a fresh query's would be.
+func (e *Engine) takePrefetched(ctx context.Context, from, target uint64) *rangeLogs {
 	e.mu.Lock()
-	p := e.prefetched
-	e.prefetched = nil
+	var p *rangeLogs
+	if len(e.ahead) > 0 && e.ahead[0].from == from && e.ahead[0].to <= target {
+		p, e.ahead = e.ahead[0], e.ahead[1:]
+	} else {
+		e.ahead = nil
+	}
 	e.mu.Unlock()
-	if p == nil || p.from != from || p.to != to {
+	if p == nil {
 		return nil
 	}
 	select {
 	case <-p.done:
-		return p
 	case <-ctx.Done():
 		return nil
 	}
+	if p.err != nil || p.changed {
+		e.mu.Lock()
+		e.ahead = nil
+		e.mu.Unlock()
+		return nil
+	}
+	return p
 }
 
-// backfill ingests [from, to] with one eth_getLogs query. While it stores the
-// range, it already fetches the next one (up to target), so the node's RPC time
-// and the database's write time overlap instead of adding up; the prefetched
-// answer is used only if the next pass asks for exactly that range, and every
-// check a fresh query gets still applies to it.
-func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, from, to, target uint64) error {
-	r := e.takePrefetched(ctx, from, to)
-	if r == nil {
-		r = e.fetchRange(ctx, from, to)
+// prefetch starts fetching the ranges after block last, up to prefetchDepth
+// ranges ahead and only ranges the next passes will backfill (not follow
+// block by block). e.mu must be held.
+func (e *Engine) prefetch(ctx context.Context, last, target uint64) {
+	if n := len(e.ahead); n > 0 {
+		last = e.ahead[n-1].to
 	}
-	end, logs, err := r.end, r.logs, r.err
+	for len(e.ahead) < prefetchDepth && last+1 < target {
+		r := &rangeLogs{from: last + 1, to: min(last+e.span, target), done: make(chan struct{})}
+		e.ahead = append(e.ahead, r)
+		go e.fetchRange(ctx, r)
+		last = r.to
+	}
+}
+
+// backfill ingests the range r answered. As soon as the answer is whole, the
+// next ranges (up to target) are fetched and decoded while this one is
+// checked and stored, so the node's RPC time and the database's write time
+// overlap instead of adding up; a prefetched answer is used only by the pass
+// that starts exactly where it does, and every check a fresh query gets still
+// applies to it, at the time it is used.
+func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, r *rangeLogs, target uint64) error {
+	from, to, err := r.from, r.to, r.err
 	if err != nil {
 		// A provider's limit error, or our deadline on a large range, both say
 		// the range is too big for one answer.
@@ -369,6 +415,10 @@ func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, from
 		e.log.Info("range end changed during eth_getLogs; retrying", "block", to)
 		return nil
 	}
+	e.mu.Lock()
+	e.span = min(e.span*2, e.cfg.MaxRange)
+	e.prefetch(ctx, to, target)
+	e.mu.Unlock()
 	if parent != nil {
 		canon, err := e.header(ctx, parent.Number)
 		if err != nil {
@@ -378,28 +428,14 @@ func (e *Engine) backfill(ctx context.Context, parent *registry.ChainBlock, from
 			return e.reorg(ctx, *parent)
 		}
 	}
-	endBlock := registry.ChainBlock{Number: to, Hash: hexLower(end.Hash()), ParentHash: hexLower(end.ParentHash), Time: end.Time}
-	batch, err := e.batch(parent, endBlock, from, logs)
-	if err != nil {
-		return err
+	if r.batchErr != nil {
+		return r.batchErr
 	}
+	batch := r.batch
+	batch.Parent = parent
 	if err := e.blockTimes(ctx, &batch); err != nil {
 		return err
 	}
-	e.mu.Lock()
-	e.span = min(e.span*2, e.cfg.MaxRange)
-	nextFrom, nextTo := to+1, min(to+e.span, target)
-	// Only a range the next pass will backfill (not follow block by block).
-	if nextFrom < target {
-		p := &rangeLogs{from: nextFrom, to: nextTo, done: make(chan struct{})}
-		e.prefetched = p
-		go func() {
-			f := e.fetchRange(ctx, nextFrom, nextTo)
-			p.end, p.logs, p.changed, p.err = f.end, f.logs, f.changed, f.err
-			close(p.done)
-		}()
-	}
-	e.mu.Unlock()
 	return e.apply(ctx, batch, to-from+1)
 }
 
@@ -492,8 +528,8 @@ func (e *Engine) decode(l *types.Log) (registry.Transfer, error) {
 	return registry.Transfer{
 		ChainID: e.cfg.ChainID, Token: e.token, BlockNumber: l.BlockNumber, BlockHash: hexLower(l.BlockHash),
 		TxHash: hexLower(l.TxHash), LogIndex: l.Index,
-		From:   strings.ToLower(common.BytesToAddress(l.Topics[1].Bytes()).Hex()),
-		To:     strings.ToLower(common.BytesToAddress(l.Topics[2].Bytes()).Hex()),
+		From:   topicAddress(l.Topics[1]),
+		To:     topicAddress(l.Topics[2]),
 		Amount: new(big.Int).SetBytes(l.Data),
 	}, nil
 }
@@ -648,3 +684,10 @@ func isLimitError(err error) bool {
 }
 
 func hexLower(h common.Hash) string { return h.Hex() } // common.Hash.Hex is already lower case
+
+// topicAddress is the address in an indexed topic's low 20 bytes, in lower
+// case hex: common.Address.Hex would hash it for its EIP-55 checksum case,
+// twice per log, only for the case to be dropped again.
+func topicAddress(t common.Hash) string {
+	return "0x" + hex.EncodeToString(t[common.HashLength-common.AddressLength:])
+}
