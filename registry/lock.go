@@ -106,9 +106,6 @@ type ControlStore interface {
 	// one, moves its locks and queues the RECOVER operation, with one audit
 	// record of the whole recovery.
 	RecoverWallet(ctx context.Context, issuanceID int64, r RecoveryRequest) (*Operation, error)
-	// ApprovalAt reports whether the issuance requires transfer approval and
-	// an approved, unexpired approval of exactly this transfer exists.
-	ApprovalAt(ctx context.Context, issuanceID int64, from, to string, amount *big.Int, at time.Time) (ApprovalFact, error)
 }
 
 // RoleHolder is one account holding a role on one of an issuance's contracts.

@@ -244,7 +244,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	node := chain.NewNode(conn, stores,
 		chain.NodeConfig{Confirmations: cfg.confirms, MaxReorgDepth: cfg.maxReorg,
-			HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID, Controls: registrySvc}, metricsRegistry, log)
+			HeadStallAfter: cfg.stall, StuckBlocks: cfg.stuck, NodeID: cfg.nodeID, Controls: store.NewControls(db)}, metricsRegistry, log)
 	attrs := []any{slog.Int64("chainId", conn.ChainID), slog.String("nodeAddress", conn.From.Hex())}
 	if dev := conn.DevChain(); dev != nil {
 		attrs = append(attrs, slog.String("chainDir", filepath.Join(cfg.dataDir, "chain")), slog.String("chainRpc", dev.RPCURL()))

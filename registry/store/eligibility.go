@@ -75,7 +75,7 @@ func (s *Registry) CheckTransfer(ctx context.Context, issuanceID int64, c regist
 		// (shared) facts.
 		per := *f
 		if f.Issuance.ApprovalRequired {
-			fact, err := s.ApprovalAt(ctx, issuanceID, from, to, c.Amount, at)
+			fact, err := s.approvalAt(ctx, issuanceID, from, to, c.Amount, at)
 			if err != nil {
 				return nil, err
 			}

@@ -49,7 +49,7 @@ var frozenLockStatuses = []string{string(registry.LockActive), string(registry.L
 // CreateLock records a lock on a wallet's tokens and queues its freeze
 // (freezePartialTokens) in one transaction. The lead seller (or the operator)
 // locks; the lock is PENDING until the freeze is mined, then ACTIVE.
-func (s *DB) CreateLock(ctx context.Context, issuanceID int64, r registry.LockRequest) (*registry.HolderLock, error) {
+func (s *Controls) CreateLock(ctx context.Context, issuanceID int64, r registry.LockRequest) (*registry.HolderLock, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func (s *DB) operableToken(tx *gorm.DB, p *registry.Principal, issuanceID int64,
 // ReleaseLock queues an ACTIVE lock's unfreeze; the status guard makes it
 // happen once however many callers (an API request, the node's release loop)
 // race for it.
-func (s *DB) ReleaseLock(ctx context.Context, issuanceID, id int64) (*registry.HolderLock, error) {
+func (s *Controls) ReleaseLock(ctx context.Context, issuanceID, id int64) (*registry.HolderLock, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func (s *DB) ReleaseLock(ctx context.Context, issuanceID, id int64) (*registry.H
 }
 
 // Lock returns one lock of an issuance the caller can see.
-func (s *DB) Lock(ctx context.Context, issuanceID, id int64) (*registry.HolderLock, error) {
+func (s *Controls) Lock(ctx context.Context, issuanceID, id int64) (*registry.HolderLock, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -209,7 +209,7 @@ func (s *DB) Lock(ctx context.Context, issuanceID, id int64) (*registry.HolderLo
 }
 
 // Locks lists an issuance's locks, of one wallet when wallet is set.
-func (s *DB) Locks(ctx context.Context, issuanceID int64, wallet string) ([]*registry.HolderLock, error) {
+func (s *Controls) Locks(ctx context.Context, issuanceID int64, wallet string) ([]*registry.HolderLock, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func (s *DB) Locks(ctx context.Context, issuanceID int64, wallet string) ([]*reg
 
 // LockedAmounts sums each wallet's frozen locks (ACTIVE and RELEASING) of an
 // issuance: what the token's getFrozenTokens shows once operations settle.
-func (s *DB) LockedAmounts(ctx context.Context, issuanceID int64) (map[string]*big.Int, error) {
+func (s *Controls) LockedAmounts(ctx context.Context, issuanceID int64) (map[string]*big.Int, error) {
 	var rows []holderLockRow
 	if err := s.read(ctx).Where("issuance_id = ? AND status IN ?", issuanceID, frozenLockStatuses).Find(&rows).Error; err != nil {
 		return nil, s.translate(err)
@@ -259,7 +259,7 @@ func (s *DB) LockedAmounts(ctx context.Context, issuanceID int64) (map[string]*b
 }
 
 // DueLocks lists ACTIVE locks whose release time has come, oldest first.
-func (s *DB) DueLocks(ctx context.Context, at time.Time) ([]*registry.HolderLock, error) {
+func (s *Controls) DueLocks(ctx context.Context, at time.Time) ([]*registry.HolderLock, error) {
 	var rows []holderLockRow
 	if err := s.read(ctx).Where("status = ? AND release_at IS NOT NULL AND release_at <= ?", string(registry.LockActive), at.UTC()).
 		Order("release_at, id").Limit(100).Find(&rows).Error; err != nil {
@@ -327,7 +327,7 @@ func bumpLocks(tx *gorm.DB, issuanceID int64, res *gorm.DB) error {
 // is frozen and retired, and the RECOVER operation is queued, which moves the
 // balance and the frozen amount on-chain (recoveryAddress) and, once mined,
 // the locks here. The audit log gets one record of the whole recovery.
-func (s *DB) RecoverWallet(ctx context.Context, issuanceID int64, r registry.RecoveryRequest) (*registry.Operation, error) {
+func (s *Controls) RecoverWallet(ctx context.Context, issuanceID int64, r registry.RecoveryRequest) (*registry.Operation, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err

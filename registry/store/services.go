@@ -18,6 +18,9 @@ type (
 	// Operations is the chain work's record: token operations, their signed
 	// transactions, deployments, chain identities and halts.
 	Operations struct{ *DB }
+	// Controls is the registry side of the post-issuance controls: transfer
+	// approvals, holder locks and lost-wallet recovery.
+	Controls struct{ *DB }
 )
 
 // NewRegistry builds the registry service on db.
@@ -32,6 +35,9 @@ func NewMirror(db *DB) *Mirror { return &Mirror{db} }
 // NewOperations builds the chain work's store on db.
 func NewOperations(db *DB) *Operations { return &Operations{db} }
 
+// NewControls builds the post-issuance controls' store on db.
+func NewControls(db *DB) *Controls { return &Controls{db} }
+
 var (
 	_ registry.Service         = (*Registry)(nil)
 	_ registry.AlertService    = (*Registry)(nil)
@@ -41,4 +47,5 @@ var (
 	_ registry.OperationStore  = (*Operations)(nil)
 	_ registry.ChainWorkStore  = (*Operations)(nil)
 	_ registry.DeploymentAdmin = (*Operations)(nil)
+	_ registry.ControlStore    = (*Controls)(nil)
 )

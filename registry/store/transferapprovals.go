@@ -57,7 +57,7 @@ const maxApprovalLife = 366 * 24 * time.Hour
 // RequestApproval records an application for a transfer between two wallets
 // of an issuance that requires transfer approval. The applicant is the
 // sending investor's seller (or the operator on its behalf).
-func (s *DB) RequestApproval(ctx context.Context, issuanceID int64, r registry.ApprovalRequest) (*registry.TransferApproval, error) {
+func (s *Controls) RequestApproval(ctx context.Context, issuanceID int64, r registry.ApprovalRequest) (*registry.TransferApproval, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -134,7 +134,7 @@ func (s *DB) RequestApproval(ctx context.Context, issuanceID int64, r registry.A
 // lead seller (or the operator) approves and rejects; the applicant may also
 // cancel. It is the one place an approval's state changes after its request,
 // so events about decisions belong here.
-func (s *DB) DecideApproval(ctx context.Context, issuanceID, id int64, d registry.ApprovalDecision) (*registry.TransferApproval, error) {
+func (s *Controls) DecideApproval(ctx context.Context, issuanceID, id int64, d registry.ApprovalDecision) (*registry.TransferApproval, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -248,7 +248,7 @@ func decisionVerb(s registry.ApprovalStatus) string {
 }
 
 // Approval returns one application of an issuance the caller can see.
-func (s *DB) Approval(ctx context.Context, issuanceID, id int64) (*registry.TransferApproval, error) {
+func (s *Controls) Approval(ctx context.Context, issuanceID, id int64) (*registry.TransferApproval, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -268,7 +268,7 @@ func (s *DB) Approval(ctx context.Context, issuanceID, id int64) (*registry.Tran
 }
 
 // Approvals lists an issuance's applications, oldest first.
-func (s *DB) Approvals(ctx context.Context, issuanceID int64, f registry.ApprovalFilter) ([]*registry.TransferApproval, error) {
+func (s *Controls) Approvals(ctx context.Context, issuanceID int64, f registry.ApprovalFilter) ([]*registry.TransferApproval, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -304,14 +304,14 @@ func (s *DB) Approvals(ctx context.Context, issuanceID int64, f registry.Approva
 	return out, nil
 }
 
-// ApprovalAt reports whether the issuance requires transfer approval and
+// approvalAt reports whether the issuance requires transfer approval and
 // whether the token holds an unused approval of exactly this transfer: an
 // APPROVED, unexpired application whose on-chain record succeeded, with no
 // matching transfer mirrored after the latest such record (the token keeps one
 // approval per (from, to, amount) and the transfer consumes it). It is the
 // transfer check's fact; until the mirror has seen a consuming transfer, the
 // check still answers allowed where the token would refuse its replay.
-func (s *DB) ApprovalAt(ctx context.Context, issuanceID int64, from, to string, amount *big.Int, at time.Time) (registry.ApprovalFact, error) {
+func (s *DB) approvalAt(ctx context.Context, issuanceID int64, from, to string, amount *big.Int, at time.Time) (registry.ApprovalFact, error) {
 	var fact registry.ApprovalFact
 	db := s.read(ctx)
 	var iss []issuanceRow

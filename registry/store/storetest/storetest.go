@@ -87,12 +87,13 @@ type Stores struct {
 	*store.Outbox
 	*store.Mirror
 	*store.Operations
+	*store.Controls
 }
 
 // New builds every service on db.
 func New(db *store.DB) *Stores {
 	return &Stores{DB: db, Registry: store.NewRegistry(db), Outbox: store.NewOutbox(db),
-		Mirror: store.NewMirror(db), Operations: store.NewOperations(db)}
+		Mirror: store.NewMirror(db), Operations: store.NewOperations(db), Controls: store.NewControls(db)}
 }
 
 // Open returns the services on a fresh, migrated database of the given engine.
