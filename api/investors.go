@@ -194,15 +194,7 @@ func (s *Server) listInvestors(c *gin.Context) {
 		f.SellerID = id
 	}
 	items, err := s.svc.Investors(c.Request.Context(), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]investorJSON, len(items))
-	for i, x := range items {
-		out[i] = toInvestorJSON(x)
-	}
-	list(c, out, page.Limit, func(x investorJSON) int64 { return x.ID })
+	listOf(s, c, items, err, page.Limit, toInvestorJSON, func(x investorJSON) int64 { return x.ID })
 }
 
 func (s *Server) getInvestor(c *gin.Context) {

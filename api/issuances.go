@@ -180,15 +180,7 @@ func (s *Server) listIssuances(c *gin.Context) {
 		f.SellerID = id
 	}
 	items, err := s.svc.Issuances(c.Request.Context(), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]issuanceJSON, len(items))
-	for i, x := range items {
-		out[i] = toIssuanceJSON(x)
-	}
-	list(c, out, page.Limit, func(x issuanceJSON) int64 { return x.ID })
+	listOf(s, c, items, err, page.Limit, toIssuanceJSON, func(x issuanceJSON) int64 { return x.ID })
 }
 
 func (s *Server) getIssuance(c *gin.Context) {

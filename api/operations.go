@@ -26,13 +26,5 @@ func (s *Server) listOperations(c *gin.Context) {
 		return
 	}
 	ops, err := s.chain.IssuanceOperations(c.Request.Context(), id, f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]operationJSON, len(ops))
-	for i, op := range ops {
-		out[i] = toOperationJSON(op)
-	}
-	list(c, out, page.Limit, func(x operationJSON) int64 { return x.ID })
+	listOf(s, c, ops, err, page.Limit, toOperationJSON, func(x operationJSON) int64 { return x.ID })
 }

@@ -68,15 +68,7 @@ func (s *Server) listSellers(c *gin.Context) {
 		return
 	}
 	sellers, err := s.svc.Sellers(c.Request.Context(), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]sellerJSON, len(sellers))
-	for i, x := range sellers {
-		out[i] = toSellerJSON(x)
-	}
-	list(c, out, page.Limit, func(x sellerJSON) int64 { return x.ID })
+	listOf(s, c, sellers, err, page.Limit, toSellerJSON, func(x sellerJSON) int64 { return x.ID })
 }
 
 func (s *Server) getSeller(c *gin.Context) {

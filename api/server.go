@@ -367,6 +367,20 @@ func (s *Server) accessLog(c *gin.Context) {
 		slog.Int("status", c.Writer.Status()), slog.Duration("took", took), slog.String("key", key))
 }
 
+// listOf answers a page of domain items in their JSON form, or the error that
+// fetching them gave.
+func listOf[T, J any](s *Server, c *gin.Context, items []T, err error, limit int, toJSON func(T) J, lastID func(J) int64) {
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]J, len(items))
+	for i, x := range items {
+		out[i] = toJSON(x)
+	}
+	list(c, out, limit, lastID)
+}
+
 // list writes a page of items with the cursor of the next page when it is full.
 func list[T any](c *gin.Context, items []T, limit int, lastID func(T) int64) {
 	out := listJSON[T]{Items: items}

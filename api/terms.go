@@ -162,15 +162,7 @@ func (s *Server) listTermChanges(c *gin.Context) {
 		return
 	}
 	changes, err := s.terms.TermChanges(c.Request.Context(), id, f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]termChangeJSON, len(changes))
-	for i, tc := range changes {
-		out[i] = toTermChangeJSON(tc)
-	}
-	list(c, out, page.Limit, func(x termChangeJSON) int64 { return x.ID })
+	listOf(s, c, changes, err, page.Limit, toTermChangeJSON, func(x termChangeJSON) int64 { return x.ID })
 }
 
 func (s *Server) getTermChange(c *gin.Context) {

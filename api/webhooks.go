@@ -93,15 +93,7 @@ func (s *Server) listSubscriptions(c *gin.Context) {
 		return
 	}
 	subs, err := s.webhooks.Subscriptions(c.Request.Context(), page)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]subscriptionJSON, len(subs))
-	for i, sub := range subs {
-		out[i] = toSubscriptionJSON(sub)
-	}
-	list(c, out, page.Limit, func(x subscriptionJSON) int64 { return x.ID })
+	listOf(s, c, subs, err, page.Limit, toSubscriptionJSON, func(x subscriptionJSON) int64 { return x.ID })
 }
 
 func (s *Server) getSubscription(c *gin.Context) {
@@ -178,15 +170,7 @@ func (s *Server) listDeliveries(c *gin.Context) {
 		return
 	}
 	ds, err := s.webhooks.Deliveries(c.Request.Context(), id, f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]deliveryJSON, len(ds))
-	for i, d := range ds {
-		out[i] = toDeliveryJSON(d)
-	}
-	list(c, out, page.Limit, func(x deliveryJSON) int64 { return x.ID })
+	listOf(s, c, ds, err, page.Limit, toDeliveryJSON, func(x deliveryJSON) int64 { return x.ID })
 }
 
 func (s *Server) redeliver(c *gin.Context) {

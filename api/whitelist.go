@@ -54,15 +54,7 @@ func (s *Server) listWhitelist(c *gin.Context) {
 		return
 	}
 	entries, err := s.svc.Whitelist(c.Request.Context(), id, f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]whitelistJSON, len(entries))
-	for i, e := range entries {
-		out[i] = toWhitelistJSON(e)
-	}
-	list(c, out, page.Limit, func(x whitelistJSON) int64 { return x.InvestorID })
+	listOf(s, c, entries, err, page.Limit, toWhitelistJSON, func(x whitelistJSON) int64 { return x.InvestorID })
 }
 
 func (s *Server) approve(c *gin.Context) {
