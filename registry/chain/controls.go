@@ -185,10 +185,7 @@ func isControl(k registry.OperationKind) bool {
 // whitelist record), sign and record every transaction, broadcast, await each.
 // A resumed operation with recorded transactions only waits for them.
 func (s *Operations) runControlOp(ctx context.Context, op *registry.Operation, iss *registry.Issuance) (map[string]string, error) {
-	if iss.TokenAddress == "" {
-		return nil, fmt.Errorf("issuance %d has no token", op.IssuanceID)
-	}
-	if err := s.checkChain(ctx, op, iss); err != nil {
+	if err := s.checkToken(ctx, op, iss); err != nil {
 		return nil, err
 	}
 	signer := s.signer(op.Kind)
@@ -196,11 +193,8 @@ func (s *Operations) runControlOp(ctx context.Context, op *registry.Operation, i
 	if err != nil {
 		return nil, err
 	}
-	var recorded []registry.OperationTx
-	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
-		recorded, err = s.store.OperationTxs(systemCtx(ctx), op.ID)
-		return err
-	}); err != nil {
+	recorded, err := s.recordedTxs(ctx, op)
+	if err != nil {
 		return nil, err
 	}
 	var steps []*opStep

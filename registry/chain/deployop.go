@@ -22,11 +22,8 @@ func (s *Operations) runDeploy(ctx context.Context, op *registry.Operation, iss 
 	if iss.TokenAddress != "" {
 		return nil, fmt.Errorf("issuance %d already has a token at %s", iss.ID, iss.TokenAddress)
 	}
-	var recorded []registry.OperationTx
-	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
-		recorded, err = s.store.OperationTxs(systemCtx(ctx), op.ID)
-		return err
-	}); err != nil {
+	recorded, err := s.recordedTxs(ctx, op)
+	if err != nil {
 		return nil, err
 	}
 	var steps []*opStep

@@ -413,6 +413,26 @@ func (s *Operations) run(ctx context.Context, op *registry.Operation) (map[strin
 	return nil, fmt.Errorf("unknown operation kind %s", op.Kind)
 }
 
+// checkToken refuses an issuance without a token, and checks that the node's
+// chain is the token's (checkChain).
+func (s *Operations) checkToken(ctx context.Context, op *registry.Operation, iss *registry.Issuance) error {
+	if iss.TokenAddress == "" {
+		return fmt.Errorf("issuance %d has no token", op.IssuanceID)
+	}
+	return s.checkChain(ctx, op, iss)
+}
+
+// recordedTxs reads the transactions the operation signed and recorded
+// before (none on a first run), waiting out a database outage.
+func (s *Operations) recordedTxs(ctx context.Context, op *registry.Operation) ([]registry.OperationTx, error) {
+	var recorded []registry.OperationTx
+	err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
+		recorded, err = s.store.OperationTxs(systemCtx(ctx), op.ID)
+		return err
+	})
+	return recorded, err
+}
+
 // checkChain halts the issuance when the node's chain is not its deployment's.
 func (s *Operations) checkChain(ctx context.Context, op *registry.Operation, iss *registry.Issuance) error {
 	return s.retryOutage(ctx, op, "the chain", func(ctx context.Context) error {

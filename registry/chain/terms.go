@@ -87,17 +87,11 @@ func (s *Operations) runSetTerms(ctx context.Context, op *registry.Operation, is
 	if err != nil {
 		return nil, fmt.Errorf("stored request: %w", err)
 	}
-	if iss.TokenAddress == "" {
-		return nil, fmt.Errorf("issuance %d has no token", op.IssuanceID)
-	}
-	if err := s.checkChain(ctx, op, iss); err != nil {
+	if err := s.checkToken(ctx, op, iss); err != nil {
 		return nil, err
 	}
-	var recorded []registry.OperationTx
-	if err := s.retryOutage(ctx, op, "the database", func(ctx context.Context) (err error) {
-		recorded, err = s.store.OperationTxs(systemCtx(ctx), op.ID)
-		return err
-	}); err != nil {
+	recorded, err := s.recordedTxs(ctx, op)
+	if err != nil {
 		return nil, err
 	}
 	result := map[string]string{"settings": strings.Join(settings, ",")}
