@@ -61,6 +61,26 @@ func ParseAmount(field, s string) (*big.Int, error) {
 	return v, nil
 }
 
+// NormalizeWalletPair validates the two wallets of a move (a transfer's sender
+// and receiver, a recovery's lost and new wallet): each an address, neither
+// the zero address, and not the same one.
+func NormalizeWalletPair(fieldA, a, fieldB, b string) (string, string, error) {
+	a, err := NormalizeAddress(fieldA, a)
+	if err != nil {
+		return "", "", err
+	}
+	if b, err = NormalizeAddress(fieldB, b); err != nil {
+		return "", "", err
+	}
+	switch {
+	case a == b:
+		return "", "", Errorf(EINVALID, "%s and %s must differ", fieldA, fieldB)
+	case a == ZeroAddress || b == ZeroAddress:
+		return "", "", Errorf(EINVALID, "%s and %s must not be the zero address", fieldA, fieldB)
+	}
+	return a, b, nil
+}
+
 // NormalizeAddress validates an EVM address and returns it in lower case. Mixed-case
 // input must carry a valid EIP-55 checksum, so a mistyped address is caught.
 func NormalizeAddress(field, s string) (string, error) {

@@ -58,3 +58,30 @@ func TestAuditedTypesHaveCamelCaseJSONNames(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeWalletPair(t *testing.T) {
+	const a, b = "0x00000000000000000000000000000000000000a1", "0x00000000000000000000000000000000000000b2"
+	for _, tc := range []struct {
+		name, x, y string
+		want       string // error text part; "" means valid
+	}{
+		{"two wallets", a, b, ""},
+		{"upper-case hex is lowered", "0x00000000000000000000000000000000000000A1", b, ""},
+		{"the same wallet", a, a, "from and to must differ"},
+		{"the zero address", ZeroAddress, b, "must not be the zero address"},
+		{"not an address", "0x12", b, "from"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x, y, err := NormalizeWalletPair("from", tc.x, "to", tc.y)
+			if tc.want == "" {
+				if err != nil || x != a || y != b {
+					t.Fatalf("got %q %q %v", x, y, err)
+				}
+				return
+			}
+			if err == nil || ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want EINVALID naming %q", err, tc.want)
+			}
+		})
+	}
+}

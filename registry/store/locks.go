@@ -335,19 +335,9 @@ func (s *Controls) RecoverWallet(ctx context.Context, issuanceID int64, r regist
 	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
 		return nil, err
 	}
-	lost, err := registry.NormalizeAddress("lostWallet", r.LostWallet)
+	lost, newW, err := registry.NormalizeWalletPair("lostWallet", r.LostWallet, "newWallet", r.NewWallet)
 	if err != nil {
 		return nil, err
-	}
-	newW, err := registry.NormalizeAddress("newWallet", r.NewWallet)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case lost == newW:
-		return nil, registry.Errorf(registry.EINVALID, "lostWallet and newWallet must differ")
-	case lost == registry.ZeroAddress || newW == registry.ZeroAddress:
-		return nil, registry.Errorf(registry.EINVALID, "wallets must not be the zero address")
 	}
 	if err := registry.LimitText("reason", r.Reason, 500); err != nil {
 		return nil, err

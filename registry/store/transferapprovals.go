@@ -65,19 +65,11 @@ func (s *Controls) RequestApproval(ctx context.Context, issuanceID int64, r regi
 	if err := requireRole(p, registry.RoleOperator, registry.RoleSeller); err != nil {
 		return nil, err
 	}
-	from, err := registry.NormalizeAddress("from", r.From)
-	if err != nil {
-		return nil, err
-	}
-	to, err := registry.NormalizeAddress("to", r.To)
+	from, to, err := registry.NormalizeWalletPair("from", r.From, "to", r.To)
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case from == to:
-		return nil, registry.Errorf(registry.EINVALID, "from and to must differ")
-	case from == registry.ZeroAddress || to == registry.ZeroAddress:
-		return nil, registry.Errorf(registry.EINVALID, "from and to must not be the zero address")
 	case r.Amount == nil || r.Amount.Sign() <= 0:
 		return nil, registry.Errorf(registry.EINVALID, "amount must be a positive integer")
 	case r.Amount.BitLen() > 127:
