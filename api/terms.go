@@ -144,9 +144,6 @@ func (s *Server) changeTerms(c *gin.Context) {
 	c.JSON(http.StatusCreated, toTermChangeJSON(tc))
 }
 
-var termChangeStatuses = []registry.TermChangeStatus{registry.TermChangeScheduled, registry.TermChangeApplied,
-	registry.TermChangeCancelled, registry.TermChangeFailed}
-
 func (s *Server) listTermChanges(c *gin.Context) {
 	id, ok := s.pathID(c, "id")
 	if !ok {
@@ -157,8 +154,7 @@ func (s *Server) listTermChanges(c *gin.Context) {
 		return
 	}
 	f := registry.TermChangeFilter{Status: registry.TermChangeStatus(c.Query("status")), Page: page}
-	if f.Status != "" && !containsStatus(termChangeStatuses, f.Status) {
-		s.fail(c, registry.Errorf(registry.EINVALID, "status must be one of SCHEDULED, APPLIED, CANCELLED, FAILED"))
+	if !s.valid(c, f.Validate()) {
 		return
 	}
 	changes, err := s.terms.TermChanges(c.Request.Context(), id, f)
@@ -205,13 +201,4 @@ func (s *Server) cancelTermChange(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, toTermChangeJSON(tc))
-}
-
-func containsStatus[T comparable](all []T, v T) bool {
-	for _, a := range all {
-		if a == v {
-			return true
-		}
-	}
-	return false
 }

@@ -153,8 +153,6 @@ func toDeliveryJSON(d *registry.Delivery) deliveryJSON {
 		DeliveredAt: d.DeliveredAt, CreatedAt: d.CreatedAt, Log: log}
 }
 
-var deliveryStatuses = []registry.DeliveryStatus{registry.DeliveryPending, registry.DeliveryDelivered, registry.DeliveryFailed}
-
 func (s *Server) listDeliveries(c *gin.Context) {
 	id, ok := s.pathID(c, "id")
 	if !ok {
@@ -165,8 +163,7 @@ func (s *Server) listDeliveries(c *gin.Context) {
 		return
 	}
 	f := registry.DeliveryFilter{Status: registry.DeliveryStatus(c.Query("status")), Page: page}
-	if f.Status != "" && !containsStatus(deliveryStatuses, f.Status) {
-		s.fail(c, registry.Errorf(registry.EINVALID, "status must be one of PENDING, DELIVERED, FAILED"))
+	if !s.valid(c, f.Validate()) {
 		return
 	}
 	ds, err := s.webhooks.Deliveries(c.Request.Context(), id, f)

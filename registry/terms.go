@@ -295,6 +295,14 @@ type TermChangeFilter struct {
 	Page   Page
 }
 
+// Validate checks the status filter.
+func (f TermChangeFilter) Validate() error {
+	if f.Status == "" {
+		return nil
+	}
+	return oneOf("status", f.Status, TermChangeScheduled, TermChangeApplied, TermChangeCancelled, TermChangeFailed)
+}
+
 // TermService changes an issuance's terms: the operator or its lead seller.
 type TermService interface {
 	ChangeTerms(ctx context.Context, issuanceID int64, r TermChangeRequest) (*TermChange, error)

@@ -162,6 +162,14 @@ type DeliveryFilter struct {
 	Page   Page
 }
 
+// Validate checks the status filter.
+func (f DeliveryFilter) Validate() error {
+	if f.Status == "" {
+		return nil
+	}
+	return oneOf("status", f.Status, DeliveryPending, DeliveryDelivered, DeliveryFailed)
+}
+
 // WebhookService is what the API offers for webhooks. Sellers manage their
 // own subscriptions, the operator every one.
 type WebhookService interface {
