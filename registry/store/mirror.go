@@ -250,3 +250,55 @@ ON CONFLICT DO NOTHING`, chain, blockHash, logIndex, token, number, txHash, from
 	defer stmt.Close()
 	return exec(stmt, rows)
 }
+
+// addToBalances moves the balances of wallets by delta on PostgreSQL in two
+// statements, whatever the number of wallets: one upsert adds each delta to
+// the stored balance (NUMERIC, exact) and returns the results, then the rows
+// that came to zero are deleted (a zero balance has no row), and so are
+// negative ones, which it returns as drifted for the caller to recompute
+// from the raw rows.
+func (s *DB) addToBalances(tx *gorm.DB, chainID int64, token string, wallets []string, delta map[string]*big.Int) ([]string, error) {
+	deltas := make([]string, len(wallets))
+	for i, w := range wallets {
+		deltas[i] = delta[w].String()
+	}
+	ctx, pool := tx.Statement.Context, tx.Statement.ConnPool
+	// Passed to the driver directly: gorm would expand each slice into a
+	// parameter list.
+	rows, err := pool.QueryContext(ctx, `INSERT INTO mirror_balances AS b (chain_id, token, wallet, balance)
+SELECT $1, $2, w, d::numeric FROM unnest($3::text[], $4::text[]) AS u(w, d)
+ON CONFLICT (chain_id, token, wallet) DO UPDATE SET balance = b.balance + EXCLUDED.balance
+RETURNING b.wallet, sign(b.balance)::int`, chainID, token, wallets, deltas)
+	if err != nil {
+		return nil, fmt.Errorf("add to balances: %w", err)
+	}
+	defer rows.Close()
+	var (
+		drifted, gone []string
+		wallet        string
+		sign          int
+	)
+	for rows.Next() {
+		if err := rows.Scan(&wallet, &sign); err != nil {
+			return nil, fmt.Errorf("add to balances: %w", err)
+		}
+		switch {
+		case sign < 0:
+			drifted = append(drifted, wallet)
+			gone = append(gone, wallet)
+		case sign == 0:
+			gone = append(gone, wallet)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("add to balances: %w", err)
+	}
+	rows.Close()
+	if len(gone) > 0 {
+		if _, err := pool.ExecContext(ctx, `DELETE FROM mirror_balances WHERE chain_id = $1 AND token = $2 AND wallet = ANY($3::text[])`,
+			chainID, token, gone); err != nil {
+			return nil, fmt.Errorf("clear balances: %w", err)
+		}
+	}
+	return drifted, nil
+}

@@ -289,6 +289,13 @@ func (s *DB) addBatchToBalances(tx *gorm.DB, chainID int64, token string, transf
 		wallets = append(wallets, w)
 	}
 	var drifted []string
+	if s.dialect == Postgres && len(wallets) > 0 {
+		var err error
+		if drifted, err = s.addToBalances(tx, chainID, token, wallets, delta); err != nil { // mirror.go
+			return err
+		}
+		wallets = nil
+	}
 	for len(wallets) > 0 {
 		n := min(len(wallets), mirrorChunk)
 		chunk := wallets[:n]

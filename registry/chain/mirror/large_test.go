@@ -2,6 +2,7 @@ package mirror_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/big"
 	"math/rand/v2"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain/mirror"
+	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 	"github.com/stonode/stonode/registry/store/storetest"
 )
@@ -161,6 +163,81 @@ func TestLargeBatches(t *testing.T) {
 			if want[w.Wallet] == nil || w.Balance.Cmp(want[w.Wallet]) != 0 {
 				t.Fatalf("wallet %s: mirrored %v, logs sum to %v", w.Wallet, w.Balance, want[w.Wallet])
 			}
+		}
+	})
+}
+
+// TestBalancesToZeroAndDrift follows explicit transfers in one-block batches:
+// a wallet that sends all it holds has no balance row, and a wallet whose
+// stored balance was tampered with (its row deleted) is recomputed from the
+// raw rows as soon as a batch would take it below zero.
+func TestBalancesToZeroAndDrift(t *testing.T) {
+	a, b, c := common.HexToAddress("0xa1"), common.HexToAddress("0xb2"), common.HexToAddress("0xc3")
+	moves := [][]struct {
+		from, to common.Address
+		amount   int64
+	}{
+		{{common.Address{}, a, 100}, {common.Address{}, b, 50}},
+		{{a, b, 100}}, // a holds nothing now
+		{{b, c, 10}},  // b's row is gone by then: 0 − 10 is drift
+	}
+	lc := newLogChain(0, 0, 1, 1)
+	for i, block := range moves {
+		n := uint64(i + 1)
+		h := &types.Header{Number: new(big.Int).SetUint64(n), ParentHash: lc.headers[n-1].Hash(), Difficulty: new(big.Int), Time: 1_700_000_000 + n}
+		lc.headers = append(lc.headers, h)
+		for j, m := range block {
+			lc.logs[n] = append(lc.logs[n], types.Log{Address: lc.token,
+				Topics:      []common.Hash{mirror.TransferTopic, common.BytesToHash(m.from.Bytes()), common.BytesToHash(m.to.Bytes())},
+				Data:        common.LeftPadBytes(big.NewInt(m.amount).Bytes(), 32),
+				BlockNumber: n, BlockHash: h.Hash(), BlockTimestamp: h.Time, Index: uint(j), TxHash: common.BigToHash(big.NewInt(int64(10*n) + int64(j)))})
+		}
+	}
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		dsn := storetest.DSN(t, engine)
+		ctx := context.Background()
+		st, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		token := lower(lc.token)
+		cfg := mirror.Config{ChainID: 1337, Token: lc.token, StartBlock: 1, MaxRange: 1}
+		holders := func() map[string]string {
+			h, err := st.Holders(ctx, 1337, token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, w := range h.Wallets {
+				out[w.Wallet] = w.Balance.String()
+			}
+			return out
+		}
+		two := &logChain{token: lc.token, headers: lc.headers[:3], logs: lc.logs}
+		mustSync(t, mirror.New(cfg, two, st))
+		if got, want := holders(), map[string]string{lower(b): "150"}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("after block 2: holders %v, want %v", got, want)
+		}
+		driver := "pgx"
+		if engine == store.SQLite {
+			driver = "sqlite3"
+		}
+		raw, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		q := `DELETE FROM mirror_balances WHERE wallet = $1`
+		if engine == store.SQLite {
+			q = `DELETE FROM mirror_balances WHERE wallet = ?`
+		}
+		if _, err := raw.ExecContext(ctx, q, lower(b)); err != nil {
+			t.Fatal(err)
+		}
+		mustSync(t, mirror.New(cfg, lc, st))
+		if got, want := holders(), map[string]string{lower(b): "140", lower(c): "10"}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("after block 3: holders %v, want %v", got, want)
 		}
 	})
 }
