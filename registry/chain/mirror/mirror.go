@@ -143,9 +143,12 @@ type Engine struct {
 }
 
 // prefetchDepth is how many ranges the backfill fetches ahead of the one it
-// stores: two keep the node busy when one answer is slower than a write,
-// and bound the memory to three ranges of logs.
-const prefetchDepth = 2
+// stores. One overlaps each write with the next answer; two measured no
+// faster against anvil on two cores (the second fetch and its decoding
+// slowed the write they ran beside: scripts/bench-mirror.sh, PostgreSQL
+// 0.67–0.68x with two, 0.70–0.76x with one), so one it is until a remote
+// node's uneven latency says otherwise.
+const prefetchDepth = 1
 
 // New returns an engine; nothing runs until Sync or Run.
 func New(cfg Config, client Client, store registry.MirrorStore) *Engine {
