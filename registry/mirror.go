@@ -65,6 +65,12 @@ type MirrorBatch struct {
 	Transfers []Transfer
 	// Head is the range's last block; it becomes the checkpoint.
 	Head ChainBlock
+	// Stored blocks numbered in [PruneFrom, PruneBelow) that hold no transfer
+	// of the token are deleted with the batch: they have fallen below the
+	// reorg bound, so no rewind needs their hashes, and the last stored block
+	// before any of them holds the same balances (a register at a record date
+	// is as of that block). PruneBelow 0 prunes nothing.
+	PruneFrom, PruneBelow uint64
 }
 
 // MirrorStore is what the mirror engine writes through.

@@ -94,6 +94,9 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		if judged, err = s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return fmt.Errorf("compliance alerts: %w", err)
 		}
+		if err := pruneBlocks(tx, &b); err != nil { // after the transfers: a block with one stays
+			return err
+		}
 		return s.moveCheckpoint(tx, b.ChainID, b.Token, b.Parent, b.Head)
 	}
 	err := s.writeMirror(ctx, fn)
@@ -116,6 +119,22 @@ func (s *DB) shareIssuanceOfToken(tx *gorm.DB, chainID int64, token string) erro
 	}
 	return tx.Exec(`SELECT g.gen FROM issuance_generation g JOIN issuances i ON i.id = g.issuance_id
 WHERE i.chain_id = ? AND i.token_address = ? FOR SHARE OF g`, chainID, token).Error
+}
+
+// pruneBlocks deletes the batch's prunable headers: below the reorg bound and
+// without a transfer of the token (a block with one dates its transfers).
+func pruneBlocks(tx *gorm.DB, b *registry.MirrorBatch) error {
+	if b.PruneBelow == 0 || b.PruneFrom >= b.PruneBelow {
+		return nil
+	}
+	err := tx.Exec(`DELETE FROM mirror_blocks WHERE chain_id = ? AND token = ? AND number >= ? AND number < ?
+AND NOT EXISTS (SELECT 1 FROM mirror_transfers t WHERE t.chain_id = mirror_blocks.chain_id
+AND t.token = mirror_blocks.token AND t.block_number = mirror_blocks.number)`,
+		b.ChainID, b.Token, int64(b.PruneFrom), int64(b.PruneBelow)).Error
+	if err != nil {
+		return fmt.Errorf("prune mirror blocks: %w", err)
+	}
+	return nil
 }
 
 func validateBatch(b *registry.MirrorBatch) error {

@@ -476,6 +476,15 @@ func (e *Engine) follow(ctx context.Context, parent registry.ChainBlock, n uint6
 // each other height must carry one hash only.
 func (e *Engine) batch(parent *registry.ChainBlock, end registry.ChainBlock, from uint64, logs []types.Log) (registry.MirrorBatch, error) {
 	b := registry.MirrorBatch{ChainID: e.cfg.ChainID, Token: e.token, Parent: parent, Head: end}
+	if d := e.cfg.MaxReorgDepth; d > 0 && end.Number > d {
+		// The blocks this batch moves below the reorg bound: the rest of the
+		// stored headers stay within it, one row per block with a transfer
+		// below it.
+		b.PruneBelow = end.Number - d
+		if from > d {
+			b.PruneFrom = from - 1 - d
+		}
+	}
 	hashes := map[uint64]string{end.Number: end.Hash}
 	for i := range logs {
 		l := &logs[i]

@@ -348,3 +348,56 @@ func TestReorgBeyondTheBoundHalts(t *testing.T) {
 		}
 	})
 }
+
+// TestHeadersPrunedBelowTheBound: once a block falls more than MaxReorgDepth
+// below the head, its stored header goes unless a transfer of the token is in
+// it; the headers within the bound stay, so a reorg within it is still
+// followed, and the balances still equal the chain's.
+func TestHeadersPrunedBelowTheBound(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		const depth = 4
+		c := newTestChain(t, 5)
+		st := storetest.Open(t, engine, nil)
+		cfg := config(c)
+		cfg.MaxReorgDepth = depth
+		cfg.MaxRange = 3 // many small batches: many range-end headers to prune
+		e := mirror.New(cfg, c.client, st)
+		for i := 0; i < 6; i++ {
+			c.blocks(1, 2, int64(i))
+			c.blocks(5, 0, 0)
+			mustSync(t, e)
+		}
+		ctx := context.Background()
+		token := lower(c.addr)
+		cp := verify(t, c, st)
+		withTransfer := map[uint64]bool{}
+		page, err := st.Transfers(ctx, registry.TransferFilter{ChainID: 1337, Token: token, Limit: registry.MaxTransferPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range page.Transfers {
+			withTransfer[tr.BlockNumber] = true
+		}
+		stored, err := st.BlocksBelow(ctx, 1337, token, cp.Number+1, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		within := 0
+		for _, b := range stored {
+			switch {
+			case b.Number+depth > cp.Number:
+				within++
+			case !withTransfer[b.Number]:
+				t.Errorf("block %d is %d below the head %d and holds no transfer, yet its header is stored", b.Number, cp.Number-b.Number, cp.Number)
+			}
+		}
+		if within == 0 || len(stored) > len(withTransfer)+depth {
+			t.Fatalf("%d headers stored (%d within the bound) for %d blocks with transfers", len(stored), within, len(withTransfer))
+		}
+		// A reorg within the bound is still followed.
+		c.fork(c.headerAt(cp.Number - 2).Hash())
+		c.ops(4, 2, 777, true)
+		mustSync(t, e)
+		verify(t, c, st)
+	})
+}
