@@ -49,40 +49,9 @@ func TestAnvilTransferControls(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test against anvil: skipped in -short mode")
 	}
-	root := repoRoot(t)
-	anvilBin := anvilBinary(t, root)
-	timeout := 5 * time.Minute
-	if d, ok := t.Deadline(); ok && time.Until(d)-10*time.Second < timeout {
-		timeout = time.Until(d) - 10*time.Second
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	c, cancel := startSeparateKeyNode(t)
 	defer cancel()
-	dir := t.TempDir()
-	bin := buildStonode(ctx, t, root, dir)
-	chain := startAnvil(ctx, t, anvilBin, "--silent")
-	c := &controls{t: t, ctx: ctx, chain: chain, writer: anvilAccount(t, 6), agent: anvilAccount(t, 7), admin: anvilAccount(t, 8)}
-	keyFile := func(name string, a account) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(a.hex+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	node := &stonode{t: t, bin: bin, dataDir: filepath.Join(dir, "data"), addr: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
-		rpcURL: chain.url, nodeKey: anvilKeys[0], logPath: filepath.Join(dir, "stonode.log"),
-		extraArgs: []string{"--writer-key-file", keyFile("writer.key", c.writer), "--admin-key-file", keyFile("admin.key", c.admin)},
-		extraEnv:  []string{"STONODE_AGENT_KEY=0x" + c.agent.hex}}
-	t.Cleanup(func() {
-		if node.p != nil {
-			_ = node.p.stop(syscall.SIGKILL, 10*time.Second)
-		}
-		if t.Failed() {
-			t.Log(node.logTail(80))
-		}
-	})
-	c.api = &apiClient{t: t, base: "http://" + node.addr, hc: &http.Client{}}
-	c.opKey = node.run(ctx, "keys", "create", "--role", "operator", "--name", "e2e", "--data-dir", node.dataDir, "--log-level", "warn")
-	node.start(ctx)
+	ctx := c.ctx
 
 	alice, bob, carol, issuer := anvilAccount(t, 1), anvilAccount(t, 2), anvilAccount(t, 3), anvilAccount(t, 9)
 	c.setUp(alice, bob)
@@ -373,4 +342,46 @@ func (c *controls) hasRole(contract, who common.Address) bool {
 		c.t.Fatal(err)
 	}
 	return v
+}
+
+// startSeparateKeyNode builds stonode and runs it against a fresh anvil with
+// separate writer (key file), agent (environment) and admin (key file) keys,
+// and an operator key in c.opKey. cancel ends the test's context.
+func startSeparateKeyNode(t *testing.T) (*controls, context.CancelFunc) {
+	t.Helper()
+	root := repoRoot(t)
+	anvilBin := anvilBinary(t, root)
+	timeout := 5 * time.Minute
+	if d, ok := t.Deadline(); ok && time.Until(d)-10*time.Second < timeout {
+		timeout = time.Until(d) - 10*time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	dir := t.TempDir()
+	bin := buildStonode(ctx, t, root, dir)
+	chain := startAnvil(ctx, t, anvilBin, "--silent")
+	c := &controls{t: t, ctx: ctx, chain: chain, writer: anvilAccount(t, 6), agent: anvilAccount(t, 7), admin: anvilAccount(t, 8)}
+	keyFile := func(name string, a account) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(a.hex+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	node := &stonode{t: t, bin: bin, dataDir: filepath.Join(dir, "data"), addr: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+		rpcURL: chain.url, nodeKey: anvilKeys[0], logPath: filepath.Join(dir, "stonode.log"),
+		extraArgs: []string{"--writer-key-file", keyFile("writer.key", c.writer), "--admin-key-file", keyFile("admin.key", c.admin)},
+		extraEnv:  []string{"STONODE_AGENT_KEY=0x" + c.agent.hex}}
+	t.Cleanup(func() {
+		if node.p != nil {
+			_ = node.p.stop(syscall.SIGKILL, 10*time.Second)
+		}
+		if t.Failed() {
+			t.Log(node.logTail(80))
+		}
+	})
+	c.api = &apiClient{t: t, base: "http://" + node.addr, hc: &http.Client{}}
+	c.opKey = node.run(ctx, "keys", "create", "--role", "operator", "--name", "e2e", "--data-dir", node.dataDir, "--log-level", "warn")
+	node.start(ctx)
+	return c, cancel
 }
