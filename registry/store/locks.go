@@ -158,10 +158,7 @@ func (s *Controls) ReleaseLock(ctx context.Context, issuanceID, id int64) (*regi
 			return err
 		}
 		var row holderLockRow
-		if err := tx.Where("id = ? AND issuance_id = ?", id, issuanceID).Take(&row).Error; err != nil {
-			if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
-				return registry.Errorf(registry.ENOTFOUND, "lock %d not found", id)
-			}
+		if err := s.takeOfIssuance(tx, &row, issuanceID, id, "lock"); err != nil {
 			return err
 		}
 		if row.Status != string(registry.LockActive) {
@@ -199,10 +196,7 @@ func (s *Controls) Lock(ctx context.Context, issuanceID, id int64) (*registry.Ho
 		return nil, err
 	}
 	var row holderLockRow
-	if err := db.Where("id = ? AND issuance_id = ?", id, issuanceID).Take(&row).Error; err != nil {
-		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
-			return nil, registry.Errorf(registry.ENOTFOUND, "lock %d not found", id)
-		}
+	if err := s.takeOfIssuance(db, &row, issuanceID, id, "lock"); err != nil {
 		return nil, s.translate(err)
 	}
 	return row.domain(), nil

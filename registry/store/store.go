@@ -331,6 +331,17 @@ func (s *DB) writeState(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // read returns a session on the read pool.
 func (s *DB) read(ctx context.Context) *gorm.DB { return s.reader.WithContext(ctx) }
 
+// takeOfIssuance reads into row the record id of an issuance's child table (a
+// lock, a transfer approval, a term change); one of another issuance, or none,
+// is "<what> <id> not found".
+func (s *DB) takeOfIssuance(db *gorm.DB, row any, issuanceID, id int64, what string) error {
+	err := db.Where("id = ? AND issuance_id = ?", id, issuanceID).Take(row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return registry.Errorf(registry.ENOTFOUND, "%s %d not found", what, id)
+	}
+	return err // translated where the call's transaction or read ends
+}
+
 // translate turns driver errors into domain errors.
 func (s *DB) translate(err error) error {
 	var de *registry.Error

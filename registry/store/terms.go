@@ -457,10 +457,7 @@ func (s *Terms) CancelTermChange(ctx context.Context, issuanceID, changeID int64
 			return err
 		}
 		var row termChangeRow
-		if err := tx.Where("id = ? AND issuance_id = ?", changeID, issuanceID).Take(&row).Error; err != nil {
-			if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
-				return registry.Errorf(registry.ENOTFOUND, "term change %d not found", changeID)
-			}
+		if err := s.takeOfIssuance(tx, &row, issuanceID, changeID, "term change"); err != nil {
 			return err
 		}
 		if row.Status != string(registry.TermChangeScheduled) {

@@ -150,10 +150,7 @@ func (s *Controls) DecideApproval(ctx context.Context, issuanceID, id int64, d r
 		}
 		var row transferApprovalRow
 		// writeState serialises writers, so the state read here holds until commit.
-		if err := tx.Where("id = ? AND issuance_id = ?", id, issuanceID).Take(&row).Error; err != nil {
-			if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
-				return registry.Errorf(registry.ENOTFOUND, "transfer approval %d not found", id)
-			}
+		if err := s.takeOfIssuance(tx, &row, issuanceID, id, "transfer approval"); err != nil {
 			return err
 		}
 		now := s.now()
@@ -250,10 +247,7 @@ func (s *Controls) Approval(ctx context.Context, issuanceID, id int64) (*registr
 		return nil, err
 	}
 	var row transferApprovalRow
-	if err := db.Where("id = ? AND issuance_id = ?", id, issuanceID).Take(&row).Error; err != nil {
-		if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
-			return nil, registry.Errorf(registry.ENOTFOUND, "transfer approval %d not found", id)
-		}
+	if err := s.takeOfIssuance(db, &row, issuanceID, id, "transfer approval"); err != nil {
 		return nil, s.translate(err)
 	}
 	return row.domain(s.now()), nil
