@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stonode/stonode/registry"
+	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
 	"github.com/stonode/stonode/registry/store/storetest"
 )
@@ -320,6 +321,67 @@ func TestMirrorReads(t *testing.T) {
 		// A token with nothing mirrored answers as of block 0.
 		if h, err := st.Holders(ctx, mChain, "0x00000000000000000000000000000000000000bb"); err != nil || h.AsOfBlock != 0 || h.HolderCount != 0 {
 			t.Fatalf("unknown token: %+v %v", h, err)
+		}
+	})
+}
+
+// TestMirrorKeyedByPosition covers migration 18: transfers stored under the
+// old key survive it with their balances and checkpoint, the mirror continues
+// on top, a log delivered twice is one row, and a batch naming two blocks at
+// one height is refused whole.
+func TestMirrorKeyedByPosition(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		dsn := storetest.DSN(t, engine)
+		old, err := store.OpenAtVersion(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}}, 17)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b1 := mirrorBatch(nil, 10, "a",
+			move{3, registry.ZeroAddress, mAlice, big.NewInt(100)},
+			move{3, mAlice, mBob, big.NewInt(30)},
+			move{7, mBob, mCarol, big.NewInt(5)})
+		if err := store.NewMirror(old).Apply(ctx, b1); err != nil {
+			t.Fatal(err)
+		}
+		old.Close()
+
+		st, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
+		if err != nil {
+			t.Fatalf("upgrade: %v", err)
+		}
+		defer st.Close()
+		if n := transferCount(t, st); n != 3 {
+			t.Fatalf("after the upgrade: %d transfers, want 3", n)
+		}
+		want := map[string]string{mAlice: "70", mBob: "25", mCarol: "5"}
+		if got, at := balances(t, st); fmt.Sprint(got) != fmt.Sprint(want) || at != 10 {
+			t.Fatalf("after the upgrade: balances %v at %d, want %v at 10", got, at, want)
+		}
+
+		// Continues on the checkpoint; the repeated log is stored once.
+		b2 := mirrorBatch(&b1.Head, 12, "a", move{11, mAlice, mCarol, big.NewInt(1)})
+		b2.Transfers = append(b2.Transfers, b2.Transfers[0])
+		if err := st.Apply(ctx, b2); err != nil {
+			t.Fatal(err)
+		}
+		if n := transferCount(t, st); n != 4 {
+			t.Fatalf("a log delivered twice: %d transfers, want 4", n)
+		}
+
+		// Two forks at one height in one batch: refused, nothing stored.
+		b3 := mirrorBatch(&b2.Head, 14, "a", move{13, mAlice, mBob, big.NewInt(1)}, move{13, mAlice, mCarol, big.NewInt(1)})
+		b3.Transfers[1].BlockHash = hash(13, "b")
+		if err := st.Apply(ctx, b3); registry.ErrorCode(err) != registry.EINVALID {
+			t.Fatalf("a batch with two blocks at height 13: %v, want %s", err, registry.EINVALID)
+		}
+		b4 := mirrorBatch(&b2.Head, 14, "a", move{13, mAlice, mBob, big.NewInt(1)})
+		b4.Blocks = append(b4.Blocks, registry.ChainBlock{Number: 13, Hash: hash(13, "b")})
+		if err := st.Apply(ctx, b4); registry.ErrorCode(err) != registry.EINVALID {
+			t.Fatalf("a batch naming two headers at height 13: %v, want %s", err, registry.EINVALID)
+		}
+		if got, at := balances(t, st); at != 12 || got[mBob] != "25" {
+			t.Fatalf("a refused batch changed the mirror: %v at %d", got, at)
 		}
 	})
 }

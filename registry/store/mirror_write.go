@@ -31,6 +31,10 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 	if err := validateBatch(&b); err != nil {
 		return err
 	}
+	b.Transfers = uniqueTransfers(b.ChainID, b.Token, b.Transfers)
+	if err := s.prepareTransferInsert(ctx, len(b.Transfers)); err != nil {
+		return err
+	}
 	var judged *txFacts
 	fn := func(tx *gorm.DB) error {
 		if err := s.fenced(ctx, tx, false); err != nil {
@@ -70,17 +74,10 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 				return fmt.Errorf("insert mirror blocks: %w", err)
 			}
 		}
-		rows := make([]mirrorTransferRow, 0, len(b.Transfers))
-		for _, t := range b.Transfers {
-			from, to := strings.ToLower(t.From), strings.ToLower(t.To)
-			rows = append(rows, mirrorTransferRow{ChainID: b.ChainID, BlockHash: strings.ToLower(t.BlockHash),
-				LogIndex: int64(t.LogIndex), Token: b.Token, BlockNumber: int64(t.BlockNumber),
-				TxHash: strings.ToLower(t.TxHash), FromAddr: from, ToAddr: to, Amount: t.Amount.String()})
-		}
-		if err := s.insertTransfers(tx, rows); err != nil { // mirror.go
+		if err := s.insertTransfers(tx, b.ChainID, b.Token, b.Transfers); err != nil { // mirror.go
 			return err
 		}
-		if len(rows) > 0 {
+		if len(b.Transfers) > 0 {
 			if err := bumpMirror(tx, b.ChainID, b.Token); err != nil {
 				return err
 			}
@@ -107,6 +104,32 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		s.cacheCommitted(judged) // the issuance's facts with the batch's holdings
 	}
 	return err
+}
+
+// uniqueTransfers returns a batch's transfers with addresses and hashes in
+// lower case and each log once: a log delivered twice (an RPC repeating
+// itself) is one transfer. Rows above the checkpoint are absent, so after
+// this no insert of the batch can meet an existing row, and none skips one.
+// The caller's slice is left as it was.
+func uniqueTransfers(chainID int64, token string, transfers []registry.Transfer) []registry.Transfer {
+	type position struct {
+		block uint64
+		index uint
+	}
+	seen := make(map[position]bool, len(transfers))
+	out := make([]registry.Transfer, 0, len(transfers))
+	for _, t := range transfers {
+		k := position{t.BlockNumber, t.LogIndex}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		t.ChainID, t.Token = chainID, token
+		t.BlockHash, t.TxHash = strings.ToLower(t.BlockHash), strings.ToLower(t.TxHash)
+		t.From, t.To = strings.ToLower(t.From), strings.ToLower(t.To)
+		out = append(out, t)
+	}
+	return out
 }
 
 // shareIssuanceOfToken holds the generation row of the token's issuance FOR
@@ -148,14 +171,28 @@ func validateBatch(b *registry.MirrorBatch) error {
 	if b.Head.Hash == "" {
 		return registry.Errorf(registry.EINVALID, "mirror batch head %d has no hash", b.Head.Number)
 	}
+	// A transfer row is keyed by its position (block number, log index), so
+	// every log at one height must come from the one block the batch names
+	// there: a batch mixing two forks is refused, not half stored.
+	hashAt := make(map[uint64]string, len(b.Blocks)+1)
+	hashAt[b.Head.Number] = strings.ToLower(b.Head.Hash)
 	for _, blk := range b.Blocks {
 		if blk.Number < lo || blk.Number > b.Head.Number || blk.Hash == "" {
 			return registry.Errorf(registry.EINVALID, "mirror batch block %d %q outside (%d..%d]", blk.Number, blk.Hash, lo, b.Head.Number)
 		}
+		if prev, ok := hashAt[blk.Number]; ok && !strings.EqualFold(prev, blk.Hash) {
+			return registry.Errorf(registry.EINVALID, "mirror batch names two blocks at height %d: %s and %s", blk.Number, prev, blk.Hash)
+		}
+		hashAt[blk.Number] = strings.ToLower(blk.Hash)
 	}
 	for _, t := range b.Transfers {
 		if t.BlockNumber < lo || t.BlockNumber > b.Head.Number {
 			return registry.Errorf(registry.EINVALID, "mirror transfer in block %d outside the batch (%d..%d]", t.BlockNumber, lo, b.Head.Number)
+		}
+		if h, ok := hashAt[t.BlockNumber]; !ok {
+			hashAt[t.BlockNumber] = strings.ToLower(t.BlockHash)
+		} else if !strings.EqualFold(h, t.BlockHash) {
+			return registry.Errorf(registry.EINVALID, "mirror transfer %s/%d is not in block %s at height %d", t.BlockHash, t.LogIndex, h, t.BlockNumber)
 		}
 		if t.Amount == nil || t.Amount.Sign() < 0 {
 			return registry.Errorf(registry.EINVALID, "mirror transfer %s/%d has no valid amount", t.BlockHash, t.LogIndex)
@@ -289,17 +326,7 @@ func (s *DB) addBatchToBalances(tx *gorm.DB, chainID int64, token string, transf
 			d.Sub(d, v)
 		}
 	}
-	type logKey struct {
-		block string
-		index uint
-	}
-	seen := make(map[logKey]bool, len(transfers))
-	for _, t := range transfers {
-		k := logKey{strings.ToLower(t.BlockHash), t.LogIndex}
-		if seen[k] { // a log delivered twice is one row
-			continue
-		}
-		seen[k] = true
+	for _, t := range transfers { // unique (uniqueTransfers)
 		add(t.From, t.Amount, -1)
 		add(t.To, t.Amount, +1)
 	}
