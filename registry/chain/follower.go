@@ -40,15 +40,20 @@ type Follower struct {
 	tick    chan struct{} // closed at the next tick
 	headers map[uint64]*headerCall
 	logs    map[logsKey]*logsCall
+	// answered counts eth_getLogs answers; a header read records the count it
+	// started at, so a view can tell a header read before its logs answer
+	// from one read after it.
+	answered uint64
 
 	// Calls counts the calls made to the chain node, by method.
 	Calls struct{ BlockNumber, HeaderByNumber, GetLogs atomic.Int64 }
 }
 
 type headerCall struct {
-	done chan struct{}
-	h    *types.Header
-	err  error
+	done  chan struct{}
+	after uint64 // Follower.answered when the read started
+	h     *types.Header
+	err   error
 }
 
 // logsKey is a query's block selection and topics; queries with the same key
@@ -113,6 +118,9 @@ type followerView struct {
 	mu     sync.Mutex
 	asked  bool // asked for logs since its last BlockNumber
 	looked bool // has looked at the head before
+	// answeredAt is Follower.answered when this view's last eth_getLogs
+	// answer came: a header it reads now must have been read after that.
+	answeredAt uint64
 }
 
 // BlockNumber answers the follower's head; an idle mirror first waits for
@@ -145,7 +153,11 @@ func (v *followerView) BlockNumber(ctx context.Context) (uint64, error) {
 	return f.head, nil
 }
 
-// HeaderByNumber reads a header once per tick for every mirror asking.
+// HeaderByNumber reads a header once per tick for every mirror asking, but
+// never answers with a read that started before the view's last eth_getLogs
+// answer: a backfill reads a range's end header before and after its logs to
+// learn that the chain did not move under them, and a cached copy of the
+// first read would make that check compare a header with itself.
 func (v *followerView) HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error) {
 	f := v.f
 	if number == nil {
@@ -153,10 +165,16 @@ func (v *followerView) HeaderByNumber(ctx context.Context, number *big.Int) (*ty
 		return f.client.HeaderByNumber(ctx, nil)
 	}
 	n := number.Uint64()
+	v.mu.Lock()
+	answeredAt := v.answeredAt
+	v.mu.Unlock()
 	f.mu.Lock()
 	c, ok := f.headers[n]
+	if ok && c.after < answeredAt {
+		ok = false // read before this view's logs: read again, for every later asker too
+	}
 	if !ok {
-		c = &headerCall{done: make(chan struct{})}
+		c = &headerCall{done: make(chan struct{}), after: f.answered}
 		f.headers[n] = c
 		f.mu.Unlock()
 		f.Calls.HeaderByNumber.Add(1)
@@ -219,6 +237,12 @@ func (v *followerView) FilterLogs(ctx context.Context, q ethereum.FilterQuery) (
 	if c.err != nil {
 		return nil, c.err
 	}
+	f.mu.Lock()
+	answered := f.answered
+	f.mu.Unlock()
+	v.mu.Lock()
+	v.answeredAt = max(v.answeredAt, answered)
+	v.mu.Unlock()
 	want := map[common.Address]bool{}
 	for _, a := range q.Addresses {
 		want[a] = true
@@ -248,5 +272,8 @@ func (f *Follower) dispatch(ctx context.Context, key logsKey, c *logsCall, q eth
 	defer cancel()
 	f.Calls.GetLogs.Add(1)
 	c.logs, c.err = f.client.FilterLogs(cctx, q)
+	f.mu.Lock()
+	f.answered++
+	f.mu.Unlock()
 	close(c.done)
 }

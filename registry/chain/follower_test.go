@@ -136,3 +136,58 @@ func TestFollowerJoinsTheMirrorsReads(t *testing.T) {
 		t.Error("an idle mirror was answered before the follower's next tick")
 	}
 }
+
+// movingChain is echoChain whose header at every height changes (a reorg)
+// once an eth_getLogs has been answered.
+type movingChain struct {
+	echoChain
+	moved atomic.Bool
+}
+
+func (c *movingChain) HeaderByNumber(ctx context.Context, n *big.Int) (*types.Header, error) {
+	h, _ := c.echoChain.HeaderByNumber(ctx, n)
+	if c.moved.Load() {
+		h.Extra = []byte("after the reorg")
+	}
+	return h, nil
+}
+
+func (c *movingChain) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+	defer c.moved.Store(true)
+	return c.echoChain.FilterLogs(ctx, q)
+}
+
+// TestFollowerRereadsTheRangeEndAfterLogs: a backfill reads its range's end
+// header, then the logs, then the end header again to learn that the chain
+// did not move under the logs. Through the follower the second read must be
+// a new one, so a reorg during eth_getLogs shows as a changed hash; a mirror
+// that has not had logs since still shares the cached read.
+func TestFollowerRereadsTheRangeEndAfterLogs(t *testing.T) {
+	mc := &movingChain{}
+	mc.head.Store(100)
+	f := chain.NewFollower(mc, time.Hour)
+	ctx := context.Background()
+	v, other := f.View(), f.View()
+	before, err := v.HeaderByNumber(ctx, big.NewInt(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: big.NewInt(1), ToBlock: big.NewInt(100),
+		Addresses: []common.Address{common.HexToAddress("0x01")}}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := v.HeaderByNumber(ctx, big.NewInt(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Hash() == after.Hash() {
+		t.Fatal("the end header read after the logs was the cached one: a reorg during eth_getLogs goes unseen")
+	}
+	reads := mc.headers.Load()
+	if h, err := other.HeaderByNumber(ctx, big.NewInt(100)); err != nil || h.Hash() != after.Hash() {
+		t.Fatalf("another mirror's read: %v %v, want the fresh header", h, err)
+	}
+	if mc.headers.Load() != reads {
+		t.Error("a mirror without a logs answer since did not share the cached header")
+	}
+}
