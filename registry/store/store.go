@@ -79,6 +79,8 @@ type DB struct {
 	loading    sync.Map // issuance id → *sync.Mutex held while its facts load
 	// wal tells on SQLite that nothing has committed since a generation read.
 	wal walWatch
+	// checkpointer copies SQLite's WAL into the database file off the write path.
+	checkpointer *walCheckpointer
 	// factLoads and holdingLoads count the issuance facts and the holdings
 	// read from the database by look-ups, for tests of cache scoping.
 	factLoads, holdingLoads atomic.Int64
@@ -163,10 +165,14 @@ func sqlitePath(cfg Config) (string, error) {
 // few seconds: switching a fresh file to WAL needs an exclusive lock that
 // SQLite refuses at once, without its busy handler, while another process
 // opens the same file.
-func openSQLiteRetrying(dsn string, gcfg *gorm.Config) (*gorm.DB, error) {
+func openSQLiteRetrying(dsn string, gcfg *gorm.Config, pragmas ...string) (*gorm.DB, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
-		db, err := gorm.Open(sqlite.Open(dsn), gcfg)
+		pool := sql.OpenDB(newSQLiteConnector(dsn, pragmas...))
+		db, err := gorm.Open(sqlite.New(sqlite.Config{Conn: pool}), gcfg)
+		if err != nil {
+			pool.Close()
+		}
 		if err == nil || !strings.Contains(err.Error(), "database is locked") || time.Now().After(deadline) {
 			return db, err
 		}
@@ -191,7 +197,8 @@ func (s *DB) openSQLite(path string, gcfg *gorm.Config) error {
 	// 2 MiB default, a 10,000-transfer batch spills and re-reads them.
 	w.Set("_cache_size", "-65536")
 	var err error
-	s.writer, err = openSQLiteRetrying("file:"+path+"?"+w.Encode(), gcfg)
+	s.writer, err = openSQLiteRetrying("file:"+path+"?"+w.Encode(), gcfg,
+		fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", writerAutoCheckpoint)) // checkpoint.go
 	if err != nil {
 		return fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -209,6 +216,7 @@ func (s *DB) openSQLite(path string, gcfg *gorm.Config) error {
 	rdb, _ := s.reader.DB()
 	rdb.SetMaxOpenConns(8)
 	rdb.SetMaxIdleConns(8)
+	s.checkpointer = startCheckpointer("file:"+path+"?"+common.Encode(), &s.wal, rdb, s.log)
 	return nil
 }
 
@@ -242,7 +250,7 @@ func (s *DB) Close() error {
 		}
 	}
 	s.genMu.Unlock()
-	errs = append(errs, s.wal.close())
+	errs = append(errs, s.checkpointer.close(), s.wal.close())
 	for _, db := range []*gorm.DB{s.writer, s.reader} {
 		if db == nil {
 			continue
