@@ -4,7 +4,8 @@
 #      mint, then rounds of one transfer per sender per block);
 #   2. reads them back with a bare eth_getLogs + decode loop, and backfills them
 #      with stonode's mirror engine into a fresh database, over the same blocks
-#      and ranges; prints both rates and the ratio (goal: mirror ≥ 0.8x bare, issue 11);
+#      and ranges, ROUNDS times, each round between two bare loops; prints each
+#      round's ratio and the median's (goal: mirror ≥ 0.8x bare, issue 11);
 #   3. times whitelist approval → registry.isEligible(wallet) on-chain through
 #      the node's Syncer, at its default 500ms outbox poll and a shorter one.
 #
@@ -16,6 +17,7 @@
 #   RECEIVERS=1000        receiving wallets
 #   WORKERS=4             concurrent send connections
 #   RANGE=100             blocks per eth_getLogs for both loops (the mirror's MaxRange)
+#   ROUNDS=3              mirror backfills, each into a fresh database (the verdict is the median's)
 #   STONODE_DB=           empty: SQLite in a temp dir; or a postgres:// URL for the mirror
 #   SYNC_ITERATIONS=20    approvals timed per Syncer setting (0 skips)
 #   SYNC_INTERVALS=500ms,50ms
@@ -31,6 +33,7 @@ SENDERS="${SENDERS:-100}"
 RECEIVERS="${RECEIVERS:-1000}"
 WORKERS="${WORKERS:-4}"
 RANGE="${RANGE:-100}"
+ROUNDS="${ROUNDS:-3}"
 DB="${STONODE_DB:-}"
 SYNC_ITERATIONS="${SYNC_ITERATIONS:-20}"
 SYNC_INTERVALS="${SYNC_INTERVALS:-500ms,50ms}"
@@ -78,7 +81,7 @@ for _ in $(seq 1 100); do
 done
 
 args=(--rpc "http://127.0.0.1:$port" --transfers "$TRANSFERS" --senders "$SENDERS" --receivers "$RECEIVERS"
-  --workers "$WORKERS" --range "$RANGE" --sync-iterations "$SYNC_ITERATIONS" --sync-intervals "$SYNC_INTERVALS"
+  --workers "$WORKERS" --range "$RANGE" --rounds "$ROUNDS" --sync-iterations "$SYNC_ITERATIONS" --sync-intervals "$SYNC_INTERVALS"
   --data-dir "$work/data")
 [ -n "$DB" ] && args+=(--db "$DB")
 [ -n "$CPUPROFILE" ] && args+=(--cpuprofile "$CPUPROFILE")
