@@ -22,9 +22,11 @@
 #   SYNC_ITERATIONS=20    approvals timed per Syncer setting (0 skips)
 #   SYNC_INTERVALS=500ms,50ms
 #   CPUPROFILE=           file for a CPU profile of the mirror backfill
-#   ATTACH_ISSUANCE=0     1 records the token as an issuance's deployment before the
-#                         backfill (webhook events and compliance alerts per batch, as
-#                         on a node; every bench transfer alerts: the worst case)
+#   ATTACH_ISSUANCE=      eligible records the token as an issuance's deployment before
+#                         each backfill and onboards and approves every holder (a webhook
+#                         event per transfer, as on a node; no alerts: the common case);
+#                         ineligible (or 1) onboards nobody, so every transfer also raises
+#                         a compliance alert: the worst case
 #   KEEP_TMP=0            1 keeps the temp dir (anvil log, binary)
 set -euo pipefail
 
@@ -39,7 +41,7 @@ SYNC_ITERATIONS="${SYNC_ITERATIONS:-20}"
 SYNC_INTERVALS="${SYNC_INTERVALS:-500ms,50ms}"
 CPUPROFILE="${CPUPROFILE:-}"
 KEEP_TMP="${KEEP_TMP:-0}"
-ATTACH_ISSUANCE="${ATTACH_ISSUANCE:-0}"
+ATTACH_ISSUANCE="${ATTACH_ISSUANCE:-}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/stonode-bench-mirror.XXXXXX")"
@@ -85,7 +87,7 @@ args=(--rpc "http://127.0.0.1:$port" --transfers "$TRANSFERS" --senders "$SENDER
   --data-dir "$work/data")
 [ -n "$DB" ] && args+=(--db "$DB")
 [ -n "$CPUPROFILE" ] && args+=(--cpuprofile "$CPUPROFILE")
-[ "$ATTACH_ISSUANCE" = 1 ] && args+=(--attach-issuance)
+[ -n "$ATTACH_ISSUANCE" ] && args+=(--attach-issuance "$ATTACH_ISSUANCE")
 mkdir -p "$work/data"
 "$work/benchmirror" "${args[@]}"
 echo "anvil $("$anvil" --version | head -1 | awk '{print $3}'); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

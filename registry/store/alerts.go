@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/stonode/stonode/registry"
 )
@@ -96,11 +95,21 @@ func (s *DB) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, 
 	for _, r := range rows {
 		s.log.Warn("compliance alert: transfer into an ineligible wallet", "issuance", r.IssuanceID, "tx", r.TxHash, "to", r.ToAddr, "codes", r.Codes)
 	}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, mirrorChunk).Error; err != nil {
+	err = s.execBulk(tx, alertInsert, []any{chainID, iss.ID, token, now}, len(rows), func(i int, args []any) []any {
+		r := &rows[i]
+		return append(args, r.BlockHash, r.LogIndex, r.BlockNumber, r.TxHash, r.FromAddr, r.ToAddr, r.Amount, r.Codes)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return judged, emitComplianceAlerts(tx, iss.ID, rows) // events.go
+	return judged, s.emitComplianceAlerts(tx, iss.ID, rows) // events.go
 }
+
+// alertInsert adds a batch's alerts; one already raised for the log stays as
+// it was.
+var alertInsert = newBulkInsert(`INSERT INTO compliance_alerts (chain_id, issuance_id, token, created_at,
+	block_hash, log_index, block_number, tx_hash, from_addr, to_addr, amount, codes) VALUES `,
+	"(:1, :2, :3, :4, ?, ?, ?, ?, ?, ?, ?, ?)", "ON CONFLICT DO NOTHING")
 
 // Alerts lists compliance alerts visible to the caller, oldest first.
 func (s *Registry) Alerts(ctx context.Context, f registry.AlertFilter) ([]*registry.Alert, error) {

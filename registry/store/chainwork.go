@@ -116,7 +116,7 @@ func (s *Operations) HaltIssuance(ctx context.Context, issuanceID int64, reason 
 			return err
 		}
 		halt := h.domain()
-		return emitChainWorkHalted(tx, &halt) // events.go
+		return s.emitChainWorkHalted(tx, &halt) // events.go
 	})
 	return halted, err
 }

@@ -15,7 +15,7 @@ import (
 
 // emitWhitelistConfirmed reports the entries a mined whitelist batch
 // confirmed: one event per entry.
-func emitWhitelistConfirmed(tx *gorm.DB, issuanceID int64, txHash string, block uint64) error {
+func (s *DB) emitWhitelistConfirmed(tx *gorm.DB, issuanceID int64, txHash string, block uint64) error {
 	var rows []struct {
 		InvestorID int64
 		SellerID   int64
@@ -32,11 +32,11 @@ WHERE e.issuance_id = ? AND e.sync_state = ? AND e.sync_tx_hash = ? AND e.sync_b
 			"investorId": r.InvestorID, "status": r.Status, "txHash": txHash, "block": block})
 		events[i].Parties = []int64{r.SellerID}
 	}
-	return emitEvents(tx, events)
+	return s.emitEvents(tx, events)
 }
 
 // emitWhitelistFailed reports wallets the chain refused: one event per wallet.
-func emitWhitelistFailed(tx *gorm.DB, issuanceID int64, failures []registry.WalletFailure) error {
+func (s *DB) emitWhitelistFailed(tx *gorm.DB, issuanceID int64, failures []registry.WalletFailure) error {
 	events := make([]registry.Event, 0, len(failures))
 	for _, f := range failures {
 		var owner []struct {
@@ -59,18 +59,18 @@ WHERE f.issuance_id = ? AND f.wallet = ?`, issuanceID, f.Wallet).Scan(&owner).Er
 		e.Parties = parties
 		events = append(events, e)
 	}
-	return emitEvents(tx, events)
+	return s.emitEvents(tx, events)
 }
 
 // emitOperationFinished reports an operation's outcome.
-func emitOperationFinished(tx *gorm.DB, op *registry.Operation, status registry.OperationStatus, failure string, result map[string]string) error {
-	return emitEvent(tx, newEvent(registry.EventOperationFinished, op.IssuanceID, map[string]any{"operationId": op.ID,
+func (s *DB) emitOperationFinished(tx *gorm.DB, op *registry.Operation, status registry.OperationStatus, failure string, result map[string]string) error {
+	return s.emitEvent(tx, newEvent(registry.EventOperationFinished, op.IssuanceID, map[string]any{"operationId": op.ID,
 		"issuanceId": op.IssuanceID, "kind": op.Kind, "status": status, "error": failure, "result": result}))
 }
 
 // emitTransfersMirrored reports a mirrored batch's transfers, one event each,
 // in chain order; a token no issuance is attached to reports nothing.
-func emitTransfersMirrored(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
+func (s *DB) emitTransfersMirrored(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
 	if len(transfers) == 0 {
 		return nil
 	}
@@ -92,7 +92,7 @@ func emitTransfersMirrored(tx *gorm.DB, chainID int64, token string, transfers [
 			ChainID: chainID, Token: token, BlockNumber: t.BlockNumber, BlockHash: strings.ToLower(t.BlockHash),
 			TxHash: strings.ToLower(t.TxHash), LogIndex: t.LogIndex, From: strings.ToLower(t.From), To: strings.ToLower(t.To), Amount: amount})
 	}
-	return emitEvents(tx, events)
+	return s.emitEvents(tx, events)
 }
 
 // transferEvent is the data of transfer.mirrored and compliance.alert events
@@ -112,7 +112,7 @@ type transferEvent struct {
 }
 
 // emitComplianceAlerts reports alerts raised on a mirrored batch.
-func emitComplianceAlerts(tx *gorm.DB, issuanceID int64, rows []alertRow) error {
+func (s *DB) emitComplianceAlerts(tx *gorm.DB, issuanceID int64, rows []alertRow) error {
 	events := make([]registry.Event, len(rows))
 	for i := range rows {
 		a := rows[i].domain()
@@ -128,13 +128,13 @@ func emitComplianceAlerts(tx *gorm.DB, issuanceID int64, rows []alertRow) error 
 			ChainID: a.ChainID, Token: a.Token, BlockNumber: a.BlockNumber, BlockHash: a.BlockHash, TxHash: a.TxHash,
 			LogIndex: a.LogIndex, From: a.From, To: a.To, Amount: amount, Codes: codes})
 	}
-	return emitEvents(tx, events)
+	return s.emitEvents(tx, events)
 }
 
 // emitChainWorkHalted reports a halt: every seller of the issuance learns it.
-func emitChainWorkHalted(tx *gorm.DB, h *registry.Halt) error {
+func (s *DB) emitChainWorkHalted(tx *gorm.DB, h *registry.Halt) error {
 	e := newEvent(registry.EventChainWorkHalted, h.IssuanceID, map[string]any{"issuanceId": h.IssuanceID, "haltId": h.ID,
 		"chainId": h.ChainID, "token": h.Token, "reason": h.Reason})
 	e.Public = true
-	return emitEvent(tx, e)
+	return s.emitEvent(tx, e)
 }

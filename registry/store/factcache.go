@@ -260,7 +260,7 @@ func (s *DB) readGenerations(ctx context.Context) (*generations, error) {
 			header, headerOK = s.wal.header(ctx, db)
 		}
 	}
-	stmt, err := s.prepared(ctx, s.reader, &s.genStmt, generationsSQL)
+	stmt, err := s.prepared(ctx, &s.genStmt, generationsSQL)
 	if err != nil {
 		return nil, err
 	}

@@ -157,18 +157,15 @@ func (s *DB) sumBalances(db *gorm.DB, chainID int64, token string, wallets []str
 }
 
 // insertTransfers adds a batch's raw rows in tx; transfers are unique and
-// absent (uniqueTransfers), so a conflict is an error, not a row to skip. A
-// backfill batch carries thousands of rows, so the statement count matters
-// more than anything Go does: PostgreSQL takes the whole batch as seven arrays
-// in one INSERT … SELECT FROM unnest (one round trip and one plan); SQLite
-// prepares one multi-row INSERT and runs it once per full chunk, instead of
-// compiling a fresh statement for each. The chain and token are the same on
-// every row, so each is bound once.
+// absent (uniqueTransfers), so a conflict is an error, not a row to skip.
+// PostgreSQL takes the whole batch as seven arrays in one INSERT … SELECT FROM
+// unnest (one round trip and one plan); SQLite takes chunks of the prepared
+// multi-row insert (bulkinsert.go). The chain and token are the same on every
+// row, so each is bound once.
 func (s *DB) insertTransfers(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
 	if len(transfers) == 0 {
 		return nil
 	}
-	ctx, pool := tx.Statement.Context, tx.Statement.ConnPool
 	if s.dialect == Postgres {
 		n := len(transfers)
 		var (
@@ -182,7 +179,7 @@ func (s *DB) insertTransfers(tx *gorm.DB, chainID int64, token string, transfers
 		}
 		// Passed to the driver directly: gorm would expand each slice into
 		// a parameter list.
-		_, err := pool.ExecContext(ctx, `INSERT INTO mirror_transfers (`+transferColumns+`)
+		_, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, `INSERT INTO mirror_transfers (`+transferColumns+`)
 SELECT $1, bh, li, $2, bn, th, fa, ta, am::numeric FROM unnest($3::text[], $4::bigint[], $5::bigint[],
 	$6::text[], $7::text[], $8::text[], $9::text[]) AS u(bh, li, bn, th, fa, ta, am)`,
 			chainID, token, blockHash, logIndex, number, txHash, from, to, amount)
@@ -191,98 +188,17 @@ SELECT $1, bh, li, $2, bn, th, fa, ta, am::numeric FROM unnest($3::text[], $4::b
 		}
 		return nil
 	}
-	args := make([]any, 0, 2+transferRowParams*min(len(transfers), mirrorChunk))
-	exec := func(stmt *sql.Stmt, chunk []registry.Transfer) error {
-		args = append(args[:0], chainID, token)
-		for _, t := range chunk {
-			args = append(args, t.BlockHash, int64(t.LogIndex), int64(t.BlockNumber), t.TxHash, t.From, t.To, t.Amount.String())
-		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("insert mirror transfers: %w", err)
-		}
-		return nil
-	}
-	prepare := func(n int) (*sql.Stmt, error) {
-		stmt, err := pool.PrepareContext(ctx, sqliteTransferInsert(n))
-		if err != nil {
-			return nil, fmt.Errorf("prepare mirror transfer insert: %w", err)
-		}
-		return stmt, nil
-	}
-	if full := len(transfers) / mirrorChunk; full > 0 {
-		stmt, err := s.fullTransferInsert(ctx, pool)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for i := 0; i < full; i++ {
-			if err := exec(stmt, transfers[i*mirrorChunk:(i+1)*mirrorChunk]); err != nil {
-				return err
-			}
-		}
-		transfers = transfers[full*mirrorChunk:]
-	}
-	if len(transfers) == 0 {
-		return nil
-	}
-	stmt, err := prepare(len(transfers))
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	return exec(stmt, transfers)
-}
-
-// prepareTransferInsert prepares SQLite's full-chunk transfer insert on the
-// writer pool, once, for a batch that needs it. It must run before the batch's
-// transaction begins: that transaction holds the pool's only connection.
-func (s *DB) prepareTransferInsert(ctx context.Context, transfers int) error {
-	if s.dialect != SQLite || transfers < mirrorChunk {
-		return nil
-	}
-	if _, err := s.prepared(ctx, s.writer, &s.transferInsert, sqliteTransferInsert(mirrorChunk)); err != nil {
-		return fmt.Errorf("prepare mirror transfer insert: %w", err)
-	}
-	return nil
-}
-
-// fullTransferInsert returns the full-chunk insert (prepareTransferInsert)
-// bound to the transaction pool, a *sql.Tx on the writer's connection that
-// reuses the statement prepared there; close it when done.
-func (s *DB) fullTransferInsert(ctx context.Context, pool gorm.ConnPool) (*sql.Stmt, error) {
-	s.genMu.Lock()
-	shared := s.transferInsert
-	s.genMu.Unlock()
-	tx, ok := pool.(*sql.Tx)
-	if !ok || shared == nil {
-		return nil, fmt.Errorf("mirror transfer insert outside a transaction (%T) or not prepared", pool)
-	}
-	return tx.StmtContext(ctx, shared), nil
+	return s.execBulk(tx, transferInsert, []any{chainID, token}, len(transfers), func(i int, args []any) []any {
+		t := &transfers[i]
+		return append(args, t.BlockHash, int64(t.LogIndex), int64(t.BlockNumber), t.TxHash, t.From, t.To, t.Amount.String())
+	})
 }
 
 // transferColumns are mirror_transfers' columns in the order insertTransfers
 // binds them.
 const transferColumns = "chain_id, block_hash, log_index, token, block_number, tx_hash, from_addr, to_addr, amount"
 
-// transferRowParams is the number of parameters a row binds on SQLite: all
-// its columns but the chain and token, which are ?1 and ?2 for every row.
-const transferRowParams = 7
-
-// sqliteTransferInsert is an n-row INSERT with numbered parameters: ?1 the
-// chain, ?2 the token, then each row's own seven.
-func sqliteTransferInsert(n int) string {
-	var b strings.Builder
-	b.Grow(60*n + 120)
-	b.WriteString(`INSERT INTO mirror_transfers (` + transferColumns + `) VALUES `)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		p := 3 + transferRowParams*i
-		fmt.Fprintf(&b, "(?1,?%d,?%d,?2,?%d,?%d,?%d,?%d,?%d)", p, p+1, p+2, p+3, p+4, p+5, p+6)
-	}
-	return b.String()
-}
+var transferInsert = newBulkInsert(`INSERT INTO mirror_transfers (`+transferColumns+`) VALUES `, "(:1,?,?,:2,?,?,?,?,?)", "")
 
 // addToBalances moves the balances of wallets by delta on PostgreSQL in two
 // statements, whatever the number of wallets: one upsert adds each delta to

@@ -385,3 +385,45 @@ func TestMirrorKeyedByPosition(t *testing.T) {
 		}
 	})
 }
+
+// TestMirrorBatchWritesEveryAlertAndEvent: a batch of an issuance's token
+// larger than two insert chunks, every receiver ineligible, stores each
+// transfer, alert and webhook event once (full chunks and the remainder
+// alike), and applying it again writes nothing.
+func TestMirrorBatchWritesEveryAlertAndEvent(t *testing.T) {
+	const n = 1234
+	eachEngine(t, func(t *testing.T, engine store.Dialect) {
+		s := newScoped(t, engine)
+		ctx := context.Background()
+		b := registry.MirrorBatch{ChainID: mChain, Token: sTokenA, Head: registry.ChainBlock{Number: 20, Hash: hash(20, "a")}}
+		for i := range n {
+			blk := uint64(1 + i%20)
+			b.Transfers = append(b.Transfers, registry.Transfer{BlockNumber: blk, BlockHash: hash(blk, "a"),
+				TxHash: hash(uint64(i), "tx"), LogIndex: uint(i), From: registry.ZeroAddress,
+				To: fmt.Sprintf("0x%040x", 0x7000+i), Amount: big.NewInt(int64(1 + i))})
+		}
+		count := func(table string) int64 {
+			t.Helper()
+			c, err := s.a.CountForTest(ctx, table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		events := count("webhook_events")
+		for range 2 {
+			if err := s.a.Apply(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+			if got := count("mirror_transfers"); got != n {
+				t.Fatalf("%d transfers stored, want %d", got, n)
+			}
+			if got := count("compliance_alerts"); got != n {
+				t.Fatalf("%d alerts, want %d (every receiver is ineligible)", got, n)
+			}
+			if got := count("webhook_events") - events; got != 2*n {
+				t.Fatalf("%d events, want %d: a transfer.mirrored and a compliance.alert per transfer", got, 2*n)
+			}
+		}
+	})
+}

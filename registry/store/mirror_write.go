@@ -32,8 +32,12 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		return err
 	}
 	b.Transfers = uniqueTransfers(b.ChainID, b.Token, b.Transfers)
-	if err := s.prepareTransferInsert(ctx, len(b.Transfers)); err != nil {
-		return err
+	if len(b.Transfers) >= insertChunk {
+		for _, bi := range []*bulkInsert{transferInsert, eventInsert, alertInsert} {
+			if err := s.prepareBulk(ctx, bi); err != nil {
+				return err
+			}
+		}
 	}
 	var judged *txFacts
 	fn := func(tx *gorm.DB) error {
@@ -85,7 +89,7 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		if err := s.addBatchToBalances(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return err
 		}
-		if err := emitTransfersMirrored(tx, b.ChainID, b.Token, b.Transfers); err != nil { // events.go
+		if err := s.emitTransfersMirrored(tx, b.ChainID, b.Token, b.Transfers); err != nil { // events.go
 			return err
 		}
 		if judged, err = s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {

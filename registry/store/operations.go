@@ -178,7 +178,7 @@ func (s *Operations) FinishOperation(ctx context.Context, id int64, result map[s
 			map[string]any{"status": status, "error": msg, "result": result}); err != nil {
 			return err
 		}
-		return emitOperationFinished(tx, op, status, msg, result) // events.go
+		return s.emitOperationFinished(tx, op, status, msg, result) // events.go
 	})
 }
 

@@ -65,13 +65,11 @@ type DB struct {
 	rules   registry.Compliance
 	genMu   sync.Mutex
 	genStmt *sql.Stmt // prepared on first use on the reader pool; retried after a failure
-	// transferInsert is SQLite's full-chunk mirror insert, prepared once on
-	// the writer's one connection (before a batch's transaction takes it):
-	// compiling its 3,500 parameters on every batch cost more than a tenth
-	// of a backfill batch's write.
-	transferInsert *sql.Stmt
-	gens           *generationReader[*generations]
-	latestGens     atomic.Pointer[generations] // the newest read
+	// bulkStmts are SQLite's full-chunk bulk inserts, prepared once on the
+	// writer's connection (bulkinsert.go); guarded by genMu.
+	bulkStmts  map[*bulkInsert]*sql.Stmt
+	gens       *generationReader[*generations]
+	latestGens atomic.Pointer[generations] // the newest read
 	// genSeq numbers this store's generation reads from genSeqBase, a random
 	// start, so a principal checked by another store is not taken for ours.
 	genSeq     atomic.Int64
@@ -244,10 +242,11 @@ func (s *DB) Ping(ctx context.Context) error {
 func (s *DB) Close() error {
 	var errs []error
 	s.genMu.Lock()
-	for _, stmt := range []*sql.Stmt{s.genStmt, s.transferInsert} {
-		if stmt != nil {
-			errs = append(errs, stmt.Close())
-		}
+	if s.genStmt != nil {
+		errs = append(errs, s.genStmt.Close())
+	}
+	for _, stmt := range s.bulkStmts {
+		errs = append(errs, stmt.Close())
 	}
 	s.genMu.Unlock()
 	errs = append(errs, s.checkpointer.close(), s.wal.close())
@@ -432,15 +431,16 @@ func requireRole(p *registry.Principal, roles ...registry.Role) error {
 	return registry.Errorf(registry.EFORBIDDEN, "role %s may not do this", p.Role)
 }
 
-// prepared prepares query on pool once into *slot; a failed prepare (say, the
-// database was briefly down) is retried on the next call, not remembered.
-func (s *DB) prepared(ctx context.Context, pool *gorm.DB, slot **sql.Stmt, query string) (*sql.Stmt, error) {
+// prepared prepares query on the reader pool once into *slot; a failed prepare
+// (say, the database was briefly down) is retried on the next call, not
+// remembered.
+func (s *DB) prepared(ctx context.Context, slot **sql.Stmt, query string) (*sql.Stmt, error) {
 	s.genMu.Lock()
 	defer s.genMu.Unlock()
 	if *slot != nil {
 		return *slot, nil
 	}
-	db, err := pool.DB()
+	db, err := s.reader.DB()
 	if err != nil {
 		return nil, err
 	}

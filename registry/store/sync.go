@@ -297,7 +297,7 @@ WHERE issuance_id = ? AND sync_state = ? AND sync_tx_hash IN ? AND NOT `+entryQu
 			string(registry.SyncConfirmed), block, txHash, b.IssuanceID, string(registry.SyncSent), b.domain().Hashes()).Error; err != nil {
 			return err
 		}
-		return emitWhitelistConfirmed(tx, b.IssuanceID, txHash, block) // events.go
+		return s.emitWhitelistConfirmed(tx, b.IssuanceID, txHash, block) // events.go
 	})
 }
 
@@ -365,7 +365,7 @@ WHERE issuance_id = ? AND investor_id IN (SELECT investor_id FROM whitelist_sync
 AND NOT `+entryQueued, string(registry.SyncFailed), issuanceID, issuanceID, wallets).Error; err != nil {
 			return err
 		}
-		return emitWhitelistFailed(tx, issuanceID, failures) // events.go
+		return s.emitWhitelistFailed(tx, issuanceID, failures) // events.go
 	})
 }
 

@@ -225,7 +225,7 @@ func (s *DB) applyTermChange(tx *gorm.DB, p *registry.Principal, row *termChange
 	}
 	e := newEvent(registry.EventTermChangeApplied, iss.ID, detail)
 	e.Public = true
-	return emitEvent(tx, e)
+	return s.emitEvent(tx, e)
 }
 
 // ApplyDueTermChanges applies the scheduled changes whose time has come,

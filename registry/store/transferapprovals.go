@@ -115,7 +115,7 @@ func (s *Controls) RequestApproval(ctx context.Context, issuanceID int64, r regi
 		if err := s.appendAudit(tx, p, &iss.LeadSellerID, "transfer_approval.request", "transfer_approval", row.ID, out); err != nil {
 			return err
 		}
-		return emitApproval(tx, registry.EventApprovalRequested, out)
+		return s.emitApproval(tx, registry.EventApprovalRequested, out)
 	})
 	return out, err
 }
@@ -198,7 +198,7 @@ func (s *Controls) DecideApproval(ctx context.Context, issuanceID, id int64, d r
 		if err := s.appendAudit(tx, p, &iss.LeadSellerID, "transfer_approval."+decisionVerb(d.Status), "transfer_approval", id, out); err != nil {
 			return err
 		}
-		return emitApproval(tx, registry.EventApprovalDecided, out)
+		return s.emitApproval(tx, registry.EventApprovalDecided, out)
 	})
 	return out, err
 }
@@ -207,7 +207,7 @@ func (s *Controls) DecideApproval(ctx context.Context, issuanceID, id int64, d r
 // cancel) in the transaction that makes it: the webhook event goes to the
 // issuance's operators and to the sellers of the investors holding the two
 // wallets. It is the last write of its transaction (see emitEvent).
-func emitApproval(tx *gorm.DB, t registry.EventType, a *registry.TransferApproval) error {
+func (s *DB) emitApproval(tx *gorm.DB, t registry.EventType, a *registry.TransferApproval) error {
 	var sellers []int64
 	if err := tx.Raw(`SELECT DISTINCT i.seller_id FROM wallets w JOIN investors i ON i.id = w.investor_id WHERE w.address IN ? ORDER BY i.seller_id`,
 		[]string{a.From, a.To}).Scan(&sellers).Error; err != nil {
@@ -223,7 +223,7 @@ func emitApproval(tx *gorm.DB, t registry.EventType, a *registry.TransferApprova
 	}
 	e := newEvent(t, a.IssuanceID, data)
 	e.Parties = sellers
-	return emitEvent(tx, e)
+	return s.emitEvent(tx, e)
 }
 
 func decisionVerb(s registry.ApprovalStatus) string {

@@ -108,10 +108,12 @@ func (attemptRow) TableName() string { return "webhook_attempts" }
 // it reports does. Call it last in the transaction: it takes the issuance's
 // stream row lock, which orders the issuance's events by commit, and holds it
 // to the end.
-func emitEvent(tx *gorm.DB, e registry.Event) error { return emitEvents(tx, []registry.Event{e}) }
+func (s *DB) emitEvent(tx *gorm.DB, e registry.Event) error {
+	return s.emitEvents(tx, []registry.Event{e})
+}
 
 // emitEvents is emitEvent for several events, in order.
-func emitEvents(tx *gorm.DB, events []registry.Event) error {
+func (s *DB) emitEvents(tx *gorm.DB, events []registry.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -138,22 +140,15 @@ ON CONFLICT (issuance_id) DO UPDATE SET seq = webhook_streams.seq + ? RETURNING 
 		next[id] = last - n + 1
 	}
 	now := tx.NowFunc()
-	rows := make([]eventRow, len(events))
-	// One multi-row INSERT per chunk: a mirrored batch writes an event per
-	// transfer inside the mirror's transaction, so this is on its hot path.
-	const chunk = 100
-	var sql strings.Builder
-	args := make([]any, 0, 8*min(len(events), chunk))
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		err := tx.Exec(sql.String(), args...).Error
-		sql.Reset()
-		args = args[:0]
-		return err
-	}
+	seqs := make([]int64, len(events))
 	for i, e := range events {
+		seqs[i] = next[e.IssuanceID]
+		next[e.IssuanceID]++
+	}
+	// A mirrored batch writes an event per transfer inside the mirror's
+	// transaction, so this is on its hot path: bulk inserts.
+	err := s.execBulk(tx, eventInsert, nil, len(events), func(i int, args []any) []any {
+		e := &events[i]
 		data := string(e.Data)
 		if data == "" || data == "null" {
 			data = "{}"
@@ -166,28 +161,16 @@ ON CONFLICT (issuance_id) DO UPDATE SET seq = webhook_streams.seq + ? RETURNING 
 		if at.IsZero() {
 			at = now
 		}
-		rows[i] = eventRow{Type: string(e.Type), IssuanceID: e.IssuanceID, Seq: next[e.IssuanceID], Public: e.Public,
-			Parties: strings.Join(parties, ","), Data: data, CreatedAt: at.UTC()}
-		next[e.IssuanceID]++
-		if sql.Len() == 0 {
-			sql.WriteString("INSERT INTO webhook_events (type, issuance_id, seq, public, parties, data, created_at, fanned_out) VALUES ")
-		} else {
-			sql.WriteString(", ")
-		}
-		sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-		r := &rows[i]
-		args = append(args, r.Type, r.IssuanceID, r.Seq, r.Public, r.Parties, r.Data, r.CreatedAt, false)
-		if len(args) == 8*chunk {
-			if err := flush(); err != nil {
-				return fmt.Errorf("emit event: %w", err)
-			}
-		}
-	}
-	if err := flush(); err != nil {
+		return append(args, string(e.Type), e.IssuanceID, seqs[i], e.Public, strings.Join(parties, ","), data, at.UTC(), false)
+	})
+	if err != nil {
 		return fmt.Errorf("emit event: %w", err)
 	}
 	return nil
 }
+
+var eventInsert = newBulkInsert("INSERT INTO webhook_events (type, issuance_id, seq, public, parties, data, created_at, fanned_out) VALUES ",
+	"(?, ?, ?, ?, ?, ?, ?, ?)", "")
 
 // newEvent is registry.NewEvent for data that always marshals.
 func newEvent(t registry.EventType, issuanceID int64, data any) registry.Event {

@@ -148,7 +148,8 @@ type generated struct {
 	Mints      int
 	Whitelist  int
 	Elapsed    time.Duration
-	Blocks     uint64 // blocks holding the transfer rounds
+	Blocks     uint64           // blocks holding the transfer rounds
+	Holders    []common.Address // every wallet that receives tokens: senders (minted to) and receivers
 }
 
 // deterministicKey derives a private key from the seed and an index.
@@ -206,6 +207,7 @@ func generate(ctx context.Context, d *devnet, conn *chain.Conn, nodeKey *ecdsa.P
 		all = append(all, s.addr)
 	}
 	all = append(all, receivers...)
+	g.Holders = all
 	validUntil := big.NewInt(time.Now().AddDate(5, 0, 0).Unix())
 	var setup []*types.Transaction
 	seq := uint64(0)

@@ -75,7 +75,7 @@ type options struct {
 	intervals  string
 	cpuprofile string
 	timeout    time.Duration
-	attach     bool
+	attach     string
 	rounds     int
 }
 
@@ -95,12 +95,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.intervals, "sync-intervals", "500ms,50ms", "Syncer outbox poll intervals to measure (500ms is the node's default)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the mirror backfill to this file")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long")
-	fs.BoolVar(&o.attach, "attach-issuance", false, "record the token as an issuance's deployment before the backfill, as a node's mirror always is: "+
-		"each batch then also writes a transfer.mirrored webhook event per transfer and judges every receiver for compliance alerts "+
-		"(none of the bench's wallets is an investor, so every transfer raises one: the worst case)")
+	fs.StringVar(&o.attach, "attach-issuance", "", "record the token as an issuance's deployment before each backfill, as a node's mirror always is, so "+
+		"each batch also writes a transfer.mirrored webhook event per transfer and judges every receiver for compliance alerts: "+
+		"'eligible' onboards and approves every holder first (no alerts: a node's common case); 'ineligible' onboards none "+
+		"(every transfer raises an alert: the worst case)")
 	fs.IntVar(&o.rounds, "rounds", 3, "mirror backfills, each into a fresh database between two bare loops; the verdict is the median round's")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	switch o.attach {
+	case "", "eligible", "ineligible":
+	case "0", "1": // the knob's older spelling
+		o.attach = map[string]string{"0": "", "1": "ineligible"}[o.attach]
+	default:
+		return fmt.Errorf("--attach-issuance %q: want eligible or ineligible", o.attach)
 	}
 	if o.gen.Transfers < 1 || o.rounds < 1 || o.gen.Senders < 1 || o.gen.Receivers < 1 || o.gen.Workers < 1 || o.span < 1 {
 		return errors.New("--transfers, --senders, --receivers, --workers, --range and --rounds must be positive")
@@ -189,16 +197,21 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		defer db.Close()
 		st, rig = storetest.New(db), nil
-		if o.attach {
+		if o.attach != "" {
 			if rig, err = newSyncRig(ctx, st, conn, g.Contracts); err != nil {
 				return err
+			}
+			if o.attach == "eligible" {
+				if err := rig.approveHolders(ctx, g.Holders); err != nil {
+					return err
+				}
 			}
 		}
 		profile := ""
 		if i == 0 {
 			profile = o.cpuprofile
 		}
-		fmt.Fprintf(out, "== round %d/%d: stonode mirror engine (%s) backfilling the same blocks into a fresh database (issuance attached: %v)\n",
+		fmt.Fprintf(out, "== round %d/%d: stonode mirror engine (%s) backfilling the same blocks into a fresh database (issuance attached: %q)\n",
 			i+1, o.rounds, st.Dialect(), o.attach)
 		m, err := runMirror(ctx, d, st, g.Contracts, o.span, profile)
 		if err != nil {
