@@ -103,6 +103,7 @@ func (f *controlsFixture) check(t *testing.T, amount int64) registry.ReasonCode 
 func TestTransferApprovalLifecycle(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine store.Dialect) {
 		f := newControlsFixture(t, engine)
+		subscribeAll(t, f.st.DB)
 		sc, oc := asSeller(f.lead.ID), asSeller(f.other.ID)
 		if c := f.check(t, 10); c != registry.CodeTransferNotApproved {
 			t.Fatalf("transfer check without approval: %s", c)

@@ -386,21 +386,26 @@ func TestMirrorKeyedByPosition(t *testing.T) {
 	})
 }
 
-// TestMirrorBatchWritesEveryAlertAndEvent: a batch of an issuance's token
-// larger than two insert chunks, every receiver ineligible, stores each
-// transfer, alert and webhook event once (full chunks and the remainder
-// alike), and applying it again writes nothing.
+// TestMirrorBatchWritesEveryAlertAndEvent: batches of an issuance's token
+// larger than two insert chunks, every receiver ineligible, store each
+// transfer and alert once (full chunks and the remainder alike), and a
+// webhook event per transfer and per alert once someone subscribes: before
+// that, no event is written. Applying a batch again writes nothing.
 func TestMirrorBatchWritesEveryAlertAndEvent(t *testing.T) {
 	const n = 1234
 	eachEngine(t, func(t *testing.T, engine store.Dialect) {
 		s := newScoped(t, engine)
 		ctx := context.Background()
-		b := registry.MirrorBatch{ChainID: mChain, Token: sTokenA, Head: registry.ChainBlock{Number: 20, Hash: hash(20, "a")}}
-		for i := range n {
-			blk := uint64(1 + i%20)
-			b.Transfers = append(b.Transfers, registry.Transfer{BlockNumber: blk, BlockHash: hash(blk, "a"),
-				TxHash: hash(uint64(i), "tx"), LogIndex: uint(i), From: registry.ZeroAddress,
-				To: fmt.Sprintf("0x%040x", 0x7000+i), Amount: big.NewInt(int64(1 + i))})
+		batch := func(parent *registry.ChainBlock, first uint64, fork string) registry.MirrorBatch {
+			b := registry.MirrorBatch{ChainID: mChain, Token: sTokenA, Parent: parent,
+				Head: registry.ChainBlock{Number: first + 19, Hash: hash(first+19, fork)}}
+			for i := range n {
+				blk := first + uint64(i%20)
+				b.Transfers = append(b.Transfers, registry.Transfer{BlockNumber: blk, BlockHash: hash(blk, fork),
+					TxHash: hash(first*10000+uint64(i), "tx"), LogIndex: uint(i), From: registry.ZeroAddress,
+					To: fmt.Sprintf("0x%040x", 0x7000+i), Amount: big.NewInt(int64(1 + i))})
+			}
+			return b
 		}
 		count := func(table string) int64 {
 			t.Helper()
@@ -411,18 +416,27 @@ func TestMirrorBatchWritesEveryAlertAndEvent(t *testing.T) {
 			return c
 		}
 		events := count("webhook_events")
+		b1 := batch(nil, 1, "a")
+		if err := s.a.Apply(ctx, b1); err != nil {
+			t.Fatal(err)
+		}
+		if got := count("webhook_events") - events; got != 0 {
+			t.Fatalf("%d events written with no subscription to deliver them to", got)
+		}
+		subscribeAll(t, s.a.DB)
+		b2 := batch(&b1.Head, 21, "a")
 		for range 2 {
-			if err := s.a.Apply(ctx, b); err != nil {
+			if err := s.a.Apply(ctx, b2); err != nil {
 				t.Fatal(err)
 			}
-			if got := count("mirror_transfers"); got != n {
-				t.Fatalf("%d transfers stored, want %d", got, n)
+			if got := count("mirror_transfers"); got != 2*n {
+				t.Fatalf("%d transfers stored, want %d", got, 2*n)
 			}
-			if got := count("compliance_alerts"); got != n {
-				t.Fatalf("%d alerts, want %d (every receiver is ineligible)", got, n)
+			if got := count("compliance_alerts"); got != 2*n {
+				t.Fatalf("%d alerts, want %d (every receiver is ineligible)", got, 2*n)
 			}
 			if got := count("webhook_events") - events; got != 2*n {
-				t.Fatalf("%d events, want %d: a transfer.mirrored and a compliance.alert per transfer", got, 2*n)
+				t.Fatalf("%d events, want %d: a transfer.mirrored and a compliance.alert per transfer of the second batch", got, 2*n)
 			}
 		}
 	})

@@ -122,6 +122,7 @@ func (f *termsFixture) events(typ registry.EventType) []registry.Event {
 func TestTermChangeAppliesAtOnceWithHistory(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine store.Dialect) {
 		f := newTermsFixture(t, engine)
+		subscribeAll(t, f.a.DB)
 		if c := f.decide(); c != registry.CodeOK {
 			t.Fatalf("before the change: %s", c)
 		}
@@ -201,6 +202,7 @@ func TestTermChangeAppliesAtOnceWithHistory(t *testing.T) {
 func TestScheduledTermChangeAppliesOnceWhenDue(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine store.Dialect) {
 		f := newTermsFixture(t, engine)
+		subscribeAll(t, f.a.DB)
 		at := t0.Add(time.Hour)
 		end := t0.AddDate(1, 0, 0)
 		tc, err := f.termsA.ChangeTerms(operator(), f.iss.ID, registry.TermChangeRequest{

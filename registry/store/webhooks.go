@@ -112,9 +112,25 @@ func (s *DB) emitEvent(tx *gorm.DB, e registry.Event) error {
 	return s.emitEvents(tx, []registry.Event{e})
 }
 
-// emitEvents is emitEvent for several events, in order.
+// emitEvents is emitEvent for several events, in order. An event of a type
+// no live subscription asks for is not written: nothing could ever deliver
+// it, and a node without webhooks would otherwise write an outbox row for
+// every mirrored transfer.
 func (s *DB) emitEvents(tx *gorm.DB, events []registry.Event) error {
 	if len(events) == 0 {
+		return nil
+	}
+	wanted, err := s.wantedEventTypes(tx)
+	if err != nil {
+		return fmt.Errorf("emit event: %w", err)
+	}
+	kept := events[:0:0]
+	for _, e := range events {
+		if wanted[e.Type] {
+			kept = append(kept, e)
+		}
+	}
+	if events = kept; len(events) == 0 {
 		return nil
 	}
 	byIssuance := map[int64]int64{}
@@ -147,7 +163,7 @@ ON CONFLICT (issuance_id) DO UPDATE SET seq = webhook_streams.seq + ? RETURNING 
 	}
 	// A mirrored batch writes an event per transfer inside the mirror's
 	// transaction, so this is on its hot path: bulk inserts.
-	err := s.execBulk(tx, eventInsert, nil, len(events), func(i int, args []any) []any {
+	err = s.execBulk(tx, eventInsert, nil, len(events), func(i int, args []any) []any {
 		e := &events[i]
 		data := string(e.Data)
 		if data == "" || data == "null" {
@@ -171,6 +187,33 @@ ON CONFLICT (issuance_id) DO UPDATE SET seq = webhook_streams.seq + ? RETURNING 
 
 var eventInsert = newBulkInsert("INSERT INTO webhook_events (type, issuance_id, seq, public, parties, data, created_at, fanned_out) VALUES ",
 	"(?, ?, ?, ?, ?, ?, ?, ?)", "")
+
+// subscriptionsLock orders subscribing against emitting on PostgreSQL: an
+// emitter holds it shared from reading the subscriptions to its commit, a new
+// subscription holds it exclusively, so every change that commits after a
+// subscription was created has its events written (SQLite has one writer).
+const subscriptionsLock = 7355610
+
+// wantedEventTypes reads the event types the live subscriptions ask for.
+func (s *DB) wantedEventTypes(tx *gorm.DB) (map[registry.EventType]bool, error) {
+	if s.dialect == Postgres {
+		if err := tx.Exec(`SELECT pg_advisory_xact_lock_shared(?)`, subscriptionsLock).Error; err != nil {
+			return nil, err
+		}
+	}
+	var lists []string
+	if err := tx.Model(&subscriptionRow{}).Where("active = ? AND deleted_at IS NULL", true).Distinct().
+		Pluck("event_types", &lists).Error; err != nil {
+		return nil, fmt.Errorf("subscriptions: %w", err)
+	}
+	wanted := map[registry.EventType]bool{}
+	for _, l := range lists {
+		for _, t := range splitList(l) {
+			wanted[registry.EventType(t)] = true
+		}
+	}
+	return wanted, nil
+}
 
 // newEvent is registry.NewEvent for data that always marshals.
 func newEvent(t registry.EventType, issuanceID int64, data any) registry.Event {
@@ -220,6 +263,11 @@ func (s *Webhooks) CreateSubscription(ctx context.Context, r registry.Subscripti
 	row := &subscriptionRow{SellerID: sellerID, URL: r.URL, Secret: secret, EventTypes: strings.Join(types, ","), Active: true,
 		CreatedBy: p.KeyID, CreatedAt: s.now()}
 	err = s.writeState(ctx, func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, subscriptionsLock).Error; err != nil {
+				return err
+			}
+		}
 		if sellerID != nil {
 			if err := s.requireActiveSeller(tx, p); err != nil {
 				return err
