@@ -73,11 +73,7 @@ func TestMigrationUpgradesAnExistingDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 		old.Close()
-		st, err := storetest.OpenConfig(ctx, store.Config{DSN: dsn, Rules: eligibility.Rules{}})
-		if err != nil {
-			t.Fatalf("upgrade: %v", err)
-		}
-		defer st.Close()
+		st := openUpgraded(t, dsn)
 		sellers, err := st.Sellers(operator(), registry.SellerFilter{})
 		if err != nil || len(sellers) != 1 || sellers[0].LegalName != "Kept" {
 			t.Fatalf("data after upgrade: %v %v", sellers, err)
@@ -387,4 +383,16 @@ func TestNodesMigrateAFreshDatabaseTogether(t *testing.T) {
 			}
 		}
 	})
+}
+
+// openUpgraded opens the database at dsn, written by an older release, which
+// migrates it to the latest schema.
+func openUpgraded(t *testing.T, dsn string) *storetest.Stores {
+	t.Helper()
+	st, err := storetest.OpenConfig(context.Background(), store.Config{DSN: dsn, Rules: eligibility.Rules{}})
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
