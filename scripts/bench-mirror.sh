@@ -27,6 +27,8 @@
 #                         event per transfer, as on a node; no alerts: the common case);
 #                         ineligible (or 1) onboards nobody, so every transfer also raises
 #                         a compliance alert: the worst case
+#   SUBSCRIBE=0           1 (with ATTACH_ISSUANCE) subscribes a webhook to every event type
+#                         first: each transfer (and alert) then also writes an outbox event
 #   KEEP_TMP=0            1 keeps the temp dir (anvil log, binary)
 set -euo pipefail
 
@@ -42,6 +44,7 @@ SYNC_INTERVALS="${SYNC_INTERVALS:-500ms,50ms}"
 CPUPROFILE="${CPUPROFILE:-}"
 KEEP_TMP="${KEEP_TMP:-0}"
 ATTACH_ISSUANCE="${ATTACH_ISSUANCE:-}"
+SUBSCRIBE="${SUBSCRIBE:-0}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/stonode-bench-mirror.XXXXXX")"
@@ -88,6 +91,7 @@ args=(--rpc "http://127.0.0.1:$port" --transfers "$TRANSFERS" --senders "$SENDER
 [ -n "$DB" ] && args+=(--db "$DB")
 [ -n "$CPUPROFILE" ] && args+=(--cpuprofile "$CPUPROFILE")
 [ -n "$ATTACH_ISSUANCE" ] && args+=(--attach-issuance "$ATTACH_ISSUANCE")
+[ "$SUBSCRIBE" = 1 ] && args+=(--subscribe)
 mkdir -p "$work/data"
 "$work/benchmirror" "${args[@]}"
 echo "anvil $("$anvil" --version | head -1 | awk '{print $3}'); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -36,6 +36,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/stonode/stonode/contracts/bindings"
+	"github.com/stonode/stonode/registry"
 	"github.com/stonode/stonode/registry/chain"
 	"github.com/stonode/stonode/registry/eligibility"
 	"github.com/stonode/stonode/registry/store"
@@ -77,6 +78,7 @@ type options struct {
 	timeout    time.Duration
 	attach     string
 	rounds     int
+	subscribe  bool
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -99,6 +101,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		"each batch also writes a transfer.mirrored webhook event per transfer and judges every receiver for compliance alerts: "+
 		"'eligible' onboards and approves every holder first (no alerts: a node's common case); 'ineligible' onboards none "+
 		"(every transfer raises an alert: the worst case)")
+	fs.BoolVar(&o.subscribe, "subscribe", false, "with --attach-issuance: subscribe the operator to every event type first, so each batch also writes "+
+		"a webhook event per transfer (and per alert); without a subscription none is written")
 	fs.IntVar(&o.rounds, "rounds", 3, "mirror backfills, each into a fresh database between two bare loops; the verdict is the median round's")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -109,6 +113,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		o.attach = map[string]string{"0": "", "1": "ineligible"}[o.attach]
 	default:
 		return fmt.Errorf("--attach-issuance %q: want eligible or ineligible", o.attach)
+	}
+	if o.subscribe && o.attach == "" {
+		return errors.New("--subscribe needs --attach-issuance: events belong to an issuance")
 	}
 	if o.gen.Transfers < 1 || o.rounds < 1 || o.gen.Senders < 1 || o.gen.Receivers < 1 || o.gen.Workers < 1 || o.span < 1 {
 		return errors.New("--transfers, --senders, --receivers, --workers, --range and --rounds must be positive")
@@ -206,13 +213,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 					return err
 				}
 			}
+			if o.subscribe {
+				op := registry.WithPrincipal(ctx, &registry.Principal{KeyID: "bench", Role: registry.RoleOperator})
+				if _, err := store.NewWebhooks(db).CreateSubscription(op, registry.SubscriptionRequest{
+					URL: "https://backoffice.example.jp/stonode", EventTypes: registry.EventTypes}); err != nil {
+					return fmt.Errorf("subscribe: %w", err)
+				}
+			}
 		}
 		profile := ""
 		if i == 0 {
 			profile = o.cpuprofile
 		}
-		fmt.Fprintf(out, "== round %d/%d: stonode mirror engine (%s) backfilling the same blocks into a fresh database (issuance attached: %q)\n",
-			i+1, o.rounds, st.Dialect(), o.attach)
+		fmt.Fprintf(out, "== round %d/%d: stonode mirror engine (%s) backfilling the same blocks into a fresh database (issuance attached: %q, subscribed: %v)\n",
+			i+1, o.rounds, st.Dialect(), o.attach, o.subscribe)
 		m, err := runMirror(ctx, d, st, g.Contracts, o.span, profile)
 		if err != nil {
 			return err
