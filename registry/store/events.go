@@ -82,6 +82,9 @@ func (s *DB) emitTransfersMirrored(tx *gorm.DB, chainID int64, token string, tra
 		return nil
 	}
 	issuanceID := ids[0]
+	if wanted, err := s.wantedEventTypes(tx); err != nil || !wanted[registry.EventTransferMirrored] {
+		return err // nobody would receive them: not even encoded
+	}
 	events := make([]registry.Event, len(transfers))
 	for i, t := range transfers {
 		amount := "0"
@@ -113,6 +116,9 @@ type transferEvent struct {
 
 // emitComplianceAlerts reports alerts raised on a mirrored batch.
 func (s *DB) emitComplianceAlerts(tx *gorm.DB, issuanceID int64, rows []alertRow) error {
+	if wanted, err := s.wantedEventTypes(tx); err != nil || !wanted[registry.EventComplianceAlert] {
+		return err // nobody would receive them: not even encoded
+	}
 	events := make([]registry.Event, len(rows))
 	for i := range rows {
 		a := rows[i].domain()
