@@ -125,7 +125,7 @@ func (s *DB) prepareBulk(ctx context.Context, b *bulkInsert) error {
 	return nil
 }
 
-// exec inserts n rows in tx: common are the shared parameters, and fill
+// execBulk inserts n rows in tx: common are the shared parameters, and fill
 // appends row i's own parameters to args, in the order of b.row's "?".
 func (s *DB) execBulk(tx *gorm.DB, b *bulkInsert, common []any, n int, fill func(i int, args []any) []any) error {
 	if n == 0 {
