@@ -42,67 +42,59 @@ func (r *alertRow) domain() *registry.Alert {
 }
 
 // alertIneligibleReceivers raises an alert, in the caller's transaction, for
-// each transfer the rules hold should not have happened (registry.Compliance.AlertCodes).
+// each transfer (as uniqueTransfers leaves them) of an issuance's token that
+// the rules hold should not have happened (registry.Compliance.AlertCodes),
+// and returns the alerts it stored.
 // The registry is consulted as it stands at ingestion (it keeps no history of
 // eligibility), which is the block's time when the mirror follows the head.
 // It returns the facts it judged on, holdings after the batch included, for the
 // caller to cache once the transaction commits: the next look-up then needs no
 // read of them.
-func (s *DB) alertIneligibleReceivers(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) (*txFacts, error) {
+func (s *DB) alertIneligibleReceivers(tx *gorm.DB, issuanceID, chainID int64, token string, transfers []registry.Transfer) (*txFacts, []alertRow, error) {
 	var receivers []string
 	seen := map[string]bool{}
 	for _, t := range transfers {
-		to := strings.ToLower(t.To)
-		if !seen[to] {
-			seen[to] = true
-			receivers = append(receivers, to)
+		if !seen[t.To] {
+			seen[t.To] = true
+			receivers = append(receivers, t.To)
 		}
 	}
 	if len(receivers) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	var iss issuanceRow
-	err := tx.Where("chain_id = ? AND token_address = ?", chainID, token).Take(&iss).Error
-	if registry.ErrorCode(s.translate(err)) == registry.ENOTFOUND {
-		return nil, nil // a token no issuance is attached to has no registry to compare with
-	}
+	f, at, err := s.factsInTx(tx, issuanceID, receivers)
 	if err != nil {
-		return nil, err
-	}
-	f, at, err := s.factsInTx(tx, iss.ID, receivers)
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	judged := &txFacts{at: at, facts: f}
 	now := s.now()
 	var rows []alertRow
 	for _, t := range transfers {
-		to := strings.ToLower(t.To)
 		var codes []string
-		for _, c := range s.rules.AlertCodes(f, to, now) {
+		for _, c := range s.rules.AlertCodes(f, t.To, now) {
 			codes = append(codes, strconv.Itoa(int(c)))
 		}
 		if len(codes) == 0 {
 			continue
 		}
-		rows = append(rows, alertRow{ChainID: chainID, BlockHash: strings.ToLower(t.BlockHash), LogIndex: int64(t.LogIndex),
-			IssuanceID: iss.ID, Token: token, BlockNumber: int64(t.BlockNumber), TxHash: strings.ToLower(t.TxHash),
-			FromAddr: strings.ToLower(t.From), ToAddr: to, Amount: t.Amount.String(), Codes: strings.Join(codes, ","), CreatedAt: now})
+		rows = append(rows, alertRow{ChainID: chainID, BlockHash: t.BlockHash, LogIndex: int64(t.LogIndex),
+			IssuanceID: issuanceID, Token: token, BlockNumber: int64(t.BlockNumber), TxHash: t.TxHash,
+			FromAddr: t.From, ToAddr: t.To, Amount: t.Amount.String(), Codes: strings.Join(codes, ","), CreatedAt: now})
 	}
 	if len(rows) == 0 {
-		return judged, nil
+		return judged, nil, nil
 	}
 	for _, r := range rows {
 		s.log.Warn("compliance alert: transfer into an ineligible wallet", "issuance", r.IssuanceID, "tx", r.TxHash, "to", r.ToAddr, "codes", r.Codes)
 	}
-	err = s.execBulk(tx, alertInsert, []any{chainID, iss.ID, token, now}, len(rows), func(i int, args []any) []any {
+	err = s.execBulk(tx, alertInsert, []any{chainID, issuanceID, token, now}, len(rows), func(i int, args []any) []any {
 		r := &rows[i]
 		return append(args, r.BlockHash, r.LogIndex, r.BlockNumber, r.TxHash, r.FromAddr, r.ToAddr, r.Amount, r.Codes)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return judged, s.emitComplianceAlerts(tx, iss.ID, rows) // events.go
+	return judged, rows, nil
 }
 
 // alertInsert adds a batch's alerts; one already raised for the log stays as

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"strings"
-
 	"gorm.io/gorm"
 
 	"github.com/stonode/stonode/registry"
@@ -68,23 +66,10 @@ func (s *DB) emitOperationFinished(tx *gorm.DB, op *registry.Operation, status r
 		"issuanceId": op.IssuanceID, "kind": op.Kind, "status": status, "error": failure, "result": result}))
 }
 
-// emitTransfersMirrored reports a mirrored batch's transfers, one event each,
-// in chain order; a token no issuance is attached to reports nothing.
-func (s *DB) emitTransfersMirrored(tx *gorm.DB, chainID int64, token string, transfers []registry.Transfer) error {
-	if len(transfers) == 0 {
-		return nil
-	}
-	var ids []int64
-	if err := tx.Model(&issuanceRow{}).Where("chain_id = ? AND token_address = ?", chainID, token).Limit(1).Pluck("id", &ids).Error; err != nil {
-		return err
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	issuanceID := ids[0]
-	if wanted, err := s.wantedEventTypes(tx); err != nil || !wanted[registry.EventTransferMirrored] {
-		return err // nobody would receive them: not even encoded
-	}
+// emitTransfersMirrored reports a mirrored batch's transfers (as
+// uniqueTransfers leaves them) of an issuance's token, one event each, in
+// chain order. Its caller has found the type wanted.
+func (s *DB) emitTransfersMirrored(tx *gorm.DB, issuanceID, chainID int64, token string, transfers []registry.Transfer) error {
 	events := make([]registry.Event, len(transfers))
 	for i, t := range transfers {
 		amount := "0"
@@ -92,10 +77,10 @@ func (s *DB) emitTransfersMirrored(tx *gorm.DB, chainID int64, token string, tra
 			amount = t.Amount.String()
 		}
 		events[i] = newEvent(registry.EventTransferMirrored, issuanceID, transferEvent{IssuanceID: issuanceID,
-			ChainID: chainID, Token: token, BlockNumber: t.BlockNumber, BlockHash: strings.ToLower(t.BlockHash),
-			TxHash: strings.ToLower(t.TxHash), LogIndex: t.LogIndex, From: strings.ToLower(t.From), To: strings.ToLower(t.To), Amount: amount})
+			ChainID: chainID, Token: token, BlockNumber: t.BlockNumber, BlockHash: t.BlockHash,
+			TxHash: t.TxHash, LogIndex: t.LogIndex, From: t.From, To: t.To, Amount: amount})
 	}
-	return s.emitEvents(tx, events)
+	return s.writeEvents(tx, events)
 }
 
 // transferEvent is the data of transfer.mirrored and compliance.alert events
@@ -114,11 +99,9 @@ type transferEvent struct {
 	Codes       []string `json:"codes,omitempty"` // compliance.alert: the reasons the receiver was ineligible
 }
 
-// emitComplianceAlerts reports alerts raised on a mirrored batch.
+// emitComplianceAlerts reports alerts raised on a mirrored batch. Its caller
+// has found the type wanted.
 func (s *DB) emitComplianceAlerts(tx *gorm.DB, issuanceID int64, rows []alertRow) error {
-	if wanted, err := s.wantedEventTypes(tx); err != nil || !wanted[registry.EventComplianceAlert] {
-		return err // nobody would receive them: not even encoded
-	}
 	events := make([]registry.Event, len(rows))
 	for i := range rows {
 		a := rows[i].domain()
@@ -134,7 +117,7 @@ func (s *DB) emitComplianceAlerts(tx *gorm.DB, issuanceID int64, rows []alertRow
 			ChainID: a.ChainID, Token: a.Token, BlockNumber: a.BlockNumber, BlockHash: a.BlockHash, TxHash: a.TxHash,
 			LogIndex: a.LogIndex, From: a.From, To: a.To, Amount: amount, Codes: codes})
 	}
-	return s.emitEvents(tx, events)
+	return s.writeEvents(tx, events)
 }
 
 // emitChainWorkHalted reports a halt: every seller of the issuance learns it.

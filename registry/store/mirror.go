@@ -44,20 +44,6 @@ type mirrorBlockRow struct {
 
 func (mirrorBlockRow) TableName() string { return "mirror_blocks" }
 
-type mirrorTransferRow struct {
-	ChainID     int64
-	BlockHash   string
-	LogIndex    int64
-	Token       string
-	BlockNumber int64
-	TxHash      string
-	FromAddr    string
-	ToAddr      string
-	Amount      string
-}
-
-func (mirrorTransferRow) TableName() string { return "mirror_transfers" }
-
 // errAlreadyApplied rolls back a batch that is already in the database.
 var errAlreadyApplied = errors.New("mirror batch already applied")
 

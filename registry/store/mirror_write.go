@@ -89,11 +89,8 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		if err := s.addBatchToBalances(tx, b.ChainID, b.Token, b.Transfers); err != nil {
 			return err
 		}
-		if err := s.emitTransfersMirrored(tx, b.ChainID, b.Token, b.Transfers); err != nil { // events.go
+		if judged, err = s.reportBatch(tx, &b); err != nil {
 			return err
-		}
-		if judged, err = s.alertIneligibleReceivers(tx, b.ChainID, b.Token, b.Transfers); err != nil {
-			return fmt.Errorf("compliance alerts: %w", err)
 		}
 		if err := pruneBlocks(tx, &b); err != nil { // after the transfers: a block with one stays
 			return err
@@ -108,6 +105,44 @@ func (s *Mirror) Apply(ctx context.Context, b registry.MirrorBatch) error {
 		s.cacheCommitted(judged) // the issuance's facts with the batch's holdings
 	}
 	return err
+}
+
+// reportBatch judges and reports the transfers of a batch of an issuance's
+// token: a transfer.mirrored event each and the compliance alerts they raise,
+// with their events, each event only when a subscription asks for its type. A
+// token no issuance is attached to has no registry to judge by and reports
+// nothing. It returns the facts the alerts were judged on (alertIneligibleReceivers).
+func (s *DB) reportBatch(tx *gorm.DB, b *registry.MirrorBatch) (*txFacts, error) {
+	if len(b.Transfers) == 0 {
+		return nil, nil
+	}
+	var ids []int64
+	if err := tx.Model(&issuanceRow{}).Where("chain_id = ? AND token_address = ?", b.ChainID, b.Token).Limit(1).Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("issuance of %s: %w", b.Token, err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	issuanceID := ids[0]
+	wanted, err := s.wantedEventTypes(tx) // webhooks.go
+	if err != nil {
+		return nil, err
+	}
+	if wanted[registry.EventTransferMirrored] {
+		if err := s.emitTransfersMirrored(tx, issuanceID, b.ChainID, b.Token, b.Transfers); err != nil { // events.go
+			return nil, err
+		}
+	}
+	judged, alerts, err := s.alertIneligibleReceivers(tx, issuanceID, b.ChainID, b.Token, b.Transfers) // alerts.go
+	if err != nil {
+		return nil, fmt.Errorf("compliance alerts: %w", err)
+	}
+	if len(alerts) > 0 && wanted[registry.EventComplianceAlert] {
+		if err := s.emitComplianceAlerts(tx, issuanceID, alerts); err != nil {
+			return nil, err
+		}
+	}
+	return judged, nil
 }
 
 // uniqueTransfers returns a batch's transfers with addresses and hashes in
@@ -315,7 +350,6 @@ func (s *DB) addBatchToBalances(tx *gorm.DB, chainID int64, token string, transf
 	const zero = "0x0000000000000000000000000000000000000000"
 	delta := map[string]*big.Int{}
 	add := func(w string, v *big.Int, sign int) {
-		w = strings.ToLower(w)
 		if w == zero {
 			return
 		}
@@ -330,7 +364,7 @@ func (s *DB) addBatchToBalances(tx *gorm.DB, chainID int64, token string, transf
 			d.Sub(d, v)
 		}
 	}
-	for _, t := range transfers { // unique (uniqueTransfers)
+	for _, t := range transfers { // unique and lower case (uniqueTransfers)
 		add(t.From, t.Amount, -1)
 		add(t.To, t.Amount, +1)
 	}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"gorm.io/gorm"
+
 	"github.com/stonode/stonode/registry"
 )
 
@@ -28,16 +30,12 @@ func (s *Operations) IssuanceOperations(ctx context.Context, issuanceID int64, f
 	if _, err := s.visibleIssuance(db, p, issuanceID); err != nil {
 		return nil, err
 	}
-	page := f.Page.Normalize()
-	q := db.Where("issuance_id = ? AND id > ?", issuanceID, page.After)
-	if f.Status != "" {
-		q = q.Where("status = ?", string(f.Status))
-	}
+	q := db.Where("issuance_id = ?", issuanceID)
 	if f.Kind != "" {
 		q = q.Where("kind = ?", string(f.Kind))
 	}
-	var rows []operationRow
-	if err := q.Order("id").Limit(page.Limit).Find(&rows).Error; err != nil {
+	rows, err := keysetPage[operationRow](q, f.Page, string(f.Status))
+	if err != nil {
 		return nil, s.translate(err)
 	}
 	out := make([]*registry.Operation, len(rows))
@@ -45,4 +43,18 @@ func (s *Operations) IssuanceOperations(ctx context.Context, issuanceID int64, f
 		out[i] = rows[i].domain()
 	}
 	return out, nil
+}
+
+// keysetPage reads one page of q's rows in id order after page.After, of one
+// status when status is set: the shape of every list below one parent (an
+// issuance's operations and term changes, a subscription's deliveries).
+func keysetPage[T any](q *gorm.DB, page registry.Page, status string) ([]T, error) {
+	page = page.Normalize()
+	q = q.Where("id > ?", page.After)
+	if status != "" {
+		q = q.Where("status = ?", status)
+	}
+	var rows []T
+	err := q.Order("id").Limit(page.Limit).Find(&rows).Error
+	return rows, err
 }

@@ -104,3 +104,19 @@ func (s *Records) seedRegister(ctx context.Context, seller int64, n int, chainID
 			chainID, token, blocks+1, fmt.Sprintf("0x%064x", blocks+1), now).Error
 	})
 }
+
+// mirrorTransferRow is a mirror_transfers row, for seeding large registers
+// without going through Apply.
+type mirrorTransferRow struct {
+	ChainID     int64
+	BlockHash   string
+	LogIndex    int64
+	Token       string
+	BlockNumber int64
+	TxHash      string
+	FromAddr    string
+	ToAddr      string
+	Amount      string
+}
+
+func (mirrorTransferRow) TableName() string { return "mirror_transfers" }

@@ -336,13 +336,8 @@ func (s *Terms) TermChanges(ctx context.Context, issuanceID int64, f registry.Te
 	if _, err := s.visibleIssuance(db, p, issuanceID); err != nil {
 		return nil, err
 	}
-	page := f.Page.Normalize()
-	q := db.Where("issuance_id = ? AND id > ?", issuanceID, page.After)
-	if f.Status != "" {
-		q = q.Where("status = ?", string(f.Status))
-	}
-	var rows []termChangeRow
-	if err := q.Order("id").Limit(page.Limit).Find(&rows).Error; err != nil {
+	rows, err := keysetPage[termChangeRow](db.Where("issuance_id = ?", issuanceID), f.Page, string(f.Status))
+	if err != nil {
 		return nil, s.translate(err)
 	}
 	return s.termChanges(db, rows)

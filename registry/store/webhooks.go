@@ -130,7 +130,13 @@ func (s *DB) emitEvents(tx *gorm.DB, events []registry.Event) error {
 			kept = append(kept, e)
 		}
 	}
-	if events = kept; len(events) == 0 {
+	return s.writeEvents(tx, kept)
+}
+
+// writeEvents writes events whose types the caller has found wanted
+// (wantedEventTypes), in order.
+func (s *DB) writeEvents(tx *gorm.DB, events []registry.Event) error {
+	if len(events) == 0 {
 		return nil
 	}
 	byIssuance := map[int64]int64{}
@@ -163,7 +169,7 @@ ON CONFLICT (issuance_id) DO UPDATE SET seq = webhook_streams.seq + ? RETURNING 
 	}
 	// A mirrored batch writes an event per transfer inside the mirror's
 	// transaction, so this is on its hot path: bulk inserts.
-	err = s.execBulk(tx, eventInsert, nil, len(events), func(i int, args []any) []any {
+	err := s.execBulk(tx, eventInsert, nil, len(events), func(i int, args []any) []any {
 		e := &events[i]
 		data := string(e.Data)
 		if data == "" || data == "null" {
@@ -396,13 +402,8 @@ func (s *Webhooks) Deliveries(ctx context.Context, subscriptionID int64, f regis
 	if _, err := s.subscription(db, p, subscriptionID); err != nil {
 		return nil, err
 	}
-	page := f.Page.Normalize()
-	q := db.Where("subscription_id = ? AND id > ?", subscriptionID, page.After)
-	if f.Status != "" {
-		q = q.Where("status = ?", string(f.Status))
-	}
-	var rows []deliveryRow
-	if err := q.Order("id").Limit(page.Limit).Find(&rows).Error; err != nil {
+	rows, err := keysetPage[deliveryRow](db.Where("subscription_id = ?", subscriptionID), f.Page, string(f.Status))
+	if err != nil {
 		return nil, s.translate(err)
 	}
 	return s.deliveries(db, rows)

@@ -107,10 +107,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	switch o.attach {
+	switch o.attach { // 0 and 1: the knob's older spelling
 	case "", "eligible", "ineligible":
-	case "0", "1": // the knob's older spelling
-		o.attach = map[string]string{"0": "", "1": "ineligible"}[o.attach]
+	case "0":
+		o.attach = ""
+	case "1":
+		o.attach = "ineligible"
 	default:
 		return fmt.Errorf("--attach-issuance %q: want eligible or ineligible", o.attach)
 	}
